@@ -1,0 +1,260 @@
+/**
+ * The one source of time for a foundation. Token expiry, task progress and broker polling all read
+ * `now()` and schedule through `at()`/`after()`, so tests move time explicitly and never sleep.
+ *
+ * Modes:
+ * - `virtual`: time moves only when `advance()`/`advanceTo()`/`runAll()` is called.
+ * - `instant`: pending timers fire as soon as the event loop has nothing else runnable
+ *   (checked with setImmediate), jumping virtual time to each timer's due time.
+ * - `real`: time follows the wall clock (from the start instant); timers use real setTimeout.
+ */
+export type ClockMode = 'virtual' | 'instant' | 'real';
+
+export interface TimerHandle {
+  readonly id: number;
+  readonly dueAt: number;
+  cancel(): void;
+}
+
+interface Timer {
+  id: number;
+  dueAt: number;
+  fn: () => void | Promise<void>;
+  cancelled: boolean;
+  realHandle?: ReturnType<typeof setTimeout>;
+}
+
+export interface ClockState {
+  now: number;
+  mode: ClockMode;
+}
+
+/** 2026-01-01T00:00:00Z: a fixed default start so the same seed gives the same timestamps. */
+export const DEFAULT_START = Date.UTC(2026, 0, 1, 0, 0, 0);
+
+export class Clock {
+  #mode: ClockMode;
+  #virtualNow: number;
+  /** In real mode: virtual time = #realBase + (Date.now() - #wallBase). */
+  #wallBase = 0;
+  #realBase = 0;
+  #timers: Timer[] = [];
+  #nextId = 1;
+  #instantScheduled = false;
+  #closed = false;
+  #listeners = new Set<(now: number) => void>();
+
+  constructor(opts: { mode?: ClockMode; start?: number } = {}) {
+    this.#virtualNow = opts.start ?? DEFAULT_START;
+    this.#mode = opts.mode ?? 'virtual';
+    if (this.#mode === 'real') this.#enterReal();
+  }
+
+  get mode(): ClockMode {
+    return this.#mode;
+  }
+
+  now(): number {
+    if (this.#mode === 'real') return this.#realBase + (Date.now() - this.#wallBase);
+    return this.#virtualNow;
+  }
+
+  /** Seconds since the epoch, as JWT and BOSH timestamps use. */
+  nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  date(): Date {
+    return new Date(this.now());
+  }
+
+  iso(): string {
+    return this.date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  setMode(mode: ClockMode): void {
+    if (mode === this.#mode) return;
+    const now = this.now();
+    for (const t of this.#timers) if (t.realHandle) clearTimeout(t.realHandle);
+    for (const t of this.#timers) t.realHandle = undefined;
+    this.#mode = mode;
+    this.#virtualNow = now;
+    if (mode === 'real') this.#enterReal();
+    else if (mode === 'instant') this.#scheduleInstant();
+  }
+
+  /** Runs `fn` when the clock reaches `dueAt` (ms since epoch). */
+  at(dueAt: number, fn: () => void | Promise<void>): TimerHandle {
+    const timer: Timer = { id: this.#nextId++, dueAt, fn, cancelled: false };
+    this.#timers.push(timer);
+    this.#timers.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+    if (this.#mode === 'real') this.#armReal(timer);
+    else if (this.#mode === 'instant') this.#scheduleInstant();
+    return {
+      id: timer.id,
+      dueAt,
+      cancel: () => this.#cancel(timer),
+    };
+  }
+
+  after(delayMs: number, fn: () => void | Promise<void>): TimerHandle {
+    return this.at(this.now() + Math.max(0, delayMs), fn);
+  }
+
+  /** A promise that resolves when the clock has moved `delayMs` forward. */
+  sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => this.after(delayMs, resolve));
+  }
+
+  pending(): number {
+    return this.#timers.length;
+  }
+
+  nextDueAt(): number | undefined {
+    return this.#timers[0]?.dueAt;
+  }
+
+  /** Moves virtual time forward by `ms`, firing every timer that falls due, in order. */
+  async advance(ms: number): Promise<void> {
+    if (ms < 0) throw new RangeError('the clock cannot go backwards');
+    await this.advanceTo(this.now() + ms);
+  }
+
+  async advanceTo(target: number): Promise<void> {
+    if (this.#mode === 'real') {
+      // In real mode advancing shifts the offset, then fires what fell due.
+      this.#realBase += Math.max(0, target - this.now());
+      await this.#fireDue(this.now());
+      for (const t of this.#timers) if (!t.realHandle) this.#armReal(t);
+      return;
+    }
+    await this.#settle();
+    for (;;) {
+      const next = this.#timers[0];
+      if (!next || next.dueAt > target) break;
+      this.#virtualNow = Math.max(this.#virtualNow, next.dueAt);
+      await this.#fire(next);
+      await this.#settle();
+    }
+    this.#virtualNow = Math.max(this.#virtualNow, target);
+    this.#notify();
+  }
+
+  /** Fires every pending timer (and those they schedule) up to `limit` timers; returns how many fired. */
+  async runAll(limit = 100_000): Promise<number> {
+    let fired = 0;
+    await this.#settle();
+    while (this.#timers.length > 0 && fired < limit) {
+      const next = this.#timers[0];
+      if (this.#mode !== 'real') this.#virtualNow = Math.max(this.#virtualNow, next.dueAt);
+      else this.#realBase += Math.max(0, next.dueAt - this.now());
+      await this.#fire(next);
+      await this.#settle();
+      fired++;
+    }
+    this.#notify();
+    return fired;
+  }
+
+  /** Listen to every move of the clock (used by the control API and reports). */
+  onTick(fn: (now: number) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  snapshot(): ClockState {
+    return { now: this.now(), mode: this.#mode };
+  }
+
+  restore(state: ClockState): void {
+    this.#virtualNow = state.now;
+    if (this.#mode === 'real') {
+      this.#realBase = state.now;
+      this.#wallBase = Date.now();
+    }
+  }
+
+  /** Drops every pending timer; used on reset and close. */
+  clear(): void {
+    for (const t of this.#timers) {
+      t.cancelled = true;
+      if (t.realHandle) clearTimeout(t.realHandle);
+    }
+    this.#timers = [];
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.clear();
+  }
+
+  #enterReal(): void {
+    this.#realBase = this.#virtualNow;
+    this.#wallBase = Date.now();
+    for (const t of this.#timers) this.#armReal(t);
+  }
+
+  #armReal(timer: Timer): void {
+    const delay = Math.max(0, timer.dueAt - this.now());
+    // setTimeout caps at 2^31-1 ms; longer timers re-arm when they wake.
+    timer.realHandle = setTimeout(() => {
+      timer.realHandle = undefined;
+      if (timer.cancelled) return;
+      if (timer.dueAt > this.now()) return this.#armReal(timer);
+      void this.#fire(timer);
+    }, Math.min(delay, 2 ** 31 - 1));
+    timer.realHandle.unref?.();
+  }
+
+  #cancel(timer: Timer): void {
+    timer.cancelled = true;
+    if (timer.realHandle) clearTimeout(timer.realHandle);
+    const i = this.#timers.indexOf(timer);
+    if (i >= 0) this.#timers.splice(i, 1);
+  }
+
+  async #fire(timer: Timer): Promise<void> {
+    const i = this.#timers.indexOf(timer);
+    if (i >= 0) this.#timers.splice(i, 1);
+    if (timer.cancelled) return;
+    timer.cancelled = true;
+    try {
+      await timer.fn();
+    } catch (err) {
+      // A failing timer callback must not stop the clock; surface it for debugging.
+      queueMicrotask(() => {
+        if (process.env.FAKEFOUNDRY_DEBUG) console.error('[fakefoundry] timer failed', err);
+      });
+    }
+  }
+
+  async #fireDue(now: number): Promise<void> {
+    while (this.#timers[0] && this.#timers[0].dueAt <= now) await this.#fire(this.#timers[0]);
+  }
+
+  /** Lets promise chains started by fired timers run before the next timer is considered. */
+  async #settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+  }
+
+  #scheduleInstant(): void {
+    if (this.#instantScheduled || this.#closed) return;
+    this.#instantScheduled = true;
+    setImmediate(() => {
+      this.#instantScheduled = false;
+      if (this.#mode !== 'instant' || this.#closed) return;
+      const next = this.#timers[0];
+      if (!next) return;
+      this.#virtualNow = Math.max(this.#virtualNow, next.dueAt);
+      void this.#fire(next).then(() => {
+        this.#notify();
+        if (this.#timers.length > 0) this.#scheduleInstant();
+      });
+    });
+  }
+
+  #notify(): void {
+    const now = this.now();
+    for (const fn of this.#listeners) fn(now);
+  }
+}

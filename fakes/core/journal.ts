@@ -1,0 +1,133 @@
+/**
+ * Every request each fake serves and what it answered, in order. Tests assert on outcomes with it
+ * (e.g. "CC sent exactly one orphan-mitigation DELETE") instead of on call order.
+ */
+export interface JournalEntry {
+  seq: number;
+  service: string;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody: string | null;
+  /** Virtual time (ms since epoch) when the request arrived and when it was answered. */
+  virtualTime: number;
+  virtualEndTime: number;
+  /** Wall-clock time (ms since epoch) when the request arrived, and how long it took. */
+  wallTime: number;
+  wallDurationMs: number;
+  /** Fault rule ids that acted on the request. */
+  faults: string[];
+  /** Outbound calls a fake made itself (CC to a broker, BOSH fetching a tarball) are marked. */
+  direction: 'inbound' | 'outbound';
+  /** Free-form labels, e.g. `orphan-mitigation` on CC's cleanup DELETE. */
+  tags: string[];
+  error?: string;
+}
+
+export interface JournalQuery {
+  service?: string;
+  method?: string;
+  /** Exact path, or a prefix ending in `*`. */
+  path?: string;
+  status?: number;
+  direction?: 'inbound' | 'outbound';
+  tag?: string;
+  since?: number;
+  limit?: number;
+}
+
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-auth-token']);
+const SECRET_FIELDS = /^(password|client_secret|secret|oldSecret|passcode|client_assertion|refresh_token)$/i;
+
+export function maskHeaders(headers: Headers | Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  for (const [k, v] of entries) {
+    const key = k.toLowerCase();
+    if (SECRET_HEADERS.has(key)) {
+      const scheme = /^(\w+)\s/.exec(v)?.[1];
+      out[key] = scheme ? `${scheme} ***` : '***';
+    } else out[key] = v;
+  }
+  return out;
+}
+
+/** Masks secret fields in form or JSON bodies; other bodies are returned as they are. */
+export function maskBody(body: string | null, contentType: string | undefined): string | null {
+  if (body == null || body === '') return body;
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.includes('application/x-www-form-urlencoded')) {
+    const params = new URLSearchParams(body);
+    for (const key of [...params.keys()]) if (SECRET_FIELDS.test(key)) params.set(key, '***');
+    return params.toString();
+  }
+  if (ct.includes('json')) {
+    try {
+      return JSON.stringify(JSON.parse(body, (k, v) => (SECRET_FIELDS.test(k) && typeof v === 'string' ? '***' : v)));
+    } catch {
+      return body;
+    }
+  }
+  return body;
+}
+
+export class Journal {
+  #entries: JournalEntry[] = [];
+  #seq = 0;
+  #listeners = new Set<(e: JournalEntry) => void>();
+  /** Oldest entries are dropped past this many, so long soaks keep bounded memory. */
+  capacity: number;
+
+  constructor(capacity = 50_000) {
+    this.capacity = capacity;
+  }
+
+  record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
+    const full: JournalEntry = { seq: ++this.#seq, ...entry };
+    this.#entries.push(full);
+    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+    for (const fn of this.#listeners) fn(full);
+    return full;
+  }
+
+  query(q: JournalQuery = {}): JournalEntry[] {
+    const prefix = q.path?.endsWith('*') ? q.path.slice(0, -1) : undefined;
+    let out = this.#entries.filter(
+      (e) =>
+        (q.service === undefined || e.service === q.service) &&
+        (q.method === undefined || e.method === q.method.toUpperCase()) &&
+        (q.path === undefined || (prefix !== undefined ? e.path.startsWith(prefix) : e.path === q.path)) &&
+        (q.status === undefined || e.status === q.status) &&
+        (q.direction === undefined || e.direction === q.direction) &&
+        (q.tag === undefined || e.tags.includes(q.tag)) &&
+        (q.since === undefined || e.seq > q.since),
+    );
+    if (q.limit !== undefined) out = out.slice(-q.limit);
+    return out;
+  }
+
+  all(): JournalEntry[] {
+    return [...this.#entries];
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  onEntry(fn: (e: JournalEntry) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+}

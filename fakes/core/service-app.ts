@@ -1,0 +1,141 @@
+import { Hono, type Context } from 'hono';
+import type { Kernel } from './kernel.js';
+import { maskBody, maskHeaders } from './journal.js';
+
+/** Writes an error in the service's own format (UAA `{error,error_description}`, BOSH `{code,description}`, ...). */
+export type ErrorFormatter = (c: Context, status: number, message?: string) => Response | Promise<Response>;
+
+/** A reset fault over msw: the in-process mount turns a response with this header into a network error. */
+export const RESET_HEADER = 'x-fakefoundry-reset';
+
+export const CONTROL_PREFIX = '/_fakefoundry';
+
+const MAX_RECORDED = 64 * 1024;
+const BINARY_TYPES = /multipart\/form-data|application\/x-compressed|application\/octet-stream|application\/gzip|application\/x-tar/i;
+
+function isBinary(contentType: string | undefined | null): boolean {
+  return !!contentType && BINARY_TYPES.test(contentType);
+}
+
+async function readRecordedBody(c: Context): Promise<string | null> {
+  const method = c.req.method;
+  if (method === 'GET' || method === 'HEAD') return null;
+  const ct = c.req.header('content-type');
+  if (isBinary(ct)) {
+    const len = c.req.header('content-length');
+    return `<binary ${len ?? '?'} bytes>`;
+  }
+  try {
+    const text = await c.req.text();
+    return text.length > MAX_RECORDED ? `${text.slice(0, MAX_RECORDED)}…` : text;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Hono app every fake starts from: the control API under `/_fakefoundry`, then the journal
+ * and fault rules on every other route, and an error handler that never shows a stack trace.
+ */
+export function createServiceApp(kernel: Kernel, service: string, formatError: ErrorFormatter): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (process.env.FAKEFOUNDRY_DEBUG) console.error(`[fakefoundry:${service}]`, err);
+    return formatError(c, 500, 'Internal error');
+  });
+
+  // Forwarded rather than `app.route`d: the control app gains routes after the fakes are built.
+  app.all(`${CONTROL_PREFIX}/*`, (c) => {
+    const url = new URL(c.req.url);
+    url.pathname = url.pathname.slice(CONTROL_PREFIX.length) || '/';
+    return kernel.control.fetch(new Request(url, c.req.raw), c.env);
+  });
+
+  app.use('*', async (c, next) => {
+    if (c.req.path === CONTROL_PREFIX || c.req.path.startsWith(`${CONTROL_PREFIX}/`)) return next();
+    const virtualStart = kernel.clock.now();
+    const wallStart = Date.now();
+    const url = new URL(c.req.url);
+    const requestBody = await readRecordedBody(c);
+    const applied: string[] = [];
+    let faultResponse: Response | undefined;
+
+    const rules = kernel.faults.evaluate({
+      service,
+      method: c.req.method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: requestBody,
+      contentType: c.req.header('content-type'),
+    });
+    for (const rule of rules) {
+      applied.push(rule.id);
+      const a = rule.action;
+      if (a.type === 'latency') {
+        await new Promise<void>((r) => kernel.clock.after(a.ms, r));
+      } else if (a.type === 'hang') {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            off();
+            resolve();
+          };
+          const off = kernel.faults.onChange(() => {
+            if (!kernel.faults.has(rule.id)) done();
+          });
+          c.req.raw.signal?.addEventListener('abort', done);
+          void kernel.closed.then(done);
+        });
+      } else if (a.type === 'reset') {
+        const env = c.env as { outgoing?: { socket?: { destroy(): void } } } | undefined;
+        env?.outgoing?.socket?.destroy();
+        faultResponse = new Response(null, { status: 502, headers: { [RESET_HEADER]: '1' } });
+      } else if (a.type === 'status') {
+        if (a.body !== undefined) {
+          faultResponse = new Response(a.body, {
+            status: a.status,
+            headers: { 'content-type': a.contentType ?? 'application/json', ...(a.headers ?? {}) },
+          });
+        } else {
+          faultResponse = await formatError(c, a.status, a.message);
+          for (const [k, v] of Object.entries(a.headers ?? {})) faultResponse.headers.set(k, v);
+        }
+      }
+    }
+
+    if (faultResponse) c.res = faultResponse;
+    else await next();
+
+    let responseBody: string | null = null;
+    const res = c.res;
+    if (isBinary(res.headers.get('content-type'))) responseBody = `<binary>`;
+    else {
+      try {
+        const text = await res.clone().text();
+        responseBody = text.length > MAX_RECORDED ? `${text.slice(0, MAX_RECORDED)}…` : text;
+      } catch {
+        responseBody = null;
+      }
+    }
+    kernel.journal.record({
+      service,
+      method: c.req.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      requestHeaders: maskHeaders(c.req.raw.headers),
+      requestBody: maskBody(requestBody, c.req.header('content-type')),
+      status: res.status,
+      responseHeaders: Object.fromEntries(res.headers),
+      responseBody,
+      virtualTime: virtualStart,
+      virtualEndTime: kernel.clock.now(),
+      wallTime: wallStart,
+      wallDurationMs: Date.now() - wallStart,
+      faults: applied,
+      direction: 'inbound',
+      tags: [],
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,65 @@
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { exportJWK, importPKCS8, type JWK } from 'jose';
+
+/**
+ * Token signing keys. Key material comes from the platform CSPRNG (never the seed) and lives in
+ * the UAA state as PEM, so `--state` and snapshots keep tokens verifiable across restarts.
+ */
+export interface SigningKey {
+  kid: string;
+  /** PKCS#8 PEM. */
+  privatePem: string;
+  /** SPKI PEM: the `value` field of `/token_keys`, which Cloud Controller builds its verifier from. */
+  publicPem: string;
+  active: boolean;
+  /** Kept for verification after rotation; removed keys no longer verify. */
+  createdAt: number;
+}
+
+export function generateSigningKey(kid: string, createdAt: number): SigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    kid,
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    active: true,
+    createdAt,
+  };
+}
+
+/** The JWK as UAA's KeyInfo writes it: kty, e, use, kid, alg, value (PEM), n. */
+export interface UaaJwk {
+  kty: 'RSA';
+  e: string;
+  use: 'sig';
+  kid: string;
+  alg: 'RS256';
+  value: string;
+  n: string;
+}
+
+const publicCache = new WeakMap<SigningKey, Promise<UaaJwk>>();
+const privateCache = new Map<string, Promise<CryptoKey>>();
+
+export function toJwk(key: SigningKey): Promise<UaaJwk> {
+  let cached = publicCache.get(key);
+  if (!cached) {
+    cached = (async () => {
+      const pub: KeyObject = createPublicKey(key.publicPem);
+      const jwk: JWK = await exportJWK(pub);
+      return { kty: 'RSA', e: jwk.e!, use: 'sig', kid: key.kid, alg: 'RS256', value: key.publicPem.trimEnd(), n: jwk.n! };
+    })();
+    publicCache.set(key, cached);
+  }
+  return cached;
+}
+
+/** Imported signing keys are cached by PEM: importing is far slower than signing. */
+export function signingKeyObject(key: SigningKey): Promise<CryptoKey> {
+  let cached = privateCache.get(key.privatePem);
+  if (!cached) {
+    cached = importPKCS8(key.privatePem, 'RS256') as Promise<CryptoKey>;
+    privateCache.set(key.privatePem, cached);
+  }
+  return cached;
+}

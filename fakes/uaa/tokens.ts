@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, importSPKI, jwtVerify, type JWTPayload } from 'jose';
+import { invalidToken } from './errors.js';
+import { signingKeyObject } from './keys.js';
+import type { UaaModel } from './model.js';
+import { DEFAULT_ACCESS_TOKEN_VALIDITY, DEFAULT_REFRESH_TOKEN_VALIDITY, type UaaClient, type UaaUser } from './state.js';
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface IssueRequest {
+  client: UaaClient;
+  user?: UaaUser;
+  grantType: string;
+  scopes: string[];
+  format?: 'jwt' | 'opaque';
+  authMethod?: ClientAuthMethod;
+  /** Epoch seconds of the user's authentication, carried over on refresh. */
+  authTime?: number;
+  /** A refresh grant hands the same refresh token back (UAA does not rotate by default). */
+  existingRefreshToken?: string;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'bearer';
+  id_token?: string;
+  refresh_token?: string;
+  expires_in: number;
+  scope: string;
+  jti: string;
+}
+
+/** aud: the client id and, for each scope, the part before its last dot (UaaTokenUtils). */
+export function audienceFor(clientId: string, scopes: string[]): string[] {
+  const aud = new Set<string>([clientId]);
+  for (const s of scopes) {
+    const i = s.lastIndexOf('.');
+    aud.add(i > 0 ? s.slice(0, i) : s);
+  }
+  return [...aud];
+}
+
+/** A short revocation hash: it changes when the client secret or the user's password changes. */
+export function revocationSignature(client: UaaClient, user?: UaaUser): string {
+  const h = createHash('sha256');
+  h.update(`${client.client_id}\u0000${client.client_secret}\u0000${client.secretVersion}`);
+  if (user) h.update(`\u0000${user.id}\u0000${user.password}\u0000${user.passwordVersion}\u0000${user.email}\u0000${user.userName}`);
+  return h.digest('hex').slice(0, 8);
+}
+
+export class TokenService {
+  constructor(private readonly model: UaaModel) {}
+
+  async sign(claims: Record<string, unknown>): Promise<string> {
+    const key = this.model.activeKey;
+    return new SignJWT(claims as JWTPayload)
+      .setProtectedHeader({ alg: 'RS256', jku: this.#jku(), kid: key.kid, typ: 'JWT' })
+      .sign(await signingKeyObject(key));
+  }
+
+  #jku(): string {
+    // UAA forces https on the jku whatever the scheme it is served on.
+    return `${this.model.baseUrl.replace(/^http:/, 'https:')}/token_keys`;
+  }
+
+  async issue(req: IssueRequest): Promise<TokenResponse> {
+    const { client, user } = req;
+    const clock = this.model.kernel.clock;
+    const iat = clock.nowSeconds();
+    const validity = client.access_token_validity ?? DEFAULT_ACCESS_TOKEN_VALIDITY;
+    const exp = iat + validity;
+    const jti = this.model.random.hex(32);
+    const revSig = revocationSignature(client, user);
+    const aud = audienceFor(client.client_id, req.scopes);
+    const authTime = req.authTime ?? iat;
+
+    const claims: Record<string, unknown> = { jti };
+    if (req.authMethod) claims.client_auth_method = req.authMethod;
+    claims.sub = user ? user.id : client.client_id;
+    if (!user) claims.authorities = [...req.scopes];
+    claims.scope = [...req.scopes];
+    claims.client_id = client.client_id;
+    claims.cid = client.client_id;
+    claims.azp = client.client_id;
+    if (req.format === 'opaque') claims.revocable = true;
+    claims.grant_type = req.grantType;
+    if (user) {
+      claims.user_id = user.id;
+      claims.origin = user.origin;
+      claims.user_name = user.userName;
+      claims.email = user.email;
+      claims.auth_time = authTime;
+    }
+    claims.rev_sig = revSig;
+    claims.iat = iat;
+    claims.exp = exp;
+    claims.iss = this.model.issuer;
+    claims.zid = this.model.state.zoneId;
+    claims.aud = aud;
+
+    let accessToken: string;
+    if (req.format === 'opaque') {
+      accessToken = this.model.random.hex(32);
+      this.model.state.tokens[accessToken] = { value: accessToken, claims, expiresAt: exp, kind: 'access' };
+    } else accessToken = await this.sign(claims);
+
+    const response: TokenResponse = {
+      access_token: accessToken,
+      token_type: 'bearer',
+      expires_in: Math.max(0, exp - clock.nowSeconds() - 1),
+      scope: req.scopes.join(' '),
+      jti,
+    };
+
+    if (user && req.scopes.includes('openid') && req.grantType !== 'client_credentials') {
+      response.id_token = await this.sign({
+        sub: user.id,
+        user_name: user.userName,
+        origin: user.origin,
+        iss: this.model.issuer,
+        client_id: client.client_id,
+        aud: [client.client_id],
+        zid: this.model.state.zoneId,
+        user_id: user.id,
+        azp: client.client_id,
+        scope: ['openid'],
+        auth_time: authTime,
+        amr: ['pwd'],
+        exp,
+        iat,
+        jti: this.model.random.hex(32),
+        email: user.email,
+        given_name: user.givenName,
+        family_name: user.familyName,
+        rev_sig: revSig,
+        cid: client.client_id,
+        email_verified: user.verified,
+      });
+    }
+
+    if (req.existingRefreshToken) response.refresh_token = req.existingRefreshToken;
+    else if (user && client.authorized_grant_types.includes('refresh_token')) {
+      response.refresh_token = await this.#refreshToken(req, iat, authTime, revSig, aud);
+    }
+    // UAA orders the fields: access_token, token_type, id_token, refresh_token, expires_in, scope, jti.
+    const ordered: TokenResponse = { access_token: response.access_token, token_type: 'bearer' } as TokenResponse;
+    if (response.id_token) ordered.id_token = response.id_token;
+    if (response.refresh_token) ordered.refresh_token = response.refresh_token;
+    ordered.expires_in = response.expires_in;
+    ordered.scope = response.scope;
+    ordered.jti = response.jti;
+    return ordered;
+  }
+
+  async #refreshToken(req: IssueRequest, iat: number, authTime: number, revSig: string, aud: string[]): Promise<string> {
+    const { client, user } = req;
+    const exp = iat + (client.refresh_token_validity ?? DEFAULT_REFRESH_TOKEN_VALIDITY);
+    const jti = `${this.model.random.hex(32)}-r`;
+    const claims: Record<string, unknown> = {
+      jti,
+      sub: user!.id,
+      iat,
+      exp,
+      cid: client.client_id,
+      client_id: client.client_id,
+      iss: this.model.issuer,
+      zid: this.model.state.zoneId,
+      aud,
+      granted_scopes: [...req.scopes],
+      amr: ['pwd'],
+      auth_time: authTime,
+      grant_type: req.grantType,
+      user_name: user!.userName,
+      origin: user!.origin,
+      user_id: user!.id,
+      rev_sig: revSig,
+    };
+    if (req.format === 'opaque') {
+      this.model.state.tokens[jti] = { value: jti, claims, expiresAt: exp, kind: 'refresh' };
+      return jti;
+    }
+    return this.sign(claims);
+  }
+
+  /**
+   * Reads and checks a token the way UAA's own endpoints do (signature with any known key,
+   * expiry on the virtual clock, revocation). Throws `invalid_token` with UAA's wording.
+   */
+  async verify(token: string): Promise<Record<string, unknown>> {
+    const stored = Object.hasOwn(this.model.state.tokens, token) ? this.model.state.tokens[token] : undefined;
+    let claims: Record<string, unknown>;
+    if (stored) claims = stored.claims;
+    else {
+      let kid: string | undefined;
+      try {
+        kid = decodeProtectedHeader(token).kid;
+      } catch {
+        throw invalidToken('Invalid access token value, must be at least 30 characters');
+      }
+      const key = this.model.state.keys.find((k) => k.kid === kid);
+      if (!key) throw invalidToken('Could not verify token signature.');
+      try {
+        const { payload } = await jwtVerify(token, await importSPKI(key.publicPem, 'RS256'), {
+          // Expiry is checked below against the virtual clock, not the wall clock.
+          currentDate: new Date(((payload0(token).iat as number | undefined) ?? 0) * 1000),
+        });
+        claims = payload as Record<string, unknown>;
+      } catch {
+        throw invalidToken('Could not verify token signature.');
+      }
+    }
+    const exp = claims.exp as number | undefined;
+    if (exp !== undefined && exp <= this.model.kernel.clock.nowSeconds()) throw invalidToken('Token has expired');
+    if (typeof claims.jti === 'string' && this.model.state.revokedJtis.includes(claims.jti)) throw invalidToken('Token has been revoked');
+    const client = this.model.client(String(claims.cid ?? claims.client_id ?? ''));
+    if (!client) throw invalidToken('Invalid client ID ' + String(claims.cid ?? ''));
+    const user = claims.user_id ? this.model.user(String(claims.user_id)) : undefined;
+    if (claims.user_id && !user) throw invalidToken('Token bears a non-existent user ID: ' + String(claims.user_id));
+    if (claims.rev_sig !== undefined && claims.rev_sig !== revocationSignature(client, user)) {
+      throw invalidToken('revocable signature mismatch');
+    }
+    return claims;
+  }
+}
+
+function payload0(token: string): Record<string, unknown> {
+  try {
+    const part = token.split('.')[1] ?? '';
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    return {};
+  }
+}
