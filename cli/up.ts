@@ -1,0 +1,71 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ClockMode } from '../fakes/core/clock.js';
+import { loadConfigFile, type FoundationConfig } from '../fakes/core/config.js';
+import { Foundation } from '../fakes/foundation.js';
+import { connectionInfo, envLines, humanSummary, type ConnectionInfo } from './connection-info.js';
+import { readStateFile, writeStateFile } from './state-file.js';
+
+export interface UpOptions {
+  seed?: string;
+  config?: string;
+  state?: string;
+  dir: string;
+  json?: boolean;
+  env?: boolean;
+  http?: boolean;
+  host?: string;
+  clock?: ClockMode;
+  /** Internal: the detached child writes its connection info here when ready. */
+  readyFile?: string;
+}
+
+/** Starts every fake on the network and keeps them up until SIGINT/SIGTERM. */
+export async function upForeground(opts: UpOptions): Promise<void> {
+  const config: FoundationConfig | undefined = opts.config ? loadConfigFile(opts.config) : undefined;
+  const state = opts.state ? readStateFile(opts.state) : undefined;
+  const foundation = await Foundation.create({
+    seed: opts.seed,
+    config,
+    state,
+    // Interactive use: tasks and polling follow the wall clock unless told otherwise.
+    clockMode: opts.clock ?? config?.clock.mode ?? 'real',
+    id: 'fakefoundry',
+  });
+  const { caPem } = await foundation.listen({ https: !opts.http, host: opts.host });
+  mkdirSync(opts.dir, { recursive: true });
+  let caPath: string | undefined;
+  if (caPem) {
+    caPath = path.resolve(opts.dir, 'ca.pem');
+    writeFileSync(caPath, caPem);
+  }
+  const save = () => {
+    if (opts.state) writeStateFile(opts.state, foundation.snapshot());
+  };
+  save();
+  const info: ConnectionInfo = connectionInfo(foundation, { caPath, caPem, stateFile: opts.state ? path.resolve(opts.state) : undefined });
+  writeFileSync(path.resolve(opts.dir, 'up.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
+  writeFileSync(path.resolve(opts.dir, 'up.pid'), String(process.pid));
+
+  if (opts.readyFile) writeFileSync(opts.readyFile, JSON.stringify(info));
+  else if (opts.json) console.log(JSON.stringify(info, null, 2));
+  else if (opts.env) console.log(envLines(info).join('\n'));
+  else console.log(humanSummary(info));
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      try {
+        save();
+      } catch (err) {
+        console.error(`could not save state: ${(err as Error).message}`);
+      }
+      await foundation.close();
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
