@@ -42,7 +42,7 @@ describe('fakefoundry up', () => {
            -d grant_type=client_credentials "$UAA_URL/oauth/token")
       pw=$(curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "cf:" --data-urlencode "username=$CF_USERNAME" \
            --data-urlencode "password=$CF_PASSWORD" -d grant_type=password "$UAA_URL/oauth/token")
-      printf '%s\\n%s\\n%s\\n' "$cc" "$pw" "${BOSH_CA_CERT:-}$FAKEFOUNDRY_CA_CERT"
+      printf '%s\\n%s\\n%s\\n' "$cc" "$pw" "\${BOSH_CA_CERT:-}$FAKEFOUNDRY_CA_CERT"
       node ${BIN} down --dir ${d} >/dev/null
     `);
     const [cc, pw, rest] = out.split('\n');
