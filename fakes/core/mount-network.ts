@@ -26,10 +26,12 @@ export async function listen(app: Hono, opts: ListenOptions = {}): Promise<Netwo
   const server = opts.tls
     ? createAdaptorServer({
         fetch: app.fetch,
+        // Keep the platform's Request/Response: msw (in-process mounts) must see real error responses.
+        overrideGlobalObjects: false,
         createServer: https.createServer,
         serverOptions: { key: opts.tls.keyPem, cert: opts.tls.chainPem, minVersion: 'TLSv1.2' },
       })
-    : createAdaptorServer({ fetch: app.fetch, createServer: http.createServer });
+    : createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false, createServer: http.createServer });
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
