@@ -1,7 +1,7 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { rmSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { envLines } from './connection-info.js';
+import { envLines, type ConnectionInfo } from './connection-info.js';
 import { startDetached, stopDetached } from './daemon.js';
 import { upForeground, type UpOptions } from './up.js';
 
@@ -39,6 +39,7 @@ async function runUp(opts: UpOptions & { foreground?: boolean }, argv: string[])
   }
   await upForeground({ ...opts, dir });
   rmSync(path.resolve(dir, 'up.pid'), { force: true });
+  rmSync(path.resolve(dir, 'up.json'), { force: true });
 }
 
 upCommand('up', 'start the fakes as servers; stop with SIGINT/SIGTERM (or `fakefoundry down` when detached)').action(async (opts, cmd: Command) => {
@@ -58,15 +59,21 @@ program
     console.log(stopped ? 'stopped' : 'nothing running');
   });
 
+program
+  .command('env')
+  .description('print the export lines of a running `fakefoundry up` again (for another shell: eval "$(fakefoundry env)")')
+  .option('--dir <dir>', 'the --dir it was started with', '.fakefoundry')
+  .option('--json', 'print its connection info as JSON instead')
+  .action((opts: { dir: string; json?: boolean }) => {
+    const file = path.resolve(opts.dir, 'up.json');
+    if (!existsSync(file)) throw new Error(`nothing running from ${opts.dir} (no up.json)`);
+    const info = JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo;
+    console.log(opts.json ? JSON.stringify(info, null, 2) : envLines(info).join('\n'));
+  });
+
 function rawArgsAfter(command: string): string[] {
   const i = process.argv.indexOf(command);
   return i >= 0 ? process.argv.slice(i + 1) : [];
-}
-
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
 }
 
 program.parseAsync(process.argv).catch((err: Error) => {

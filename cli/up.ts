@@ -52,11 +52,25 @@ export async function upForeground(opts: UpOptions): Promise<void> {
   else if (opts.env) console.log(envLines(info).join('\n'));
   else console.log(humanSummary(info));
 
+  // Save now and then too, so a hard kill loses little; only when something was served.
+  let savedAt = foundation.journal.lastSeq;
+  const autosave = setInterval(() => {
+    if (!opts.state || foundation.journal.lastSeq === savedAt) return;
+    savedAt = foundation.journal.lastSeq;
+    try {
+      save();
+    } catch (err) {
+      console.error(`could not save state: ${(err as Error).message}`);
+    }
+  }, 5_000);
+  autosave.unref();
+
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
       stopping = true;
+      clearInterval(autosave);
       try {
         save();
       } catch (err) {

@@ -43,7 +43,9 @@ describe('fakefoundry up', () => {
       pw=$(curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "cf:" --data-urlencode "username=$CF_USERNAME" \
            --data-urlencode "password=$CF_PASSWORD" -d grant_type=password "$UAA_URL/oauth/token")
       printf '%s\\n%s\\n%s\\n' "$cc" "$pw" "\${BOSH_CA_CERT:-}$FAKEFOUNDRY_CA_CERT"
+      node ${BIN} env --dir ${d} > ${d}/env-again
       node ${BIN} down --dir ${d} >/dev/null
+      test ! -e ${d}/up.pid
     `);
     const [cc, pw, rest] = out.split('\n');
     const ccToken = JSON.parse(cc);
@@ -54,6 +56,7 @@ describe('fakefoundry up', () => {
     expect(pwToken.refresh_token).toBeTruthy();
     expect(JSON.parse(Buffer.from(pwToken.access_token.split('.')[1], 'base64url').toString()).user_name).toBe('admin');
     expect(rest).toContain(d);
+    expect(readFileSync(path.join(d, 'env-again'), 'utf8')).toContain(`export FAKEFOUNDRY_CA_CERT='${d}/ca.pem'`);
   });
 
   it('gives the same ids, names and secrets for the same --seed', async () => {
