@@ -75,6 +75,16 @@ export function maskBody(body: string | null, contentType: string | undefined): 
   return body;
 }
 
+/** Query parameters as a record; a repeated key keeps every value, in order. */
+export function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of params) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
 export class Journal {
   #entries: JournalEntry[] = [];
   #seq = 0;

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { Kernel } from './kernel.js';
-import { maskBody, maskHeaders } from './journal.js';
+import { maskBody, maskHeaders, queryRecord } from './journal.js';
 
 export interface OutboundOptions {
   /** Give up after this much virtual time (a hang or latency fault longer than this times out). */
@@ -143,7 +143,7 @@ export async function outboundFetch(
       service,
       method,
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      query: queryRecord(url.searchParams),
       requestHeaders: { ...maskHeaders(headers), host: url.host },
       requestBody: maskBody(body, headers.get('content-type') ?? undefined),
       status: response?.status ?? 0,

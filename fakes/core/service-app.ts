@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Kernel } from './kernel.js';
-import { maskBody, maskHeaders } from './journal.js';
+import { maskBody, maskHeaders, queryRecord } from './journal.js';
 
 /** Writes an error in the service's own format (UAA `{error,error_description}`, BOSH `{code,description}`, ...). */
 export type ErrorFormatter = (c: Context, status: number, message?: string) => Response | Promise<Response>;
@@ -121,7 +121,7 @@ export function createServiceApp(kernel: Kernel, service: string, formatError: E
       service,
       method: c.req.method,
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      query: queryRecord(url.searchParams),
       requestHeaders: maskHeaders(c.req.raw.headers),
       requestBody: maskBody(requestBody, c.req.header('content-type')),
       status: res.status,

@@ -65,13 +65,13 @@ describe('journal', () => {
     const f = await make();
     const u = f.mountInProcess();
     await f.clock.advance(5000);
-    await fetch(`${u.echo}/echo?x=1`, {
+    await fetch(`${u.echo}/echo?x=1&q=a&q=b`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer abc.def.ghi' },
       body: JSON.stringify({ hello: 'world', password: 'hunter2' }),
     });
     const [e] = f.journal.query({ service: 'echo', path: '/echo' });
-    expect(e).toMatchObject({ method: 'POST', status: 200, query: { x: '1' }, direction: 'inbound' });
+    expect(e).toMatchObject({ method: 'POST', status: 200, query: { x: '1', q: ['a', 'b'] }, direction: 'inbound' });
     expect(e.requestHeaders.authorization).toBe('Bearer ***');
     expect(JSON.parse(e.requestBody!)).toEqual({ hello: 'world', password: '***' });
     expect(JSON.parse(e.responseBody!)).toEqual({ got: { hello: 'world', password: 'hunter2' } });
