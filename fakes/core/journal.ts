@@ -41,7 +41,7 @@ export interface JournalQuery {
 }
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-auth-token']);
-const SECRET_FIELDS = /^(password|client_secret|secret|oldSecret|passcode|client_assertion|refresh_token)$/i;
+const SECRET_FIELDS = /^(password|oldPassword|client_secret|secret|oldSecret|passcode|client_assertion|refresh_token)$/i;
 
 export function maskHeaders(headers: Headers | Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

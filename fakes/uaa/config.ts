@@ -14,6 +14,8 @@ export const uaaClientConfigSchema = z.object({
   allowpublic: z.boolean().optional(),
   access_token_validity: z.number().int().positive().optional(),
   refresh_token_validity: z.number().int().positive().optional(),
+  /** Users must belong to all of these groups to get a token through this client. */
+  required_user_groups: z.array(z.string()).optional(),
 });
 
 export const uaaUserConfigSchema = z.object({
@@ -67,6 +69,8 @@ export const UAA_ADMIN_AUTHORITIES = [
   'uaa.resource',
   'zones.read',
   'zones.write',
+  'tokens.revoke',
+  'tokens.list',
 ];
 
 export const CF_CLIENT_SCOPES = [

@@ -7,6 +7,8 @@ export class UaaError extends Error {
     readonly code: string,
     readonly description: string,
     readonly wwwAuthenticate?: string,
+    /** Extra body fields: `scope` on insufficient_scope, SCIM's `message`, a duplicate user's id. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(description);
   }
@@ -21,7 +23,8 @@ export function uaaErrorResponse(err: UaaError): Response {
     pragma: 'no-cache',
   };
   if (err.wwwAuthenticate) headers['www-authenticate'] = err.wwwAuthenticate;
-  return new Response(JSON.stringify({ error: err.code, error_description: err.description }), {
+  const body = JSON.stringify({ error: err.code, error_description: err.description, ...(err.extra ?? {}) });
+  return new Response(body, {
     status: err.status,
     headers,
   });
@@ -40,8 +43,34 @@ export const invalidRequest = (description: string) => new UaaError(400, 'invali
 export const invalidGrant = (description: string) => new UaaError(400, 'invalid_grant', description);
 export const invalidScope = (description: string) => new UaaError(400, 'invalid_scope', description);
 export const unsupportedGrantType = (description = 'Unsupported grant type') => new UaaError(400, 'unsupported_grant_type', description);
-export const insufficientScope = (description = 'Insufficient scope for this resource') =>
-  new UaaError(403, 'insufficient_scope', description, `Bearer error="insufficient_scope", error_description="${description}"`);
+/** Spring's InsufficientScopeException: 403 with the scopes that would have been enough, space-separated. */
+export const insufficientScope = (required: string[], description = 'Insufficient scope for this resource') =>
+  new UaaError(
+    403,
+    'insufficient_scope',
+    description,
+    `Bearer error="insufficient_scope", error_description="${description}", scope="${required.join(' ')}"`,
+    { scope: required.join(' ') },
+  );
+
+/** What the bearer-token guarded endpoints answer when no token was sent. */
+export const bearerRequired = (description = 'Full authentication is required to access this resource') =>
+  new UaaError(401, 'unauthorized', description, `Bearer realm="UAA/oauth", error="unauthorized", error_description="${description}"`);
+
+/**
+ * A SCIM endpoint error as UAA's ExceptionReportHttpMessageConverter writes it: `error` is the
+ * exception's name in snake case (`scim_resource_not_found`, `scim`, ...), and the text is both
+ * `message` and `error_description`.
+ */
+export const scimError = (status: number, code: string, message: string, extra?: Record<string, unknown>) =>
+  new UaaError(status, code, message, undefined, { message, ...(extra ?? {}) });
+/** A bare status with no body (UAA's client admin endpoints answer an unknown client with a plain 404). */
+export class EmptyResponse extends Error {
+  constructor(readonly status: number) {
+    super(`status ${status}`);
+  }
+}
+
 export const accessDenied = (description = 'Access is denied') => new UaaError(403, 'access_denied', description);
 
 /** How UAA names statuses when nothing more specific applies (the fault rules use this). */

@@ -59,6 +59,8 @@ export function signingKeyObject(key: SigningKey): Promise<CryptoKey> {
   let cached = privateCache.get(key.privatePem);
   if (!cached) {
     cached = importPKCS8(key.privatePem, 'RS256') as Promise<CryptoKey>;
+    // A cache, not state: bounded so a process that builds many foundations does not grow without end.
+    if (privateCache.size >= 256) privateCache.clear();
     privateCache.set(key.privatePem, cached);
   }
   return cached;

@@ -29,7 +29,7 @@ export interface VerifyOptions {
 }
 
 export class UaaResourceServer {
-  #keys = new Map<string, KeyObject>();
+  #keys = new Map<string, { pem: string; key: KeyObject }>();
   #issuer: string | undefined;
 
   constructor(
@@ -40,7 +40,7 @@ export class UaaResourceServer {
   async #refresh(): Promise<void> {
     const res = await this.uaa.app.request('/token_keys');
     const body = (await res.json()) as { keys: { kid: string; value: string }[] };
-    this.#keys = new Map(body.keys.map((k) => [k.kid, createPublicKey(k.value)]));
+    this.#keys = new Map(body.keys.map((k) => [k.kid, { pem: k.value.trim(), key: createPublicKey(k.value) }]));
     const oidc = await this.uaa.app.request('/.well-known/openid-configuration');
     this.#issuer = ((await oidc.json()) as { issuer: string }).issuer;
   }
@@ -52,8 +52,12 @@ export class UaaResourceServer {
     } catch {
       return { ok: false, rejection: { reason: 'malformed', message: 'Invalid token: not a JWT' } };
     }
-    if (!kid || !this.#keys.has(kid) || this.#issuer !== this.uaa.model.issuer) await this.#refresh();
-    const key = kid ? this.#keys.get(kid) : undefined;
+    // Refetch when the kid is new to us, or when the UAA no longer lists it (removed after rotation).
+    // (or lists another key under it, after a restore).
+    const listed = this.uaa.model.state.keys.find((k) => k.kid === kid);
+    const cached = kid ? this.#keys.get(kid) : undefined;
+    if (!kid || !listed || !cached || cached.pem !== listed.publicPem.trim() || this.#issuer !== this.uaa.model.issuer) await this.#refresh();
+    const key = kid ? this.#keys.get(kid)?.key : undefined;
     if (!key) return { ok: false, rejection: { reason: 'signature', message: 'Invalid token: signing key not found' } };
     let claims: Record<string, unknown>;
     try {

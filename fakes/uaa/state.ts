@@ -22,6 +22,8 @@ export interface UaaClient {
   lastModified: number;
   /** Bumped when the secret changes: part of rev_sig, so old tokens stop verifying via check_token. */
   secretVersion: number;
+  /** UAA's per-client `token_salt`: replaced by `/oauth/token/revoke/client/{id}`, which changes rev_sig. */
+  tokenSalt?: string;
 }
 
 export interface UaaUser {
@@ -42,6 +44,13 @@ export interface UaaUser {
   lastLogonTime?: number;
   /** Bumped when the password changes (rev_sig). */
   passwordVersion: number;
+  /** UAA's per-user salt: replaced by `/oauth/token/revoke/user/{id}`, which changes rev_sig. */
+  tokenSalt?: string;
+  previousLogonTime?: number;
+  /** Set through PATCH /Users/{id}/status; the password grant then refuses until the password changes. */
+  passwordChangeRequired?: boolean;
+  externalId?: string;
+  phoneNumbers?: { value: string }[];
 }
 
 export interface UaaGroupMember {
@@ -69,6 +78,19 @@ export interface StoredToken {
   expiresAt: number;
   kind: 'access' | 'refresh';
 }
+
+/** The grant types UAA lets a client have (ClientAdminEndpointsValidator.VALID_GRANTS). */
+export const VALID_GRANTS = [
+  'implicit',
+  'password',
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:saml2-bearer',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'user_token',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+];
 
 export interface UaaState {
   zoneId: string;

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, importSPKI, jwtVerify, type JWTPayload } from 'jose';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { invalidToken } from './errors.js';
 import { signingKeyObject } from './keys.js';
 import type { UaaModel } from './model.js';
@@ -43,8 +43,11 @@ export function audienceFor(clientId: string, scopes: string[]): string[] {
 /** A short revocation hash: it changes when the client secret or the user's password changes. */
 export function revocationSignature(client: UaaClient, user?: UaaUser): string {
   const h = createHash('sha256');
-  h.update(`${client.client_id}\u0000${client.client_secret}\u0000${client.secretVersion}`);
-  if (user) h.update(`\u0000${user.id}\u0000${user.password}\u0000${user.passwordVersion}\u0000${user.email}\u0000${user.userName}`);
+  h.update(`${client.client_id}\u0000${client.client_secret}\u0000${client.secretVersion}\u0000${client.tokenSalt ?? ''}`);
+  if (user) {
+    h.update(`\u0000${user.id}\u0000${user.password}\u0000${user.passwordVersion}\u0000${user.email}\u0000${user.userName}`);
+    h.update(`\u0000${user.tokenSalt ?? ''}`);
+  }
   return h.digest('hex').slice(0, 8);
 }
 
@@ -100,7 +103,9 @@ export class TokenService {
 
     let accessToken: string;
     if (req.format === 'opaque') {
-      accessToken = this.model.random.hex(32);
+      // UAA hands out the token id itself as the opaque value.
+      accessToken = jti;
+      this.model.pruneTokens();
       this.model.state.tokens[accessToken] = { value: accessToken, claims, expiresAt: exp, kind: 'access' };
     } else accessToken = await this.sign(claims);
 
@@ -183,32 +188,41 @@ export class TokenService {
   }
 
   /**
-   * Reads and checks a token the way UAA's own endpoints do (signature with any known key,
-   * expiry on the virtual clock, revocation). Throws `invalid_token` with UAA's wording.
+   * Reads and checks a token the way UAA's own endpoints do (signature with any listed key,
+   * expiry on the virtual clock, revocation by id, user, client or secret/password change).
+   * Throws `invalid_token` with UAA's wording. Refresh tokens pass only with `kind: 'refresh'`.
    */
-  async verify(token: string): Promise<Record<string, unknown>> {
+  async verify(token: string, opts: { kind?: 'access' | 'refresh' } = {}): Promise<Record<string, unknown>> {
+    const kind = opts.kind ?? 'access';
     const stored = Object.hasOwn(this.model.state.tokens, token) ? this.model.state.tokens[token] : undefined;
     let claims: Record<string, unknown>;
     if (stored) claims = stored.claims;
-    else {
+    else if (token.split('.').length === 3) {
       let kid: string | undefined;
       try {
         kid = decodeProtectedHeader(token).kid;
       } catch {
-        throw invalidToken('Invalid access token value, must be at least 30 characters');
+        throw invalidToken('Invalid token (could not decode): ' + abbreviate(token));
       }
       const key = this.model.state.keys.find((k) => k.kid === kid);
       if (!key) throw invalidToken('Could not verify token signature.');
       try {
-        const { payload } = await jwtVerify(token, await importSPKI(key.publicPem, 'RS256'), {
+        const { payload } = await jwtVerify(token, await verificationKey(key.publicPem), {
+          algorithms: ['RS256'],
           // Expiry is checked below against the virtual clock, not the wall clock.
-          currentDate: new Date(((payload0(token).iat as number | undefined) ?? 0) * 1000),
+          currentDate: new Date(0),
         });
         claims = payload as Record<string, unknown>;
       } catch {
         throw invalidToken('Could not verify token signature.');
       }
-    }
+    } else if (token.length < 30) {
+      throw invalidToken('Invalid access token value, must be at least 30 characters');
+    } else throw invalidToken('Token was not recognised');
+
+    const isRefresh = typeof claims.jti === 'string' && claims.jti.endsWith('-r');
+    if (kind === 'access' && isRefresh) throw invalidToken('Invalid access token.');
+    if (kind === 'refresh' && !isRefresh) throw invalidToken('Invalid refresh token.');
     const exp = claims.exp as number | undefined;
     if (exp !== undefined && exp <= this.model.kernel.clock.nowSeconds()) throw invalidToken('Token has expired');
     if (typeof claims.jti === 'string' && this.model.state.revokedJtis.includes(claims.jti)) throw invalidToken('Token has been revoked');
@@ -223,11 +237,18 @@ export class TokenService {
   }
 }
 
-function payload0(token: string): Record<string, unknown> {
-  try {
-    const part = token.split('.')[1] ?? '';
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    return {};
+function abbreviate(token: string): string {
+  return token.length > 20 ? `${token.slice(0, 20)}...` : token;
+}
+
+/** Parsed public keys, by PEM (parsing is far slower than verifying; the PEM is immutable). */
+const publicKeys = new Map<string, Promise<KeyObject>>();
+function verificationKey(pem: string): Promise<KeyObject> {
+  let k = publicKeys.get(pem);
+  if (!k) {
+    k = Promise.resolve(createPublicKey(pem));
+    if (publicKeys.size >= 256) publicKeys.clear();
+    publicKeys.set(pem, k);
   }
+  return k;
 }

@@ -136,13 +136,17 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
         const user = model.userByName(username, loginOrigin(params));
         if (!user || user.password !== password) throw invalidClient('Bad credentials');
         if (!user.active) throw unauthorized('Your account has been locked because of too many failed attempts to login.');
+        if (user.passwordChangeRequired) throw unauthorized('password change required');
         const groups = model.userGroups(user.id);
+        const required = client.required_user_groups ?? [];
+        if (required.some((g) => !groups.includes(g))) throw invalidScope("User does not meet the client's required group criteria.");
         const allowed = client.scope.flatMap((pattern) => groups.filter((g) => scopeMatches(pattern, g)));
         const unique = [...new Set(allowed)];
         const scopes = narrow(unique, params.get('scope'), (bad) =>
           invalidScope(`[${bad.join(', ')}] is invalid. This user is not allowed any of the requested scopes`),
         );
         if (scopes.length === 0) throw invalidScope('[] is invalid. This user is not allowed any of the requested scopes');
+        user.previousLogonTime = user.lastLogonTime;
         user.lastLogonTime = model.kernel.clock.now();
         return tokenResponse(await tokens.issue({ client, user, grantType, scopes, format, authMethod: method }));
       }
@@ -152,7 +156,7 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
       if (!refresh) throw invalidRequest('Missing refresh token');
       let claims: Record<string, unknown>;
       try {
-        claims = await tokens.verify(refresh);
+        claims = await tokens.verify(refresh, { kind: 'refresh' });
       } catch (err) {
         if (err instanceof UaaError && err.description === 'Token has expired') {
           const exp = new Date(((claimsOf(refresh, model).exp as number) ?? 0) * 1000).toString();
@@ -161,6 +165,7 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
         if (err instanceof UaaError && err.description === 'revocable signature mismatch') {
           throw invalidToken('Invalid refresh token: revocable signature mismatch');
         }
+        if (err instanceof UaaError && err.description === 'Invalid refresh token.') throw err;
         throw invalidToken('Cannot read token claims');
       }
       if (typeof claims.jti !== 'string' || !claims.jti.endsWith('-r')) throw invalidToken('Invalid refresh token.');
