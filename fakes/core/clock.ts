@@ -29,6 +29,9 @@ export interface ClockState {
   mode: ClockMode;
 }
 
+/** How many event-loop turns a firing timer's async callback may hold the clock. */
+const MAX_TURNS_PER_TIMER = 50;
+
 /** 2026-01-01T00:00:00Z: a fixed default start so the same seed gives the same timestamps. */
 export const DEFAULT_START = Date.UTC(2026, 0, 1, 0, 0, 0);
 
@@ -86,8 +89,15 @@ export class Clock {
   /** Runs `fn` when the clock reaches `dueAt` (ms since epoch). */
   at(dueAt: number, fn: () => void | Promise<void>): TimerHandle {
     const timer: Timer = { id: this.#nextId++, dueAt, fn, cancelled: false };
-    this.#timers.push(timer);
-    this.#timers.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+    // Binary insertion keeps due order (ties in creation order) without re-sorting: O(log n) search.
+    let lo = 0;
+    let hi = this.#timers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#timers[mid].dueAt <= dueAt) lo = mid + 1;
+      else hi = mid;
+    }
+    this.#timers.splice(lo, 0, timer);
     if (this.#mode === 'real') this.#armReal(timer);
     else if (this.#mode === 'instant') this.#scheduleInstant();
     return {
@@ -218,14 +228,27 @@ export class Clock {
     if (i >= 0) this.#timers.splice(i, 1);
     if (timer.cancelled) return;
     timer.cancelled = true;
+    let result: void | Promise<void>;
     try {
-      await timer.fn();
+      result = timer.fn();
     } catch (err) {
-      // A failing timer callback must not stop the clock; surface it for debugging.
-      queueMicrotask(() => {
-        if (process.env.FAKEFOUNDRY_DEBUG) console.error('[fakefoundry] timer failed', err);
-      });
+      this.#report(err);
+      return;
     }
+    if (!(result instanceof Promise)) return;
+    const settled = result.catch((err) => this.#report(err));
+    // Wait for the callback, but not forever: one that waits on this clock itself (a poll behind
+    // a latency fault) would otherwise deadlock advance(). A bounded number of turns is enough
+    // for in-process work; real network work goes on while the clock moves.
+    let turns = 0;
+    let done = false;
+    void settled.then(() => (done = true));
+    while (!done && turns++ < MAX_TURNS_PER_TIMER) await new Promise<void>((r) => setImmediate(r));
+  }
+
+  #report(err: unknown): void {
+    // A failing timer callback must not stop the clock; surface it for debugging.
+    if (process.env.FAKEFOUNDRY_DEBUG) console.error('[fakefoundry] timer failed', err);
   }
 
   async #fireDue(now: number): Promise<void> {

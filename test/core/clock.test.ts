@@ -105,3 +105,25 @@ describe('Clock', () => {
     expect(b.now()).toBe(a.now());
   });
 });
+
+describe('Clock with callbacks that wait on the clock itself', () => {
+  it('does not deadlock when a firing timer sleeps on the same clock', async () => {
+    const clock = new Clock();
+    const log: number[] = [];
+    clock.after(10, async () => {
+      await clock.sleep(100);
+      log.push(clock.now() - DEFAULT_START);
+    });
+    await clock.advance(200);
+    expect(log).toEqual([110]);
+  });
+
+  it('keeps due order for many timers inserted out of order, ties in creation order', async () => {
+    const clock = new Clock();
+    const fired: string[] = [];
+    const dues = [50, 10, 30, 10, 40, 20, 30];
+    dues.forEach((d, i) => clock.after(d, () => void fired.push(`${d}:${i}`)));
+    await clock.runAll();
+    expect(fired).toEqual(['10:1', '10:3', '20:5', '30:2', '30:6', '40:4', '50:0']);
+  });
+});
