@@ -1,0 +1,66 @@
+import { consumes, deploymentFor, jsonBody, startTask, type BoshApp, type Director } from '../director.js';
+import { BoshError, E } from '../errors.js';
+import { vmSummary } from '../model/vminfo.js';
+
+export function instanceRoutes(app: BoshApp, d: Director): void {
+  app.get('/deployments/:name/vms', (c) => {
+    const dep = deploymentFor(d, c, 'read');
+    if (c.req.query('format') === 'full') {
+      return startTask(d, c, { type: 'vms', description: 'retrieve vm-stats', deployment: dep.name, teams: dep.teams, payload: { instances: false } });
+    }
+    return c.json(dep.instances.filter((i) => i.vm_cid !== null).map((i) => vmSummary(i, false)));
+  });
+
+  app.get('/deployments/:name/instances', (c) => {
+    const dep = deploymentFor(d, c, 'read');
+    if (c.req.query('format') === 'full') {
+      return startTask(d, c, { type: 'vms', description: 'retrieve vm-stats', deployment: dep.name, teams: dep.teams, payload: { instances: true } });
+    }
+    return c.json(dep.instances.map((i) => vmSummary(i, true)));
+  });
+
+  app.get('/deployments/:name/errands', (c) => {
+    const dep = deploymentFor(d, c, 'read');
+    return c.json(dep.errands.map((e) => ({ name: e.name })));
+  });
+
+  app.post('/deployments/:name/errands/:errand/runs', async (c) => {
+    const miss = consumes(c, 'application/json');
+    if (miss) return miss;
+    const dep = deploymentFor(d, c, 'admin');
+    const body = await jsonBody(c);
+    const errand = c.req.param('errand');
+    const instances = Array.isArray(body.instances)
+      ? body.instances
+          .filter((x): x is Record<string, unknown> => !!x && typeof x === 'object')
+          .map((x) => ({ group: String(x.group ?? ''), ...(x.id !== undefined && x.id !== null ? { id: String(x.id) } : {}) }))
+      : [];
+    return startTask(d, c, {
+      type: 'run_errand',
+      description: `run errand ${errand} from deployment ${dep.name}`,
+      deployment: dep.name,
+      teams: dep.teams,
+      payload: { errand, keep_alive: body['keep-alive'] === true, when_changed: body['when-changed'] === true, instances },
+    });
+  });
+
+  app.put('/deployments/:name/instance_groups/:ig/:id/ignore', async (c) => {
+    const miss = consumes(c, 'application/json');
+    if (miss) return miss;
+    const dep = deploymentFor(d, c, 'admin');
+    const body = await jsonBody(c);
+    const { ig, id } = c.req.param();
+    const inst = dep.instances.find((i) => i.group === ig && i.id === id);
+    if (!inst) throw E.instanceNotFound(`${dep.name}/${ig}/${id}`);
+    if (typeof body.ignore !== 'boolean') throw new BoshError(400, 40000, "Property 'ignore' value did not match the required type 'Boolean'");
+    inst.ignore = body.ignore;
+    return c.body(null, 200);
+  });
+
+  app.get('/deployments/:name/jobs/:job/:index_or_id/logs', (c) => {
+    const dep = deploymentFor(d, c, 'admin');
+    return startTask(d, c, { type: 'fetch_logs', description: 'fetch logs', deployment: dep.name, teams: dep.teams });
+  });
+
+  app.put('/deployments/:name/jobs/:job/:id/resurrection', (c) => c.text('This endpoint has been removed.', 410));
+}

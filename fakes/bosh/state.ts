@@ -1,0 +1,216 @@
+/** The director's state: plain JSON, so snapshots are a structuredClone. */
+
+export interface ReleaseJob {
+  name: string;
+  version: string;
+  fingerprint: string;
+  sha1: string;
+  blobstore_id: string;
+  /** From the job's `job.MF` (spec): what the director keeps for planning and links. */
+  properties: Record<string, unknown>;
+  provides: { name: string; type: string; properties?: string[] }[];
+  consumes: { name: string; type: string; optional?: boolean }[];
+  packages: string[];
+  /** Has a `bin/run` template, so it can run as an errand. */
+  errand: boolean;
+}
+
+export interface ReleasePackage {
+  name: string;
+  version: string;
+  fingerprint: string;
+  sha1: string;
+  blobstore_id: string;
+  dependencies: string[];
+}
+
+export interface ReleaseVersion {
+  version: string;
+  commit_hash: string;
+  uncommitted_changes: boolean;
+  jobs: ReleaseJob[];
+  packages: ReleasePackage[];
+}
+
+export interface ReleaseRecord {
+  name: string;
+  versions: ReleaseVersion[];
+}
+
+export interface StemcellRecord {
+  id: number;
+  name: string;
+  operating_system: string;
+  version: string;
+  cid: string;
+  cpi: string;
+  api_version: number | null;
+  sha1: string;
+}
+
+export interface ConfigRecord {
+  id: number;
+  type: string;
+  name: string;
+  content: string;
+  team: string | null;
+  created_at: number;
+  deleted: boolean;
+}
+
+export interface InstanceRecord {
+  id: string;
+  group: string;
+  index: number;
+  az: string | null;
+  lifecycle: 'service' | 'errand';
+  /** Networks with the IPs allocated on each. */
+  networks: { name: string; ip: string }[];
+  vm_type: string | null;
+  stemcell: { name: string; version: string; api_version: number | null };
+  jobs: string[];
+  bootstrap: boolean;
+  /** Desired state: started, stopped, detached. */
+  state: string;
+  /** What the agent reports: running, failing, stopped. */
+  job_state: string;
+  agent_id: string | null;
+  vm_cid: string | null;
+  vm_created_at: string | null;
+  disk_cid: string | null;
+  ignore: boolean;
+}
+
+export interface LinkProviderRecord {
+  id: number;
+  name: string;
+  original_name: string;
+  type: string;
+  shared: boolean;
+  job: string;
+  instance_group: string;
+  network: string;
+}
+
+export interface DeploymentRecord {
+  name: string;
+  teams: string[];
+  /** The last successfully deployed manifest, exactly as posted; null if never deployed. */
+  manifest_text: string | null;
+  cloud_config_ids: number[];
+  runtime_config_ids: number[];
+  releases: { name: string; version: string }[];
+  stemcells: { name: string; version: string }[];
+  instances: InstanceRecord[];
+  variables: { id: string; name: string }[];
+  link_providers: LinkProviderRecord[];
+  /** Errands by name: instance groups with `lifecycle: errand` and colocated errand jobs. */
+  errands: { name: string; groups: string[] }[];
+  /** Manifest text at each errand's last successful run (for `when-changed`). */
+  errand_runs: Record<string, string>;
+  created_at: number;
+}
+
+export type TaskState = 'queued' | 'processing' | 'cancelling' | 'done' | 'error' | 'cancelled' | 'timeout';
+
+export interface TaskRecord {
+  id: number;
+  type: string;
+  description: string;
+  state: TaskState;
+  deployment: string | null;
+  teams: string[];
+  user: string;
+  context_id: string;
+  created_at: number;
+  started_at: number | null;
+  timestamp: number | null;
+  result: string | null;
+  event_output: string;
+  result_output: string;
+  debug_output: string;
+  /** What the task was asked to do (manifest text, query flags, errand body, ...). */
+  payload: Record<string, unknown>;
+  /** Filled in when the task has prepared: what it will do. */
+  plan: unknown;
+  /** Runner position: -1 before the first step. */
+  step: number;
+  /** Clock ms at which the next step is due (so a restored task resumes). */
+  next_at: number | null;
+  /** Set while waiting for a lock. */
+  lock_wait_since: number | null;
+  hang: boolean;
+  fail_at: { stage: string; message: string; code: number } | null;
+  /** The event recorded when the task started; the end event points at it as its parent. */
+  event_id: number | null;
+}
+
+export interface LockRecord {
+  type: string;
+  resource: string[];
+  task_id: number;
+  expires_at: number;
+  uid: string;
+}
+
+export interface EventRecord {
+  id: number;
+  parent_id?: number;
+  timestamp: number;
+  user: string;
+  action: string;
+  object_type: string;
+  object_name?: string;
+  task?: string;
+  deployment?: string;
+  instance?: string;
+  context?: Record<string, unknown>;
+  error?: string;
+}
+
+export interface ErrandScript {
+  deployment: string;
+  errand: string;
+  exit_code: number;
+  stdout: string;
+  stderr: string;
+  /** How many runs this script still applies to; null = every run. */
+  remaining: number | null;
+}
+
+export interface TaskRule {
+  id: number;
+  type?: string;
+  deployment?: string;
+  /** Fail at this stage (e.g. "Updating instance") with this error. */
+  fail_at_stage?: string;
+  message?: string;
+  code?: number;
+  hang?: boolean;
+  remaining: number | null;
+}
+
+export interface ExternalLink {
+  id: number;
+  name: string;
+  link_provider_id: number;
+  link_consumer_id: number;
+  deployment: string;
+  consumer_name: string;
+  created_at: number;
+}
+
+export interface BoshState {
+  ids: Record<string, number>;
+  releases: ReleaseRecord[];
+  stemcells: StemcellRecord[];
+  configs: ConfigRecord[];
+  deployments: Record<string, DeploymentRecord>;
+  /** tasks[id - 1]: ids are sequential and tasks are never removed. */
+  tasks: TaskRecord[];
+  locks: LockRecord[];
+  events: EventRecord[];
+  errand_scripts: ErrandScript[];
+  task_rules: TaskRule[];
+  links: ExternalLink[];
+}

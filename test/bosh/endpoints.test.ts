@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RELEASE, STEMCELL, manifest } from './helpers.js';
+import { inProcess } from './inprocess.js';
+
+type Env = Awaited<ReturnType<typeof inProcess>>;
+
+describe('other director endpoints and bad input', () => {
+  let env: Env;
+  beforeEach(async () => {
+    env = await inProcess('endpoints');
+    env.bosh.control.seedRelease(RELEASE);
+    env.bosh.control.seedStemcell(STEMCELL);
+    await env.runTask(env.taskId(await env.yaml('/deployments', manifest('d', { instances: 2, azs: ['z1', 'z2'] }))));
+  });
+  afterEach(async () => env.f.close());
+  const json = (r: Response) => r.json() as Promise<any>;
+
+  it('answers unknown routes with the plain-text 404 once authenticated', async () => {
+    const res = await env.call('GET', '/nope/here');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe("Endpoint '/nope/here' not found.");
+    const gone = await env.call('PUT', '/deployments/d/jobs/redis-server/0/resurrection');
+    expect(gone.status).toBe(410);
+  });
+
+  it('non-converging instance actions are update_instance tasks', async () => {
+    const inst = env.bosh.control.deployment('d')!.instances[1];
+    const res = await env.call('POST', `/deployments/d/instance_groups/redis-server/${inst.id}/actions/stop?hard=true`);
+    expect(res.status).toBe(302);
+    const task = await env.runTask(env.taskId(res));
+    expect(task).toMatchObject({ type: 'update_instance', description: 'stop instance', state: 'done' });
+    expect(env.bosh.control.deployment('d')!.instances[1]).toMatchObject({ state: 'detached', vm_cid: null });
+    const started = await env.runTask(env.taskId(await env.call('POST', `/deployments/d/instance_groups/redis-server/1/actions/start`)));
+    expect(started.description).toBe('start instance');
+    expect(env.bosh.control.deployment('d')!.instances[1]).toMatchObject({ state: 'started', job_state: 'running', vm_cid: expect.any(String) });
+  });
+
+  it('ignore flags an instance; logs are a fetch_logs task whose result is a blobstore id', async () => {
+    const inst = env.bosh.control.deployment('d')!.instances[0];
+    const ign = await env.call('PUT', `/deployments/d/instance_groups/redis-server/${inst.id}/ignore`, env.admin, { headers: { 'content-type': 'application/json' }, body: '{"ignore":true}' });
+    expect([ign.status, await ign.text()]).toEqual([200, '']);
+    expect(env.bosh.control.deployment('d')!.instances[0].ignore).toBe(true);
+    const logs = await env.runTask(env.taskId(await env.call('GET', '/deployments/d/jobs/redis-server/0/logs?type=job')));
+    expect(logs).toMatchObject({ type: 'fetch_logs', state: 'done', result: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const blob = await env.call('GET', `/resources/${logs.result}`);
+    expect(blob.status).toBe(200);
+    expect(Buffer.from(await blob.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+  });
+
+  it('deletes releases and stemcells only when unused (or forced)', async () => {
+    const inUse = await env.runTask(env.taskId(await env.call('DELETE', '/releases/redis?version=15.0.0')));
+    expect(inUse.state).toBe('error');
+    expect(env.lastEvent(inUse.id).error).toEqual({ code: 30008, message: "Release version 'redis/15.0.0' is still in use" });
+    const st = await env.runTask(env.taskId(await env.call('DELETE', `/stemcells/${STEMCELL.name}/1.423`)));
+    expect(env.lastEvent(st.id).error.code).toBe(50004);
+    expect((await json(await env.call('DELETE', '/releases/ghost'))).code).toBe(30005);
+    await env.runTask(env.taskId(await env.call('DELETE', '/deployments/d')));
+    expect((await env.runTask(env.taskId(await env.call('DELETE', '/releases/redis')))).state).toBe('done');
+    expect((await env.runTask(env.taskId(await env.call('DELETE', `/stemcells/${STEMCELL.name}/1.423`)))).state).toBe('done');
+    expect(await json(await env.call('GET', '/releases'))).toEqual([]);
+    expect(await json(await env.call('GET', '/stemcells'))).toEqual([]);
+  });
+
+  it('never answers odd manifests with a 500: either a 400 or a task that ends with a director error line', async () => {
+    const odd = [
+      'name: x\nreleases: oops\n',
+      'name: x\nreleases: [1, 2]\n',
+      'name: x\ninstance_groups: {a: 1}\n',
+      'name: x\ninstance_groups: [{name: g, instances: two, jobs: []}]\n',
+      'name: x\ninstance_groups: [{name: g, jobs: {a: 1}}]\n',
+      'name: x\ninstance_groups: [{name: 7}]\n',
+      'name: [1]\n',
+      'name: x\nstemcells: [{alias: default, os: nope}]\n',
+      'name: y\ninstance_groups: [{name: g, instances: 1, jobs: [], vm_type: default, stemcell: s, networks: default}]\nstemcells: [{alias: s, os: ubuntu-jammy}]\n',
+      '&a [*a]',
+      '{{{{',
+      '\u0000\u0001',
+    ];
+    for (const text of odd) {
+      const res = await env.yaml('/deployments', text);
+      expect([302, 400]).toContain(res.status);
+      if (res.status === 400) {
+        expect(await json(res)).toEqual({ code: expect.any(Number), description: expect.any(String) });
+        continue;
+      }
+      const task = await env.runTask(env.taskId(res));
+      expect(['error', 'done']).toContain(task.state);
+      for (const line of task.event_output.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      if (task.state === 'error') expect(env.lastEvent(task.id).error).toEqual({ code: expect.any(Number), message: expect.any(String) });
+    }
+    expect(env.f.journal.query({ service: 'bosh', status: 500 })).toEqual([]);
+  });
+});
