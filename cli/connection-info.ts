@@ -1,3 +1,4 @@
+import type { BoshSimulator } from '../fakes/bosh/index.js';
 import type { Foundation } from '../fakes/foundation.js';
 import { DEFAULT_ADMIN_USER, DEFAULT_CLIENTS } from '../fakes/uaa/config.js';
 
@@ -24,6 +25,10 @@ export function connectionInfo(f: Foundation, opts: { caPath?: string; caPem?: s
     return c ? { client_id: c.client_id, client_secret: c.client_secret } : undefined;
   };
   const admin = uaa?.userByName(DEFAULT_ADMIN_USER);
+  // The director says which credentials it takes (UAA client or basic-auth user).
+  const boshVars = f.services.has('bosh')
+    ? Object.fromEntries(f.service<BoshSimulator>('bosh').envLines().map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+    : undefined;
   const urls: Record<string, string> = {};
   for (const name of f.services.keys()) urls[name] = f.urls[name];
   const control: Record<string, string> = {};
@@ -36,7 +41,7 @@ export function connectionInfo(f: Foundation, opts: { caPath?: string; caPem?: s
     control,
     credentials: {
       uaa_admin: client(DEFAULT_CLIENTS.uaaAdmin),
-      bosh: f.services.has('bosh') ? client(DEFAULT_CLIENTS.boshAdmin) : undefined,
+      bosh: boshVars?.BOSH_CLIENT ? { client_id: boshVars.BOSH_CLIENT, client_secret: boshVars.BOSH_CLIENT_SECRET ?? '' } : undefined,
       cf_admin_client: client(DEFAULT_CLIENTS.ccAdmin),
       cf_user: admin ? { username: admin.userName, password: admin.password } : undefined,
     },

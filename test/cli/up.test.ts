@@ -42,7 +42,12 @@ describe('fakefoundry up', () => {
            -d grant_type=client_credentials "$UAA_URL/oauth/token")
       pw=$(curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "cf:" --data-urlencode "username=$CF_USERNAME" \
            --data-urlencode "password=$CF_PASSWORD" -d grant_type=password "$UAA_URL/oauth/token")
-      printf '%s\\n%s\\n%s\\n' "$cc" "$pw" "\${BOSH_CA_CERT:-}$FAKEFOUNDRY_CA_CERT"
+      printf '%s\\n%s\\n%s\\n' "$cc" "$pw" "$FAKEFOUNDRY_CA_CERT"
+      bt=$(curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "$BOSH_CLIENT:$BOSH_CLIENT_SECRET" \
+           -d grant_type=client_credentials "$UAA_URL/oauth/token" | node -e 'process.stdin.on("data",d=>console.log(JSON.parse(d).access_token))')
+      printf '%s' "$BOSH_CA_CERT" > ${d}/bosh-ca.pem
+      curl -sS --fail --cacert ${d}/bosh-ca.pem "$BOSH_ENVIRONMENT/info" > ${d}/bosh-info
+      curl -sS --fail --cacert ${d}/bosh-ca.pem -H "Authorization: Bearer $bt" "$BOSH_ENVIRONMENT/deployments" > ${d}/bosh-deployments
       node ${BIN} env --dir ${d} > ${d}/env-again
       node ${BIN} down --dir ${d} >/dev/null
       test ! -e ${d}/up.pid
@@ -56,6 +61,10 @@ describe('fakefoundry up', () => {
     expect(pwToken.refresh_token).toBeTruthy();
     expect(JSON.parse(Buffer.from(pwToken.access_token.split('.')[1], 'base64url').toString()).user_name).toBe('admin');
     expect(rest).toContain(d);
+    expect(readFileSync(path.join(d, 'bosh-ca.pem'), 'utf8')).toEqual(readFileSync(path.join(d, 'ca.pem'), 'utf8'));
+    const info = JSON.parse(readFileSync(path.join(d, 'bosh-info'), 'utf8'));
+    expect(info.user_authentication.type).toBe('uaa');
+    expect(JSON.parse(readFileSync(path.join(d, 'bosh-deployments'), 'utf8'))).toEqual([]);
     expect(readFileSync(path.join(d, 'env-again'), 'utf8')).toContain(`export FAKEFOUNDRY_CA_CERT='${d}/ca.pem'`);
   });
 
