@@ -1,0 +1,76 @@
+import type { CcModel } from '../model/model.js';
+import type { App, Instance, Plan } from '../model/state.js';
+
+/** The OSBAPI request bodies CC sends (reference §C.2), built from CC's records. */
+
+function orgAndSpace(m: CcModel, spaceGuid: string) {
+  const space = m.get('spaces', spaceGuid);
+  const org = space ? m.get('orgs', space.org_guid) : undefined;
+  return { space, org };
+}
+
+export function context(m: CcModel, spaceGuid: string, instanceName?: string, withInstanceAnnotations = true): Record<string, unknown> {
+  const { space, org } = orgAndSpace(m, spaceGuid);
+  const ctx: Record<string, unknown> = {
+    platform: 'cloudfoundry',
+    organization_guid: org?.guid ?? '',
+    space_guid: spaceGuid,
+    organization_name: org?.name ?? '',
+    space_name: space?.name ?? '',
+    organization_annotations: org?.metadata.annotations ?? {},
+    space_annotations: space?.metadata.annotations ?? {},
+  };
+  if (instanceName !== undefined) {
+    ctx.instance_name = instanceName;
+    if (withInstanceAnnotations) ctx.instance_annotations = {};
+  }
+  return ctx;
+}
+
+const nonEmpty = (p: Record<string, unknown> | undefined) => (p && Object.keys(p).length > 0 ? p : undefined);
+
+export function provisionBody(m: CcModel, spaceGuid: string, name: string, plan: Plan, parameters?: Record<string, unknown>): Record<string, unknown> {
+  const { org } = orgAndSpace(m, spaceGuid);
+  const body: Record<string, unknown> = { organization_guid: org?.guid ?? '', space_guid: spaceGuid, context: context(m, spaceGuid, name) };
+  const p = nonEmpty(parameters);
+  if (p) body.parameters = p;
+  if (plan.maintenance_info) body.maintenance_info = plan.maintenance_info;
+  return body;
+}
+
+export function updateBody(
+  m: CcModel,
+  inst: Instance,
+  oldPlan: Plan,
+  newName: string,
+  parameters: Record<string, unknown> | undefined,
+  maintenanceInfo: { version: string; description?: string } | undefined,
+): Record<string, unknown> {
+  const { org } = orgAndSpace(m, inst.space_guid);
+  const offering = m.offeringOf(oldPlan);
+  const body: Record<string, unknown> = {
+    previous_values: {
+      plan_id: oldPlan.catalog_id,
+      service_id: offering?.catalog_id ?? '',
+      organization_id: org?.guid ?? '',
+      space_id: inst.space_guid,
+      maintenance_info: inst.maintenance_info ?? null,
+    },
+    context: context(m, inst.space_guid, newName, false),
+    parameters: parameters ?? {},
+  };
+  if (maintenanceInfo) body.maintenance_info = maintenanceInfo;
+  return body;
+}
+
+export function bindBody(m: CcModel, inst: Instance, app: App | undefined, parameters?: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (app) {
+    body.app_guid = app.guid;
+    body.bind_resource = { app_guid: app.guid, space_guid: app.space_guid, app_annotations: app.metadata.annotations };
+  } else body.bind_resource = {};
+  body.context = context(m, inst.space_guid);
+  const p = nonEmpty(parameters);
+  if (p) body.parameters = p;
+  return body;
+}

@@ -1,0 +1,493 @@
+import type { BrokerEndpoint, CcPlatformApi, OperationResult, PlatformOperation, ResourceKind } from '../platform/api.js';
+import { ccErrors, operationVerb } from '../platform/errors.js';
+import { ccError, fromInfo, unprocessable, type CcError } from '../errors.js';
+import type { CcModel } from '../model/model.js';
+import type { App, Binding, Broker, Instance, Job, OperationType, Plan } from '../model/state.js';
+import { bindBody, provisionBody, updateBody } from './bodies.js';
+
+export type Via = 'v2' | 'v3';
+
+/** What a started operation gives the route: the record, the v3 job, and (awaited for v2) the first broker result. */
+export interface Started<R> {
+  record: R;
+  job?: Job;
+  first?: OperationResult;
+  /** v3 deletes: settles with the final result (after unbinding and polling). */
+  done?: Promise<OperationResult>;
+}
+
+export function endpoint(b: Broker): BrokerEndpoint {
+  return { guid: b.guid, name: b.name, url: b.url, username: b.username, password: b.password };
+}
+
+const JOB_OPERATION: Record<ResourceKind, string> = {
+  service_instance: 'service_instance',
+  service_binding: 'service_bindings',
+  service_key: 'service_keys',
+  route_binding: 'service_route_bindings',
+};
+
+/**
+ * The CC side of every broker operation: creates and updates the records, starts the platform
+ * module's operation, and maps what it reports onto `last_operation`, the record and the v3 job.
+ * v2 routes await the first broker response (CC v2 answers 201/202 or the broker's error); v3
+ * routes return the job at once and the work goes on in the background.
+ */
+export class ServiceOps {
+  /** Background work not yet finished (the driver waits for it). */
+  readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly model: CcModel,
+    private readonly platform: () => CcPlatformApi,
+  ) {}
+
+  track<T>(p: Promise<T>): Promise<T> {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  resolvePlan(inst: Instance) {
+    const plan = this.model.get('plans', inst.plan_guid);
+    const offering = this.model.offeringOf(plan);
+    const broker = this.model.brokerOf(offering);
+    return { plan, offering, broker };
+  }
+
+  #op(inst: Instance, plan: Plan, type: OperationType, resource: ResourceKind, extra: Partial<PlatformOperation>): PlatformOperation {
+    const offering = this.model.offeringOf(plan)!;
+    const broker = this.model.brokerOf(offering)!;
+    return {
+      type,
+      resource,
+      broker: endpoint(broker),
+      instanceGuid: inst.guid,
+      serviceId: offering.catalog_id,
+      planId: plan.catalog_id,
+      acceptsIncomplete: true,
+      planBindable: plan.bindable ?? offering.bindable,
+      bindingsRetrievable: offering.bindings_retrievable,
+      instancesRetrievable: offering.instances_retrievable,
+      serviceRequires: offering.requires,
+      maximumPollingDurationSeconds: plan.maximum_polling_duration ?? undefined,
+      ...extra,
+    };
+  }
+
+  /** The v3 job error for a failed operation. */
+  #jobError(r: OperationResult, type: OperationType, resource: ResourceKind) {
+    if (r.jobError) return toEntry(r.jobError);
+    if (r.timedOut) return toEntry(ccErrors.jobTimeout());
+    const message = r.error?.description ?? r.description ?? 'unknown error';
+    return toEntry(ccErrors.unableToPerform(operationVerb(type, resource), message));
+  }
+
+  /**
+   * Runs one operation and keeps `rec.last_operation` and the job in step with every result. The
+   * returned promise is the first broker response; `done` settles with the final one.
+   */
+  #run<R extends Instance | Binding>(
+    rec: R,
+    coll: 'instances' | 'bindings',
+    op: PlatformOperation,
+    job: Job | undefined,
+    onSuccess: (r: OperationResult) => void,
+  ): { first: Promise<OperationResult>; done: Promise<OperationResult> } {
+    const m = this.model;
+    let final: OperationResult | undefined;
+    let resolveDone!: (r: OperationResult) => void;
+    const done = new Promise<OperationResult>((r) => (resolveDone = r));
+    const apply = (r: OperationResult) => {
+      if (final) return;
+      const live = m.get(coll, rec.guid) === rec;
+      if (r.state === 'in progress') {
+        if (live) {
+          m.setLastOperation(rec, { type: op.type, state: 'in progress', description: r.description ?? rec.last_operation?.description ?? '' });
+          if (r.brokerOperation !== undefined) rec.broker_operation = r.brokerOperation;
+          if (r.dashboardUrl !== undefined && coll === 'instances') (rec as Instance).dashboard_url = r.dashboardUrl;
+        }
+        if (job && r.async && job.state === 'PROCESSING') m.setJob(job, 'POLLING');
+        return;
+      }
+      final = r;
+      if (r.state === 'succeeded' || r.gone) {
+        if (op.type === 'delete') m.remove(coll, rec.guid);
+        else if (live) {
+          m.setLastOperation(rec, { type: op.type, state: 'succeeded', description: r.description ?? '' });
+          delete rec.broker_operation;
+          onSuccess(r);
+        }
+        if (job) {
+          if (job.state !== 'COMPLETE') m.setJob(job, 'COMPLETE');
+          if (op.type === 'delete') delete job.resource_guid;
+        }
+      } else {
+        if (live) {
+          m.setLastOperation(rec, { type: op.type, state: 'failed', description: r.description ?? r.error?.description ?? '' });
+          delete rec.broker_operation;
+        }
+        if (job) m.setJob(job, 'FAILED', this.#jobError(r, op.type, op.resource));
+      }
+      resolveDone(r);
+    };
+    const first = this.track(
+      this.platform()
+        .start(op, { onUpdate: apply })
+        .then(
+          (r) => {
+            apply(r);
+            return r;
+          },
+          // The platform itself failed (e.g. closed by a reset mid-call): the operation fails, the job with it.
+          (err: unknown) => {
+            const r: OperationResult = {
+              state: 'failed',
+              description: (err as Error)?.message ?? 'An unknown error occurred.',
+              error: { httpStatus: 500, code: 10001, errorCode: 'UnknownError', title: 'UnknownError', description: 'An unknown error occurred.' },
+            };
+            apply(r);
+            return r;
+          },
+        ),
+    );
+    void first.catch(() => undefined);
+    return { first, done };
+  }
+
+  // ------------------------------------------------------------------ instances
+
+  /** The name is free, or held by an instance whose create failed: CC replaces it and cleans up at the broker. */
+  #claimName(spaceGuid: string, name: string, via: Via): void {
+    const existing = this.model.all('instances').find((i) => i.space_guid === spaceGuid && i.name === name);
+    if (!existing) return;
+    const lo = existing.last_operation;
+    if (existing.type === 'managed' && lo?.type === 'create' && lo.state === 'failed') {
+      const { plan } = this.resolvePlan(existing);
+      if (plan && this.model.brokerOf(this.model.offeringOf(plan))) {
+        this.platform().mitigateOrphan(this.#op(existing, plan, 'delete', 'service_instance', {}));
+      }
+      for (const b of this.model.bindingsOf(existing.guid)) this.model.remove('bindings', b.guid);
+      this.model.remove('instances', existing.guid);
+      return;
+    }
+    throw via === 'v3' ? unprocessable(`The service instance name is taken: ${name}.`) : ccError('ServiceInstanceNameTaken', name);
+  }
+
+  async createInstance(a: {
+    name: string;
+    spaceGuid: string;
+    plan: Plan;
+    parameters?: Record<string, unknown>;
+    tags?: string[];
+    userGuid?: string;
+    vcapRequestId?: string;
+    via: Via;
+    acceptsIncomplete?: boolean;
+    guid?: string;
+  }): Promise<Started<Instance>> {
+    this.#claimName(a.spaceGuid, a.name, a.via);
+    const m = this.model;
+    const inst = m.addInstance({
+      guid: a.guid,
+      name: a.name,
+      type: 'managed',
+      space_guid: a.spaceGuid,
+      plan_guid: a.plan.guid,
+      tags: a.tags ?? [],
+      dashboard_url: null,
+      maintenance_info: null,
+      last_operation: m.lastOperation('create', a.via === 'v3' ? 'initial' : 'in progress'),
+    });
+    const job = a.via === 'v3' ? m.addJob('service_instance.create', { type: 'service_instances', guid: inst.guid }) : undefined;
+    const op = this.#op(inst, a.plan, 'create', 'service_instance', {
+      body: provisionBody(m, a.spaceGuid, a.name, a.plan, a.parameters),
+      userGuid: a.userGuid,
+      vcapRequestId: a.vcapRequestId,
+      via: a.via,
+      acceptsIncomplete: a.acceptsIncomplete ?? true,
+    });
+    if (job) m.setLastOperation(inst, { type: 'create', state: 'in progress' });
+    const { first } = this.#run(inst, 'instances', op, job, (r) => {
+      inst.maintenance_info = a.plan.maintenance_info ? { ...a.plan.maintenance_info } : null;
+      if (r.dashboardUrl !== undefined) inst.dashboard_url = r.dashboardUrl;
+      setBrokerMetadata(inst, r.metadata);
+    });
+    if (a.via === 'v3') return { record: inst, job };
+    const r = await first;
+    // CC v2 rolls the row back when the broker refuses the provision outright.
+    if (r.state === 'failed') {
+      m.remove('instances', inst.guid);
+      throw v2BrokerError(r);
+    }
+    return { record: inst, first: r };
+  }
+
+  /** Pre-checks of an update (v3 `PATCH`, v2 `PUT`), then the broker call. */
+  async updateInstance(a: {
+    inst: Instance;
+    newPlan?: Plan;
+    name?: string;
+    parameters?: Record<string, unknown>;
+    maintenanceInfo?: { version: string; description?: string };
+    userGuid?: string;
+    vcapRequestId?: string;
+    via: Via;
+    acceptsIncomplete?: boolean;
+  }): Promise<Started<Instance>> {
+    const m = this.model;
+    const inst = a.inst;
+    const { plan, offering, broker } = this.resolvePlan(inst);
+    if (!plan || !offering || !broker) throw a.via === 'v3' ? unprocessable('The service instance has no service plan.') : ccError('ServicePlanNotFound', inst.plan_guid ?? '');
+    const target = a.newPlan ?? plan;
+    const changingPlan = target.guid !== plan.guid;
+    if (changingPlan && !(plan.plan_updateable ?? offering.plan_updateable)) throw ccError('ServicePlanNotUpdateable');
+    if (changingPlan && target.offering_guid !== plan.offering_guid) throw ccError('ServicePlanInvalid', 'Plan must belong to the same service');
+    let mi: { version: string; description?: string } | undefined;
+    if (a.maintenanceInfo) {
+      if (changingPlan) throw ccError('MaintenanceInfoNotUpdatableWhenChangingPlan');
+      if (!plan.maintenance_info) throw ccError('MaintenanceInfoNotSupported');
+      const v = a.maintenanceInfo.version;
+      if (v !== plan.maintenance_info.version && v !== inst.maintenance_info?.version) throw ccError('MaintenanceInfoConflict');
+      mi = v === plan.maintenance_info.version ? { ...plan.maintenance_info } : { ...a.maintenanceInfo };
+    } else if (changingPlan && target.maintenance_info) mi = { ...target.maintenance_info };
+    if (changingPlan && !(target.bindable ?? offering.bindable) && m.bindingsOf(inst.guid).length > 0) {
+      throw unprocessable('Cannot update to a non-bindable plan while the service instance has bindings.');
+    }
+    const newName = a.name ?? inst.name;
+    const job = a.via === 'v3' ? m.addJob('service_instance.update', { type: 'service_instances', guid: inst.guid }) : undefined;
+    const op = this.#op(inst, target, 'update', 'service_instance', {
+      body: updateBody(m, inst, plan, newName, a.parameters, mi),
+      userGuid: a.userGuid,
+      vcapRequestId: a.vcapRequestId,
+      via: a.via,
+      acceptsIncomplete: a.acceptsIncomplete ?? true,
+    });
+    m.setLastOperation(inst, { type: 'update', state: 'in progress', description: '' });
+    const { first } = this.#run(inst, 'instances', op, job, (r) => {
+      inst.plan_guid = target.guid;
+      inst.name = newName;
+      if (mi) inst.maintenance_info = mi;
+      else if (changingPlan) inst.maintenance_info = null;
+      if (r.dashboardUrl) inst.dashboard_url = r.dashboardUrl;
+      setBrokerMetadata(inst, r.metadata);
+    });
+    if (a.via === 'v3') return { record: inst, job };
+    const r = await first;
+    if (r.state === 'failed') throw v2BrokerError(r);
+    return { record: inst, first: r };
+  }
+
+  /** Deprovision; bindings and keys are unbound first (v3 always, v2 with `recursive=true`). */
+  async deleteInstance(a: { inst: Instance; userGuid?: string; vcapRequestId?: string; via: Via; acceptsIncomplete?: boolean; withJob?: boolean }): Promise<Started<Instance>> {
+    const m = this.model;
+    const inst = a.inst;
+    const { plan, offering, broker } = this.resolvePlan(inst);
+    const job = a.via === 'v3' && a.withJob !== false ? m.addJob('service_instance.delete', { type: 'service_instances', guid: inst.guid }) : undefined;
+    m.setLastOperation(inst, { type: 'delete', state: 'in progress', description: '' });
+    if (!plan || !offering || !broker) {
+      // No broker to ask (a record made without one): CC can only drop it.
+      m.remove('instances', inst.guid);
+      if (job) m.setJob(job, 'COMPLETE');
+      return { record: inst, job, first: { state: 'succeeded' }, done: Promise.resolve({ state: 'succeeded' }) };
+    }
+    const unbindAll = async (): Promise<OperationResult | undefined> => {
+      for (const b of m.bindingsOf(inst.guid)) {
+        const { first, done } = this.#startUnbind(b, inst, plan, a.userGuid, a.via, undefined, true, a.vcapRequestId);
+        const r = await first;
+        const fin = r.state === 'in progress' ? await done : r;
+        if (fin.state === 'failed' && !fin.gone) return fin;
+      }
+      return undefined;
+    };
+    const deprovision = () => {
+      const op = this.#op(inst, plan, 'delete', 'service_instance', { userGuid: a.userGuid, vcapRequestId: a.vcapRequestId, via: a.via, acceptsIncomplete: a.acceptsIncomplete ?? true });
+      return this.#run(inst, 'instances', op, job, () => undefined);
+    };
+    if (a.via === 'v3') {
+      const done = (async (): Promise<OperationResult> => {
+        const failed = await unbindAll();
+        if (failed) {
+          m.setLastOperation(inst, { type: 'delete', state: 'failed', description: failed.error?.description ?? failed.description ?? '' });
+          if (job) m.setJob(job, 'FAILED', this.#jobError(failed, 'delete', 'service_binding'));
+          return failed;
+        }
+        return deprovision().done;
+      })();
+      return { record: inst, job, done };
+    }
+    const failed = await unbindAll();
+    if (failed) {
+      m.setLastOperation(inst, { type: 'delete', state: 'failed', description: failed.error?.description ?? '' });
+      throw ccError('ServiceInstanceRecursiveDeleteFailed', inst.name, failed.error?.description ?? failed.description ?? '');
+    }
+    const r = await deprovision().first;
+    if (r.state === 'failed' && !r.gone) throw v2BrokerError(r);
+    return { record: inst, first: r };
+  }
+
+  /** Purge: the records go, the broker hears nothing. */
+  purgeInstance(inst: Instance): void {
+    for (const b of this.model.bindingsOf(inst.guid)) this.model.remove('bindings', b.guid);
+    this.model.remove('instances', inst.guid);
+  }
+
+  // ------------------------------------------------------------------ bindings and keys
+
+  async createBinding(a: {
+    type: 'app' | 'key';
+    inst: Instance;
+    app?: App;
+    name?: string | null;
+    parameters?: Record<string, unknown>;
+    userGuid?: string;
+    vcapRequestId?: string;
+    via: Via;
+    acceptsIncomplete?: boolean;
+  }): Promise<Started<Binding>> {
+    const m = this.model;
+    const { plan } = this.resolvePlan(a.inst);
+    if (!plan) throw unprocessable('The service instance has no service plan.');
+    // Re-binding an app whose earlier bind failed replaces that binding (C.5).
+    if (a.type === 'app' && a.app) {
+      const prev = m.bindingsOf(a.inst.guid).find((b) => b.type === 'app' && b.app_guid === a.app!.guid);
+      if (prev) {
+        if (prev.last_operation?.type === 'create' && prev.last_operation.state === 'failed') {
+          this.platform().mitigateOrphan(this.#bindOp(prev, a.inst, plan, 'delete', {}));
+          m.remove('bindings', prev.guid);
+        } else
+          throw a.via === 'v3'
+            ? unprocessable('The app is already bound to the service instance.')
+            : ccError('ServiceBindingAppServiceTaken', `${a.app.guid} ${a.inst.guid}`);
+      }
+    }
+    const binding = m.addBinding({
+      type: a.type,
+      name: a.name ?? null,
+      instance_guid: a.inst.guid,
+      app_guid: a.app?.guid,
+      credentials: {},
+      syslog_drain_url: null,
+      volume_mounts: [],
+      last_operation: m.lastOperation('create', 'in progress'),
+    });
+    if (binding.app_guid === undefined) delete binding.app_guid;
+    const resource: ResourceKind = a.type === 'app' ? 'service_binding' : 'service_key';
+    const job = a.via === 'v3' ? m.addJob(`${JOB_OPERATION[resource]}.create`, { type: 'service_credential_bindings', guid: binding.guid }) : undefined;
+    const op = this.#bindOp(binding, a.inst, plan, 'create', {
+      body: bindBody(m, a.inst, a.app, a.parameters),
+      userGuid: a.userGuid,
+      vcapRequestId: a.vcapRequestId,
+      via: a.via,
+      acceptsIncomplete: a.acceptsIncomplete ?? true,
+    });
+    const { first } = this.#run(binding, 'bindings', op, job, (r) => {
+      if (r.credentials) binding.credentials = r.credentials;
+      if (r.syslogDrainUrl !== undefined) binding.syslog_drain_url = r.syslogDrainUrl;
+      if (r.volumeMounts) binding.volume_mounts = r.volumeMounts;
+    });
+    if (a.via === 'v3') return { record: binding, job };
+    const r = await first;
+    if (r.state === 'failed') {
+      m.remove('bindings', binding.guid);
+      throw v2BrokerError(r);
+    }
+    return { record: binding, first: r };
+  }
+
+  #bindOp(b: Binding, inst: Instance, plan: Plan, type: OperationType, extra: Partial<PlatformOperation>): PlatformOperation {
+    const resource: ResourceKind = b.type === 'app' ? 'service_binding' : 'service_key';
+    return this.#op(inst, plan, type, resource, { bindingGuid: b.guid, ...extra });
+  }
+
+  #startUnbind(b: Binding, inst: Instance, plan: Plan, userGuid: string | undefined, via: Via, job?: Job, acceptsIncomplete = true, vcapRequestId?: string) {
+    this.model.setLastOperation(b, { type: 'delete', state: 'in progress', description: '' });
+    const op = this.#bindOp(b, inst, plan, 'delete', { userGuid, via, acceptsIncomplete, vcapRequestId });
+    return this.#run(b, 'bindings', op, job, () => undefined);
+  }
+
+  async deleteBinding(a: { binding: Binding; userGuid?: string; vcapRequestId?: string; via: Via; acceptsIncomplete?: boolean }): Promise<Started<Binding>> {
+    const m = this.model;
+    const inst = m.get('instances', a.binding.instance_guid);
+    const plan = inst ? this.resolvePlan(inst).plan : undefined;
+    const resource: ResourceKind = a.binding.type === 'app' ? 'service_binding' : 'service_key';
+    const job =
+      a.via === 'v3' ? m.addJob(`${JOB_OPERATION[resource]}.delete`, { type: 'service_credential_bindings', guid: a.binding.guid }) : undefined;
+    if (!inst || !plan || !this.model.brokerOf(this.model.offeringOf(plan))) {
+      m.remove('bindings', a.binding.guid);
+      if (job) m.setJob(job, 'COMPLETE');
+      return { record: a.binding, job, first: { state: 'succeeded' } };
+    }
+    const { first } = this.#startUnbind(a.binding, inst, plan, a.userGuid, a.via, job, a.acceptsIncomplete ?? true, a.vcapRequestId);
+    if (a.via === 'v3') return { record: a.binding, job };
+    const r = await first;
+    if (r.state === 'failed' && !r.gone) throw v2BrokerError(r);
+    return { record: a.binding, first: r };
+  }
+
+  // ------------------------------------------------------------------ after a restore
+
+  /** Polls again every operation a restored snapshot left in progress (no job: CC's jobs are not restored). */
+  resumeAll(): void {
+    const m = this.model;
+    for (const inst of m.all('instances')) {
+      const lo = inst.last_operation;
+      if (inst.type !== 'managed' || lo?.state !== 'in progress') continue;
+      const { plan } = this.resolvePlan(inst);
+      if (!plan || !m.brokerOf(m.offeringOf(plan))) continue;
+      const op = this.#op(inst, plan, lo.type, 'service_instance', {});
+      this.platform().resume(op, inst.broker_operation, { onUpdate: (r) => this.#applyResumed(inst, 'instances', lo.type, r, plan) });
+    }
+    for (const b of m.all('bindings')) {
+      const lo = b.last_operation;
+      const inst = m.get('instances', b.instance_guid);
+      if (!inst || lo?.state !== 'in progress' || lo.type === 'update') continue;
+      const { plan } = this.resolvePlan(inst);
+      if (!plan || !m.brokerOf(m.offeringOf(plan))) continue;
+      const op = this.#bindOp(b, inst, plan, lo.type, {});
+      this.platform().resume(op, b.broker_operation, { onUpdate: (r) => this.#applyResumed(b, 'bindings', lo.type, r, plan) });
+    }
+  }
+
+  #applyResumed(rec: Instance | Binding, coll: 'instances' | 'bindings', type: OperationType, r: OperationResult, plan: Plan): void {
+    const m = this.model;
+    if (r.state === 'in progress') return;
+    // The job that was waiting on this operation when the snapshot was taken ends with it.
+    const job = m.all('jobs').findLast((j) => j.resource_guid === rec.guid && (j.state === 'POLLING' || j.state === 'PROCESSING'));
+    const resource: ResourceKind = coll === 'instances' ? 'service_instance' : (rec as Binding).type === 'app' ? 'service_binding' : 'service_key';
+    if (job) {
+      if (r.state === 'succeeded' || r.gone) m.setJob(job, 'COMPLETE');
+      else m.setJob(job, 'FAILED', this.#jobError(r, type, resource));
+    }
+    if (m.get(coll, rec.guid) !== rec) return;
+    if ((r.state === 'succeeded' || r.gone) && type === 'delete') {
+      m.remove(coll, rec.guid);
+      return;
+    }
+    m.setLastOperation(rec, { type, state: r.state === 'succeeded' ? 'succeeded' : 'failed', description: r.description ?? r.error?.description ?? '' });
+    delete rec.broker_operation;
+    if (r.state !== 'succeeded') return;
+    if (coll === 'instances') {
+      const inst = rec as Instance;
+      if (type === 'create') inst.maintenance_info = plan.maintenance_info ? { ...plan.maintenance_info } : null;
+      if (r.dashboardUrl !== undefined && r.dashboardUrl !== null) inst.dashboard_url = r.dashboardUrl;
+      setBrokerMetadata(inst, r.metadata);
+    } else if (r.credentials) (rec as Binding).credentials = r.credentials;
+  }
+}
+
+function setBrokerMetadata(inst: Instance, metadata: unknown): void {
+  if (!metadata || typeof metadata !== 'object') return;
+  const md = metadata as { labels?: Record<string, unknown>; attributes?: Record<string, unknown> };
+  inst.broker_provided_metadata = { labels: md.labels ?? {}, attributes: md.attributes ?? {} };
+}
+
+function toEntry(e: { code: number; title: string; description: string }) {
+  return { code: e.code, title: e.title, detail: e.description };
+}
+
+/** The broker's error as CC v2 returns it synchronously. */
+export function v2BrokerError(r: OperationResult): CcError {
+  if (r.error) return fromInfo(r.error);
+  return ccError('ServiceBrokerBadResponse', r.description ?? 'The service broker returned an error');
+}

@@ -1,0 +1,286 @@
+import type { Context, Hono } from 'hono';
+import { principal, requestId } from '../../auth.js';
+import { access, type CcDeps } from '../../deps.js';
+import { ccError, fromInfo } from '../../errors.js';
+import { handleError, isObj, isStr, json, readBody, stringArray } from '../../http.js';
+import type { Binding, Instance } from '../../model/state.js';
+import type { OperationResult } from '../../platform/api.js';
+import { listV2, type V2Fields } from './list.js';
+import { missingField, pg } from './orgs.js';
+import { binding2, instance2, key2 } from './present.js';
+
+/**
+ * v2 service instances, bindings and keys. The broker's first answer is awaited in the request
+ * (201 when it finished, 202 while CC polls), and broker errors come back synchronously.
+ */
+export function instanceRoutes2(app: Hono, d: CcDeps): void {
+  const m = d.model;
+  const wrap = (fn: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
+    try {
+      return await fn(c);
+    } catch (e) {
+      return handleError(e, c);
+    }
+  };
+  const acceptsIncomplete = (c: Context) => c.req.query('accepts_incomplete') === 'true';
+  const statusOf = (r: OperationResult | undefined) => (r?.state === 'in progress' ? 202 : 201);
+
+  const instanceFields: V2Fields<Instance> = {
+    name: (i) => i.name,
+    space_guid: (i) => i.space_guid,
+    service_plan_guid: (i) => i.plan_guid,
+    service_binding_guid: (i) => m.bindingsOf(i.guid).filter((b) => b.type === 'app').map((b) => b.guid),
+    gateway_name: () => '',
+    organization_guid: (i) => m.get('spaces', i.space_guid)?.org_guid,
+    service_key_guid: (i) => m.bindingsOf(i.guid).filter((b) => b.type === 'key').map((b) => b.guid),
+  };
+  const bindingFields: V2Fields<Binding> = {
+    app_guid: (b) => b.app_guid,
+    name: (b) => b.name,
+    service_instance_guid: (b) => b.instance_guid,
+  };
+  const keyFields: V2Fields<Binding> = { name: (b) => b.name, service_instance_guid: (b) => b.instance_guid };
+
+  const visibleInstance = (c: Context, guid: string): Instance => {
+    const i = m.get('instances', guid);
+    if (!i || i.type !== 'managed' || !access(d, c).seesSpace(i.space_guid)) throw ccError('ServiceInstanceNotFound', guid);
+    return i;
+  };
+  const inProgress = (i: Instance) => i.last_operation?.state === 'in progress';
+
+  // ---- instances
+
+  app.get('/v2/service_instances', wrap((c) => {
+    const a = access(d, c);
+    const managed = m.view('instances', 'managed', (i) => i.type === 'managed');
+    return listV2(c, a.all ? managed : managed.filter((i) => a.seesSpace(i.space_guid)), instanceFields, (i) => instance2(m, i), ['id', 'name']);
+  }));
+  app.get('/v2/service_instances/:guid', wrap((c) => json(instance2(m, visibleInstance(c, pg(c))))));
+
+  app.post('/v2/service_instances', wrap(async (c) => {
+    const body = await readBody(c);
+    for (const f of ['name', 'service_plan_guid', 'space_guid']) if (!isStr(body[f])) throw missingField(f);
+    if ((body.name as string).trim() === '') throw ccError('ServiceInstanceInvalid', 'name is invalid');
+    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
+    if (body.tags !== undefined && !stringArray(body.tags)) throw ccError('MessageParseError', 'Field: tags, Error: Expected instance of Array');
+    const a = access(d, c);
+    const spaceGuid = body.space_guid as string;
+    if (!m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);
+    if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
+    const plan = m.get('plans', body.service_plan_guid as string);
+    if (!plan || !a.seesPlan(plan)) throw ccError('ServicePlanInvalid', 'not a valid service plan');
+    if (!plan.active) throw ccError('ServicePlanInvalid', 'service plan is not active');
+    if (!a.mayUsePlanIn(plan, spaceGuid)) throw ccError('NotAuthorized');
+    const { record, first } = await d.ops.createInstance({
+      name: body.name as string,
+      spaceGuid,
+      plan,
+      parameters: body.parameters as Record<string, unknown> | undefined,
+      tags: body.tags as string[] | undefined,
+      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+      via: 'v2',
+      acceptsIncomplete: acceptsIncomplete(c),
+    });
+    return json(instance2(m, record), statusOf(first), { location: `/v2/service_instances/${record.guid}` });
+  }));
+
+  app.put('/v2/service_instances/:guid', wrap(async (c) => {
+    const inst = visibleInstance(c, pg(c));
+    if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    const body = await readBody(c);
+    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
+    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
+    if (body.maintenance_info !== undefined && !(isObj(body.maintenance_info) && isStr(body.maintenance_info.version))) {
+      throw ccError('MessageParseError', 'Field: maintenance_info, Error: Expected instance of Hash with a version');
+    }
+    const newName = isStr(body.name) ? body.name : undefined;
+    if (newName && newName !== inst.name && m.all('instances').some((i) => i.space_guid === inst.space_guid && i.name === newName)) {
+      throw ccError('ServiceInstanceNameTaken', newName);
+    }
+    const planGuid = isStr(body.service_plan_guid) ? body.service_plan_guid : undefined;
+    const newPlan = planGuid && planGuid !== inst.plan_guid ? m.get('plans', planGuid) : undefined;
+    if (planGuid && planGuid !== inst.plan_guid && !newPlan) throw ccError('ServicePlanInvalid', 'not a valid service plan');
+    const mi = body.maintenance_info as { version: string } | undefined;
+    const offering = m.offeringOf(m.get('plans', inst.plan_guid));
+    const rename = !!newName && newName !== inst.name && !!offering?.allow_context_updates;
+    const miChanges = !!mi && mi.version !== inst.maintenance_info?.version;
+    if (stringArray(body.tags)) inst.tags = body.tags;
+    if (body.parameters === undefined && !newPlan && !miChanges && !rename) {
+      if (newName) inst.name = newName;
+      if (mi) m.setLastOperation(inst, { type: 'update', state: 'succeeded', description: '' });
+      m.touch(inst);
+      return json(instance2(m, inst), 201);
+    }
+    if (newName && !rename) inst.name = newName;
+    const { first } = await d.ops.updateInstance({
+      inst,
+      newPlan,
+      name: rename ? newName : undefined,
+      parameters: body.parameters as Record<string, unknown> | undefined,
+      maintenanceInfo: miChanges ? mi : undefined,
+      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+      via: 'v2',
+      acceptsIncomplete: acceptsIncomplete(c),
+    });
+    return json(instance2(m, inst), statusOf(first));
+  }));
+
+  app.delete('/v2/service_instances/:guid', wrap(async (c) => {
+    const inst = visibleInstance(c, pg(c));
+    if (c.req.query('purge') === 'true') {
+      if (!principal(c).admin) throw ccError('NotAuthorized');
+      d.ops.purgeInstance(inst);
+      return new Response(null, { status: 204 });
+    }
+    if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
+    const bindings = m.bindingsOf(inst.guid);
+    if (bindings.length && c.req.query('recursive') !== 'true') {
+      const kinds = [...new Set(bindings.map((b) => (b.type === 'app' ? 'service_bindings' : 'service_keys')))].join(', ');
+      throw ccError('AssociationNotEmpty', kinds, 'service_instances');
+    }
+    const { first } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v2', acceptsIncomplete: acceptsIncomplete(c) });
+    if (first?.state === 'in progress' && m.get('instances', inst.guid)) return json(instance2(m, inst), 202);
+    return new Response(null, { status: 204 });
+  }));
+
+  app.get('/v2/service_instances/:guid/service_bindings', wrap((c) => {
+    const inst = visibleInstance(c, pg(c));
+    return listV2(c, m.bindingsOf(inst.guid).filter((b) => b.type === 'app'), bindingFields, binding2);
+  }));
+  app.get('/v2/service_instances/:guid/service_keys', wrap((c) => {
+    const inst = visibleInstance(c, pg(c));
+    return listV2(c, m.bindingsOf(inst.guid).filter((b) => b.type === 'key'), keyFields, key2);
+  }));
+  app.get('/v2/service_instances/:guid/parameters', wrap(async (c) => {
+    const inst = visibleInstance(c, pg(c));
+    const { plan, offering, broker } = d.ops.resolvePlan(inst);
+    if (!plan || !offering || !broker || !offering.instances_retrievable) throw ccError('ServiceFetchInstanceParametersNotSupported');
+    const r = await d.platform().fetchInstance({
+      broker: { guid: broker.guid, name: broker.name, url: broker.url, username: broker.username, password: broker.password },
+      instanceGuid: inst.guid,
+      serviceId: offering.catalog_id,
+      planId: plan.catalog_id,
+      userGuid: principal(c).userGuid,
+    });
+    if (!r.ok) throw fromInfo(r.error);
+    return json(r.value.parameters ?? {});
+  }));
+
+  // ---- bindings
+
+  const visibleBinding = (c: Context, guid: string, type: 'app' | 'key'): Binding => {
+    const b = m.get('bindings', guid);
+    const inst = b ? m.get('instances', b.instance_guid) : undefined;
+    if (!b || b.type !== type || !inst || !access(d, c).seesSpace(inst.space_guid)) {
+      throw type === 'app' ? ccError('ServiceBindingNotFound', guid) : ccError('ServiceKeyNotFound', guid);
+    }
+    return b;
+  };
+
+  app.get('/v2/service_bindings', wrap((c) => {
+    const a = access(d, c);
+    return listV2(c, m.all('bindings').filter((b) => b.type === 'app' && a.seesSpace(m.get('instances', b.instance_guid)?.space_guid)), bindingFields, binding2);
+  }));
+  app.get('/v2/service_bindings/:guid', wrap((c) => json(binding2(visibleBinding(c, pg(c), 'app')))));
+
+  app.get('/v2/service_bindings/:guid/parameters', wrap(async (c) => {
+    const b = visibleBinding(c, pg(c), 'app');
+    const inst = m.get('instances', b.instance_guid)!;
+    const { plan, offering, broker } = d.ops.resolvePlan(inst);
+    if (!plan || !offering || !broker || !offering.bindings_retrievable) throw ccError('ServiceFetchBindingParametersNotSupported');
+    const r = await d.platform().fetchBinding({
+      broker: { guid: broker.guid, name: broker.name, url: broker.url, username: broker.username, password: broker.password },
+      instanceGuid: inst.guid,
+      bindingGuid: b.guid,
+      serviceId: offering.catalog_id,
+      planId: plan.catalog_id,
+      userGuid: principal(c).userGuid,
+    });
+    if (!r.ok) throw fromInfo(r.error);
+    return json(r.value.parameters ?? {});
+  }));
+
+  app.post('/v2/service_bindings', wrap(async (c) => {
+    const body = await readBody(c);
+    for (const f of ['service_instance_guid', 'app_guid']) if (!isStr(body[f])) throw missingField(f);
+    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
+    const inst = visibleInstance(c, body.service_instance_guid as string);
+    const appRec = m.get('apps', body.app_guid as string);
+    if (!appRec || !access(d, c).seesSpace(appRec.space_guid)) throw ccError('AppNotFound', body.app_guid as string);
+    if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    if (appRec.space_guid !== inst.space_guid) throw ccError('ServiceBindingDifferentSpaces', `${appRec.guid} ${inst.guid}`);
+    const { plan, offering } = d.ops.resolvePlan(inst);
+    if (!(plan?.bindable ?? offering?.bindable)) throw ccError('UnbindableService');
+    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
+    const { record, first } = await d.ops.createBinding({
+      type: 'app',
+      inst,
+      app: appRec,
+      name: isStr(body.name) ? body.name : null,
+      parameters: body.parameters as Record<string, unknown> | undefined,
+      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+      via: 'v2',
+      acceptsIncomplete: acceptsIncomplete(c),
+    });
+    return json(binding2(record), statusOf(first), { location: `/v2/service_bindings/${record.guid}` });
+  }));
+
+  const unbind = async (c: Context, b: Binding) => {
+    const inst = m.get('instances', b.instance_guid)!;
+    if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    if (b.last_operation?.state === 'in progress') throw ccError('AsyncServiceBindingOperationInProgress', b.app_guid ?? '', inst.name);
+    const { first } = await d.ops.deleteBinding({ binding: b, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v2', acceptsIncomplete: acceptsIncomplete(c) });
+    if (first?.state === 'in progress' && m.get('bindings', b.guid)) return json(binding2(b), 202);
+    return new Response(null, { status: 204 });
+  };
+  app.delete('/v2/service_bindings/:guid', wrap((c) => unbind(c, visibleBinding(c, pg(c), 'app'))));
+  app.delete('/v2/apps/:app/service_bindings/:guid', wrap((c) => {
+    const b = visibleBinding(c, pg(c), 'app');
+    if (b.app_guid !== c.req.param('app')) throw ccError('ServiceBindingNotFound', pg(c));
+    return unbind(c, b);
+  }));
+  app.get('/v2/apps/:app/service_bindings', wrap((c) => {
+    const appRec = m.get('apps', c.req.param('app') ?? '');
+    if (!appRec || !access(d, c).seesSpace(appRec.space_guid)) throw ccError('AppNotFound', c.req.param('app') ?? '');
+    return listV2(c, m.all('bindings').filter((b) => b.app_guid === appRec.guid), bindingFields, binding2);
+  }));
+
+  // ---- keys (synchronous only in v2)
+
+  app.get('/v2/service_keys', wrap((c) => {
+    const a = access(d, c);
+    return listV2(c, m.all('bindings').filter((b) => b.type === 'key' && a.seesSpace(m.get('instances', b.instance_guid)?.space_guid)), keyFields, key2);
+  }));
+  app.get('/v2/service_keys/:guid', wrap((c) => json(key2(visibleBinding(c, pg(c), 'key')))));
+  app.post('/v2/service_keys', wrap(async (c) => {
+    const body = await readBody(c);
+    for (const f of ['service_instance_guid', 'name']) if (!isStr(body[f])) throw missingField(f);
+    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
+    const inst = visibleInstance(c, body.service_instance_guid as string);
+    if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    const { plan, offering } = d.ops.resolvePlan(inst);
+    if (!(plan?.bindable ?? offering?.bindable)) throw ccError('ServiceKeyNotSupported', 'This service doesn\'t support creation of keys.');
+    if (m.bindingsOf(inst.guid).some((b) => b.type === 'key' && b.name === body.name)) {
+      throw ccError('ServiceKeyNameTaken', `${body.name as string}`);
+    }
+    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
+    const { record } = await d.ops.createBinding({
+      type: 'key',
+      inst,
+      name: body.name as string,
+      parameters: body.parameters as Record<string, unknown> | undefined,
+      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+      via: 'v2',
+      acceptsIncomplete: false,
+    });
+    return json(key2(record), 201, { location: `/v2/service_keys/${record.guid}` });
+  }));
+  app.delete('/v2/service_keys/:guid', wrap(async (c) => {
+    const b = visibleBinding(c, pg(c), 'key');
+    const inst = m.get('instances', b.instance_guid)!;
+    if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    await d.ops.deleteBinding({ binding: b, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v2', acceptsIncomplete: false });
+    return new Response(null, { status: 204 });
+  }));
+}
