@@ -7,3 +7,6 @@ export { FaultRegistry, type FaultRule, type FaultRuleInput } from './fakes/core
 export { loadConfigFile, parseConfigText, type FoundationConfig } from './fakes/core/config.js';
 export { UaaSimulator } from './fakes/uaa/index.js';
 export { UaaResourceServer } from './fakes/uaa/resource-server.js';
+export { BoshSimulator } from './fakes/bosh/index.js';
+export { CcSimulator } from './fakes/cc/index.js';
+export { CcPlatform } from './fakes/cc/platform/index.js';

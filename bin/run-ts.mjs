@@ -10,5 +10,6 @@ if (!entry) {
   console.error('usage: run-ts.mjs FILE.ts [args...]');
   process.exit(2);
 }
-process.argv.splice(2, 1);
+// The script sees itself as argv[1], as `node script.js` would show it.
+process.argv.splice(1, 2, path.resolve(entry));
 await import(pathToFileURL(path.resolve(entry)).href);

@@ -10,6 +10,8 @@ import type { RandomState } from './core/random.js';
 import type { Simulator, SimulatorFactory } from './core/simulator.js';
 import { certificateStillValid, createCa, issueServerCertificate, type CertificateAuthority, type ServerCertificate } from './core/tls.js';
 import { FACTORIES } from './registry.js';
+import type { BoshSimulator } from './bosh/index.js';
+import type { CcSimulator } from './cc/index.js';
 import type { UaaSimulator } from './uaa/index.js';
 
 /** Everything needed to bring a foundation back: state of every fake, clock, seed streams, and the CA. */
@@ -107,6 +109,13 @@ export class Foundation {
   }
   get uaa(): UaaSimulator {
     return this.service<UaaSimulator>('uaa');
+  }
+
+  get bosh(): BoshSimulator {
+    return this.service<BoshSimulator>('bosh');
+  }
+  get cc(): CcSimulator {
+    return this.service<CcSimulator>('cc');
   }
 
   service<T extends Simulator>(name: string): T {
