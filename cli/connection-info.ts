@@ -83,7 +83,7 @@ export function envLines(info: ConnectionInfo): string[] {
 
 export function humanSummary(info: ConnectionInfo): string {
   const lines: string[] = [];
-  lines.push(`fakefoundry ${info.foundation} is up (pid ${info.pid}).`, '');
+  lines.push(`fakefoundry is up (foundation '${info.foundation}', pid ${info.pid}).`, '');
   for (const [name, url] of Object.entries(info.urls)) lines.push(`  ${name.padEnd(5)} ${url}`);
   if (info.ca) lines.push('', `  CA certificate: ${info.ca.path}`);
   const c = info.credentials;
@@ -101,7 +101,11 @@ export function humanSummary(info: ConnectionInfo): string {
   }
   lines.push(`  curl${ca} ${info.control.uaa ?? Object.values(info.control)[0]}/journal`);
   if (info.urls.bosh) lines.push(`  bosh -e ${info.urls.bosh} --ca-cert ${info.ca?.path ?? '<ca>'} env`);
-  if (info.urls.cc) lines.push(`  cf api ${info.urls.cc} && cf auth ${c.cf_user?.username ?? 'admin'} <password>   (with the CA in your trust store, or --skip-ssl-validation)`);
+  if (info.urls.cc) {
+    // Go reads extra roots from SSL_CERT_FILE on Linux, so the cf CLI can trust our CA without --skip-ssl-validation.
+    const trust = info.ca ? `SSL_CERT_FILE=${shellQuote(info.ca.path)} ` : '';
+    lines.push(`  ${trust ? `export ${trust.trim()}; ` : ''}cf api ${info.urls.cc} && cf auth ${c.cf_user?.username ?? 'admin'} ${shellQuote(c.cf_user?.password ?? '')}`);
+  }
   lines.push('', 'For another shell: eval "$(fakefoundry up --env)"   Stop with Ctrl-C.');
   return lines.join('\n');
 }
