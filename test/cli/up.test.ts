@@ -48,6 +48,7 @@ describe('fakefoundry up', () => {
       printf '%s' "$BOSH_CA_CERT" > ${d}/bosh-ca.pem
       curl -sS --fail --cacert ${d}/bosh-ca.pem "$BOSH_ENVIRONMENT/info" > ${d}/bosh-info
       curl -sS --fail --cacert ${d}/bosh-ca.pem -H "Authorization: Bearer $bt" "$BOSH_ENVIRONMENT/deployments" > ${d}/bosh-deployments
+      curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$CF_API/v2/info" > ${d}/cc-info
       node ${BIN} env --dir ${d} > ${d}/env-again
       node ${BIN} down --dir ${d} >/dev/null
       test ! -e ${d}/up.pid
@@ -62,6 +63,8 @@ describe('fakefoundry up', () => {
     expect(JSON.parse(Buffer.from(pwToken.access_token.split('.')[1], 'base64url').toString()).user_name).toBe('admin');
     expect(rest).toContain(d);
     expect(readFileSync(path.join(d, 'bosh-ca.pem'), 'utf8')).toEqual(readFileSync(path.join(d, 'ca.pem'), 'utf8'));
+    const ccInfo = JSON.parse(readFileSync(path.join(d, 'cc-info'), 'utf8'));
+    expect(ccInfo.token_endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const info = JSON.parse(readFileSync(path.join(d, 'bosh-info'), 'utf8'));
     expect(info.user_authentication.type).toBe('uaa');
     expect(JSON.parse(readFileSync(path.join(d, 'bosh-deployments'), 'utf8'))).toEqual([]);
