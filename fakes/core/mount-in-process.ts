@@ -1,3 +1,4 @@
+import { getRawRequest } from '@mswjs/interceptors';
 import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { RESET_HEADER } from './service-app.js';
@@ -53,6 +54,39 @@ class InProcessNetwork {
     return false;
   }
 
+  /**
+   * Over the network, fetch (undici) follows redirects itself. msw's own follower refuses any
+   * 301/302 to a request that had a body (a BOSH `POST /deployments` → `302 /tasks/N`), so for
+   * fetch requests in `follow` mode we follow here, by undici's rules. node:http clients (they
+   * carry a raw request) never follow, and `redirect: 'manual'` callers see the 302 as it is.
+   */
+  async #dispatch(route: Route, request: Request): Promise<Response | undefined> {
+    if (getRawRequest(request) !== undefined || request.redirect !== 'follow') return route.fetch(request);
+    let body = request.body !== null ? await request.clone().arrayBuffer() : undefined;
+    let current = request;
+    let target = route;
+    for (let hops = 0; hops <= 20; hops++) {
+      const res = await target.fetch(current);
+      const location = res.headers.get('location');
+      if (![301, 302, 303, 307, 308].includes(res.status) || !location || res.headers.get(RESET_HEADER)) return res;
+      const from = new URL(current.url);
+      const to = new URL(location, from);
+      const next = this.#routes.get(to.origin);
+      if (!next) return res;
+      let method = current.method;
+      const headers = new Headers(current.headers);
+      if (((res.status === 301 || res.status === 302) && method === 'POST') || (res.status === 303 && method !== 'GET' && method !== 'HEAD')) {
+        method = 'GET';
+        body = undefined;
+        for (const h of ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length']) headers.delete(h);
+      }
+      if (to.origin !== from.origin) for (const h of ['authorization', 'proxy-authorization', 'cookie', 'host']) headers.delete(h);
+      current = new Request(to, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'follow' });
+      target = next;
+    }
+    return undefined; // undici: "redirect count exceeded" is a network error
+  }
+
   #ensureServer(): void {
     if (this.#server) return;
     const server = setupServer(
@@ -65,8 +99,8 @@ class InProcessNetwork {
           if (this.#strict()) return HttpResponse.error();
           return passthrough();
         }
-        const res = await route.fetch(request);
-        if (res.headers.get(RESET_HEADER)) return HttpResponse.error();
+        const res = await this.#dispatch(route, request);
+        if (!res || res.headers.get(RESET_HEADER)) return HttpResponse.error();
         return res;
       }),
     );

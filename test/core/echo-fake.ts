@@ -20,6 +20,9 @@ export function echoFactory(name = 'echo'): SimulatorFactory {
       });
       app.get('/count', (c) => c.json({ count: state.count }));
       app.post('/echo', async (c) => c.json({ got: await c.req.json() }));
+      // Like the BOSH director's task protocol: a write answered with a redirect to a GET.
+      app.on(['POST', 'PUT'], '/redirect', (c) => c.body(null, 302, { location: '/count' }));
+      app.put('/count', (c) => c.json({ put: true }));
       app.get('/boom', () => {
         throw new Error('secret internals');
       });

@@ -60,6 +60,40 @@ describe('in-process mount', () => {
   });
 });
 
+describe('redirects in-process follow fetch (undici) rules', () => {
+  it('POST with a body → 302 → GET, as fetch does over the network', async () => {
+    const f = await make();
+    const u = f.mountInProcess();
+    const res = await post(`${u.echo}/redirect`, { name: 'x' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ count: 0 });
+    expect(f.journal.query().map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(['POST /redirect 302', 'GET /count 200']);
+  });
+
+  it('PUT → 302 repeats the PUT with its body (undici keeps the method for non-POST)', async () => {
+    const f = await make();
+    const u = f.mountInProcess();
+    const res = await fetch(`${u.echo}/redirect`, { method: 'PUT', body: 'x' });
+    expect(await res.json()).toEqual({ put: true });
+  });
+
+  it('redirect: manual and node:https clients see the 302 itself', async () => {
+    const f = await make();
+    const u = f.mountInProcess();
+    const manual = await fetch(`${u.echo}/redirect`, { method: 'POST', body: '{}', redirect: 'manual' });
+    expect(manual.status).toBe(302);
+    expect(manual.headers.get('location')).toBe('/count');
+    // The default export: msw patches the CommonJS object, which ESM named exports do not follow.
+    const https = (await import('node:https')).default;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = https.request(`${u.echo}/redirect`, { method: 'POST' }, (r) => (r.resume(), resolve(r.statusCode!)));
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(302);
+  });
+});
+
 describe('journal', () => {
   it('records method, path, query, masked headers, bodies, status and both times', async () => {
     const f = await make();
