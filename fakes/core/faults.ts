@@ -78,7 +78,12 @@ export interface FaultRequest {
   contentType?: string;
 }
 
+/** Compiled patterns, by pattern text: compiling on every request dominated fault matching. */
+const compiled = new Map<string, RegExp>();
+
 function globToRegExp(glob: string): RegExp {
+  const hit = compiled.get(glob);
+  if (hit) return hit;
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i];
@@ -88,14 +93,23 @@ function globToRegExp(glob: string): RegExp {
     } else if (ch === '*') re += '[^/]*';
     else re += ch.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  const regex = new RegExp(`^${re}$`);
+  if (compiled.size >= 1024) compiled.clear();
+  compiled.set(glob, regex);
+  return regex;
 }
 
 export function pathMatches(pattern: string, path: string): boolean {
   if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/') && !pattern.includes('*')) {
     // `/…/` is a regex only when it is not also a plain path like `/v2/`
     try {
-      if (new RegExp(pattern.slice(1, -1)).test(path)) return true;
+      let regex = compiled.get(pattern);
+      if (!regex) {
+        regex = new RegExp(pattern.slice(1, -1));
+        if (compiled.size >= 1024) compiled.clear();
+        compiled.set(pattern, regex);
+      }
+      if (regex.test(path)) return true;
     } catch {
       /* not a regex: fall through to a literal comparison */
     }

@@ -107,15 +107,17 @@ export function createServiceApp(kernel: Kernel, service: string, formatError: E
     else await next();
 
     let responseBody: string | null = null;
-    const res = c.res;
+    let res = c.res;
     if (isBinary(res.headers.get('content-type'))) responseBody = `<binary>`;
-    else {
-      try {
-        const text = await res.clone().text();
-        responseBody = text.length > MAX_RECORDED ? `${text.slice(0, MAX_RECORDED)}…` : text;
-      } catch {
-        responseBody = null;
-      }
+    else if (res.body !== null && !faultResponse) {
+      // Read once and answer with the text, rather than clone (a tee of two streams per request).
+      const text = await res.text();
+      res = new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+      c.res = undefined as unknown as Response;
+      c.res = res;
+      responseBody = text.length > MAX_RECORDED ? `${text.slice(0, MAX_RECORDED)}…` : text;
+    } else if (res.body !== null) {
+      responseBody = await res.clone().text().catch(() => null);
     }
     kernel.journal.record({
       service,
