@@ -11,7 +11,7 @@ export interface ConnectionInfo {
   control: Record<string, string>;
   credentials: {
     uaa_admin?: { client_id: string; client_secret: string };
-    bosh?: { client_id: string; client_secret: string };
+    bosh?: { client_id: string; client_secret: string; auth: 'uaa' | 'basic' };
     cf_admin_client?: { client_id: string; client_secret: string };
     cf_user?: { username: string; password: string };
   };
@@ -41,7 +41,9 @@ export function connectionInfo(f: Foundation, opts: { caPath?: string; caPem?: s
     control,
     credentials: {
       uaa_admin: client(DEFAULT_CLIENTS.uaaAdmin),
-      bosh: boshVars?.BOSH_CLIENT ? { client_id: boshVars.BOSH_CLIENT, client_secret: boshVars.BOSH_CLIENT_SECRET ?? '' } : undefined,
+      bosh: boshVars?.BOSH_CLIENT
+        ? { client_id: boshVars.BOSH_CLIENT, client_secret: boshVars.BOSH_CLIENT_SECRET ?? '', auth: f.service<BoshSimulator>('bosh').auth.mode }
+        : undefined,
       cf_admin_client: client(DEFAULT_CLIENTS.ccAdmin),
       cf_user: admin ? { username: admin.userName, password: admin.password } : undefined,
     },

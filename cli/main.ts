@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { envLines, type ConnectionInfo } from './connection-info.js';
 import { startDetached, stopDetached } from './daemon.js';
+import { odbConfigYaml } from './odb-config.js';
 import { upForeground, type UpOptions } from './up.js';
 
 const program = new Command();
@@ -69,6 +70,16 @@ program
     if (!existsSync(file)) throw new Error(`nothing running from ${opts.dir} (no up.json)`);
     const info = JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo;
     console.log(opts.json ? JSON.stringify(info, null, 2) : envLines(info).join('\n'));
+  });
+
+program
+  .command('odb-config')
+  .description("print the bosh: and cf: sections of an On-Demand Service Broker config that point it at a running `fakefoundry up`")
+  .option('--dir <dir>', 'the --dir it was started with', '.fakefoundry')
+  .action((opts: { dir: string }) => {
+    const file = path.resolve(opts.dir, 'up.json');
+    if (!existsSync(file)) throw new Error(`nothing running from ${opts.dir} (no up.json)`);
+    process.stdout.write(odbConfigYaml(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo));
   });
 
 function rawArgsAfter(command: string): string[] {
