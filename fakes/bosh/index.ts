@@ -9,6 +9,7 @@ import { BoshControl } from './control.js';
 import { controlRoutes } from './control-routes.js';
 import type { BoshEnv, Director } from './director.js';
 import { BoshError, endpointNotFound, errorResponse, formatBoshError, notAuthorized } from './errors.js';
+import { finishDirectorResponse } from './headers.js';
 import { BoshModel } from './model/model.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { configRoutes } from './routes/configs.js';
@@ -55,6 +56,10 @@ export class BoshSimulator implements Simulator<BoshState> {
 
     const api = new Hono<BoshEnv>();
     api.use('*', async (c, next) => {
+      await next();
+      c.res = finishDirectorResponse(c.res, c.req.method, c.req.path, kernel.clock);
+    });
+    api.use('*', async (c, next) => {
       if (c.req.path === '/info') return next();
       const p = await this.auth.authenticate(c.req.header('authorization'));
       if (!p) return notAuthorized(c.req.path);
@@ -74,7 +79,9 @@ export class BoshSimulator implements Simulator<BoshState> {
     api.onError(onError);
     api.notFound((c) => endpointNotFound(c.req.path));
 
-    this.app = createServiceApp(kernel, 'bosh', formatBoshError);
+    this.app = createServiceApp(kernel, 'bosh', async (c, status, message) =>
+      finishDirectorResponse(await formatBoshError(c, status, message), c.req.method, c.req.path, kernel.clock),
+    );
     this.app.route('/', api);
     this.app.onError(onError);
     this.app.notFound((c) => endpointNotFound(c.req.path));

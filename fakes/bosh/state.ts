@@ -124,7 +124,8 @@ export interface TaskRecord {
   context_id: string;
   created_at: number;
   started_at: number | null;
-  timestamp: number | null;
+  /** Unix seconds: creation, then start, then finish (as the director overwrites it). */
+  timestamp: number;
   result: string | null;
   event_output: string;
   result_output: string;

@@ -77,6 +77,17 @@ describe('bosh CLI flows', () => {
     expect(needed.json).toEqual({ needed: false });
     const inspect = (await client.get('/releases/redis?version=15.0.0')).json;
     expect(inspect.jobs.find((j: any) => j.name === 'redis-server').provides).toEqual([{ name: 'redis', type: 'redis' }]);
+    // inspect-release sorts jobs and packages by name; without a version the director lists every job and package.
+    expect(inspect.jobs.map((j: any) => j.name)).toEqual(['cleanup', 'redis-server', 'smoke-tests']);
+    const whole = await client.get('/releases/redis');
+    expect(whole.headers['content-type']).toBe('application/json');
+    expect(whole.json).toEqual({
+      packages: [{ name: 'redis', sha1: expect.any(String), version: 'pkg-v1', dependencies: [] }],
+      jobs: expect.arrayContaining([{ name: 'redis-server', sha1: expect.any(String), version: 'redis-server-v1', packages: expect.any(Array) }]),
+      versions: ['15.0.0'],
+    });
+    const twice = await client.send('POST', '/releases?sha1=abc', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ location: 'https://example.test/r.tgz', sha1: 'abc' }) });
+    expect([twice.status, twice.text]).toEqual([400, 'Sha1 provided in multiple places']);
 
     // Multipart, as nginx's upload module hands it to the director.
     const form = new FormData();
@@ -236,13 +247,16 @@ describe('bosh CLI flows', () => {
     await uploadBoth();
     const res = await client.send('POST', '/deployments', { headers: { 'content-type': 'text/yaml' }, body: manifest('redis-1') });
     const id = res.json.id;
-    expect(res.json).toEqual({ id, state: 'queued', description: 'create deployment', timestamp: null, started_at: null, result: null, user: 'bosh_admin', deployment: 'redis-1', context_id: '' });
+    // `timestamp` is never null: the creation time, then the start time, then the finish time.
+    const created = f.clock.nowSeconds();
+    expect(res.json).toEqual({ id, state: 'queued', description: 'create deployment', timestamp: created, started_at: null, result: null, user: 'bosh_admin', deployment: 'redis-1', context_id: '' });
+    expect(res.headers['content-type']).toBe('application/json');
     expect((await client.get('/tasks?state=processing,cancelling,queued&verbose=1')).json.map((t: any) => t.id)).toEqual([id]);
     await f.clock.advance(1);
     const running = (await client.get(`/tasks/${id}`)).json;
     expect(running.state).toBe('processing');
     expect(running.started_at).toEqual(expect.any(Number));
-    expect(running.timestamp).toBeNull();
+    expect(running.timestamp).toBe(running.started_at);
 
     const done = await waitLikeCli(f, client, id);
     expect(done.statuses).toContain(206);
@@ -260,10 +274,24 @@ describe('bosh CLI flows', () => {
     expect(past.status).toBe(416);
     expect(past.headers['content-range']).toBe(`bytes */${size}`);
     expect(past.text).toBe('Byte range unsatisfiable');
+    // Rack serves everything for a backwards, empty or multiple range.
+    for (const range of ['bytes=10-5', 'bytes=-', 'bytes=0-1,5-6', 'items=0-']) {
+      const all = await client.get(`/tasks/${id}/output?type=event`, { range });
+      expect([range, all.status, all.text.length]).toEqual([range, 200, full.text.length]);
+    }
+    const suffix = await client.get(`/tasks/${id}/output?type=event`, { range: 'bytes=-5' });
+    expect([suffix.status, suffix.headers['content-range']]).toEqual([206, `bytes ${size - 5}-${size - 1}/${size}`]);
+    const clamped = await client.get(`/tasks/${id}/output?type=event`, { range: `bytes=${size - 3}-${size + 100}` });
+    expect([clamped.status, clamped.text.length]).toEqual([206, 3]);
     const none = await client.get(`/tasks/${id}/output?type=none`);
     expect(none.status).toBe(204);
     const debug = await client.get(`/tasks/${id}/output`);
     expect(debug.text).toContain('Director Version');
+    expect(debug.headers['content-type']).toBe('text/plain;charset=utf-8');
+    // The director's logger layout: `I, [time #pid] [thread]  INFO -- Component: message`.
+    const debugLines = debug.text.split('\n').filter(Boolean);
+    expect(debugLines.filter((l: string) => !/^[IE], \[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6} #\d+\] \[[^\]]*\] +(INFO|ERROR) -- \w+: /.test(l))).toEqual([]);
+    expect(debugLines.at(-2)).toMatch(/DirectorJobRunner: Done$/);
     const bad = await client.get(`/tasks/${id}/output?type=bogus`);
     expect(bad.status).toBe(401);
     expect(bad.json).toEqual({ code: 600000, description: 'Unknown type bogus' });
@@ -373,7 +401,7 @@ describe('bosh CLI flows', () => {
     expect(Number(b.json.id)).toBeGreaterThan(Number(a.json.id));
     const stale = await post({ type: 'runtime', name: 'dns', content: 'addons: [1]\n', expected_latest_id: a.json.id });
     expect(stale.status).toBe(412);
-    expect(stale.json).toMatchObject({ latest_id: b.json.id, expected_latest_id: a.json.id });
+    expect(stale.json).toEqual({ latest_id: b.json.id, expected_latest_id: a.json.id, description: `Latest Id: '${b.json.id}' does not match expected latest id` });
 
     expect((await client.get('/configs?type=runtime')).json.map((c: any) => c.id)).toEqual([b.json.id]);
     expect((await client.get('/configs?type=runtime&latest=false')).json.map((c: any) => [c.id, c.current])).toEqual([
@@ -389,6 +417,8 @@ describe('bosh CLI flows', () => {
     expect((await post({ type: 'cloud', name: 'x', content: 'a: [' })).json.code).toBe(440011);
     expect((await client.send('DELETE', `/configs/${b.json.id}`)).status).toBe(204);
     expect((await client.get(`/configs/${b.json.id}`)).json).toEqual({ code: 440012, description: `Config ${b.json.id} not found` });
+    // With the latest deleted, the one before it is current again.
+    expect((await client.get('/configs?type=runtime')).json.map((c: any) => [c.id, c.current])).toEqual([[a.json.id, true]]);
     expect((await client.send('DELETE', '/configs?type=runtime&name=dns')).status).toBe(204);
     expect((await client.get('/configs?type=runtime')).json).toEqual([]);
   });

@@ -21,6 +21,7 @@ describe('other director endpoints and bad input', () => {
     expect(await res.text()).toBe("Endpoint '/nope/here' not found.");
     const gone = await env.call('PUT', '/deployments/d/jobs/redis-server/0/resurrection');
     expect(gone.status).toBe(410);
+    expect((await env.call('PUT', '/deployments/ghost/jobs/redis-server/0/resurrection')).status).toBe(404);
   });
 
   it('non-converging instance actions are update_instance tasks', async () => {
@@ -50,13 +51,17 @@ describe('other director endpoints and bad input', () => {
   it('deletes releases and stemcells only when unused (or forced)', async () => {
     const inUse = await env.runTask(env.taskId(await env.call('DELETE', '/releases/redis?version=15.0.0')));
     expect(inUse.state).toBe('error');
-    expect(env.lastEvent(inUse.id).error).toEqual({ code: 30008, message: "Release version 'redis/15.0.0' is still in use" });
+    expect(env.lastEvent(inUse.id).error).toEqual({ code: 30008, message: "ReleaseVersion 'redis/15.0.0' is still in use by: d" });
+    expect(inUse.description).toBe('delete release: redis');
+    // `force` does not delete a release that is still deployed (it only ignores blob errors).
+    const forced = await env.runTask(env.taskId(await env.call('DELETE', '/releases/redis?force=true')));
+    expect(env.lastEvent(forced.id).error).toEqual({ code: 30007, message: "Release 'redis' is still in use by: d" });
     const st = await env.runTask(env.taskId(await env.call('DELETE', `/stemcells/${STEMCELL.name}/1.423`)));
     expect(env.lastEvent(st.id).error.code).toBe(50004);
     expect((await json(await env.call('DELETE', '/releases/ghost'))).code).toBe(30005);
     await env.runTask(env.taskId(await env.call('DELETE', '/deployments/d')));
-    expect((await env.runTask(env.taskId(await env.call('DELETE', '/releases/redis')))).state).toBe('done');
-    expect((await env.runTask(env.taskId(await env.call('DELETE', `/stemcells/${STEMCELL.name}/1.423`)))).state).toBe('done');
+    expect(await env.runTask(env.taskId(await env.call('DELETE', '/releases/redis')))).toMatchObject({ state: 'done', result: '/release/redis' });
+    expect(await env.runTask(env.taskId(await env.call('DELETE', `/stemcells/${STEMCELL.name}/1.423`)))).toMatchObject({ state: 'done', result: `/stemcells/${STEMCELL.name}/1.423` });
     expect(await json(await env.call('GET', '/releases'))).toEqual([]);
     expect(await json(await env.call('GET', '/stemcells'))).toEqual([]);
   });

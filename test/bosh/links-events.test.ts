@@ -38,6 +38,16 @@ describe('links, locks, events, variables', () => {
 
     expect(await json(await env.call('GET', `/link_address?link_id=${link.id}`))).toEqual({ address: 'q-s0.redis-server.default.service-instance-abc-1.bosh' });
     expect(await json(await env.call('GET', `/link_address?link_id=${link.id}&azs[]=z2&status=healthy`))).toEqual({ address: 'q-a2s3.redis-server.default.service-instance-abc-1.bosh' });
+    // Go's url.Values encodes the key as azs%5B%5D.
+    expect(await json(await env.call('GET', `/link_address?azs%5B%5D=z1&azs%5B%5D=z3&link_id=${link.id}`))).toEqual({ address: 'q-a1a3s0.redis-server.default.service-instance-abc-1.bosh' });
+    const badAz = await env.call('GET', `/link_address?link_id=${link.id}&azs[]=z9`);
+    expect([badAz.status, await json(badAz)]).toEqual([400, { code: 810008, description: 'az z9 is not valid' }]);
+    const scalarAz = await env.call('GET', `/link_address?link_id=${link.id}&azs=z1`);
+    expect(await json(scalarAz)).toEqual({ code: 810008, description: '`azs` param must be array type: `azs[]=`' });
+    const badStatus = await env.call('GET', `/link_address?link_id=${link.id}&status=toString`);
+    expect([badStatus.status, (await json(badStatus)).code]).toEqual([400, 810007]);
+    const emptyDep = await env.call('GET', '/links?deployment=');
+    expect([emptyDep.status, await json(emptyDep)]).toEqual([404, { code: 70000, description: "Deployment '' doesn't exist" }]);
     expect((await json(await env.call('GET', `/links?deployment=${DEP}`))).map((l: any) => l.id)).toEqual([link.id]);
     expect((await env.call('DELETE', `/links/${link.id}`)).status).toBe(204);
     expect((await env.call('DELETE', `/links/${link.id}`)).status).toBe(404);
@@ -73,7 +83,10 @@ describe('links, locks, events, variables', () => {
     expect(await json(await env.call('GET', `/events?before_id=${events[1].id}`))).toHaveLength(4);
     const bad2 = await env.call('GET', '/events?before_time=yesterday-ish');
     expect(bad2.status).toBe(400);
-    expect(bad2.headers.get('content-type')).toContain('text/plain');
+    expect(bad2.headers.get('content-type')).toBe('text/html;charset=utf-8');
+    expect(await bad2.text()).toBe("Invalid before parameter: 'yesterday-ish' ");
+    const bad3 = await env.call('GET', '/events?after_time=nope');
+    expect([bad3.status, await bad3.text()]).toEqual([400, "Invalid after parameter: 'nope' "]);
   });
 
   it('locks are listed while a task holds them, with string timeout and task_id', async () => {
@@ -82,6 +95,10 @@ describe('links, locks, events, variables', () => {
     await env.f.clock.advance(100);
     const locks = await json(await env.call('GET', '/locks'));
     expect(locks).toEqual([{ type: 'deployment', resource: [DEP], timeout: expect.stringMatching(/^\d+\.\d{6}$/), task_id: String(id) }]);
+    // Still held an hour later: the holder keeps renewing it, so its expiry stays ahead of now.
+    await env.f.clock.advance(3600_000);
+    const later = await json(await env.call('GET', '/locks'));
+    expect(Number(later[0].timeout)).toBeGreaterThan(env.f.clock.now() / 1000);
     expect((await json(await env.call('GET', '/deployments')))[0].locked).toBe(true);
     env.bosh.control.completeTask(id);
     expect(await json(await env.call('GET', '/locks'))).toEqual([]);

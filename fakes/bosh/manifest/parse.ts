@@ -4,11 +4,12 @@ import { BoshError, E } from '../errors.js';
 export type Manifest = Record<string, unknown>;
 
 /**
- * The checks `POST /deployments` makes before any task exists (all 400): empty body, bad YAML,
- * not a mapping, no `name`. Everything else is the task's business.
+ * The director's `validate_manifest_yml` (deploys, diffs, legacy cloud/runtime/cpi configs):
+ * 440001 for an empty body, YAML it cannot parse, or a document that is not a mapping.
  */
-export function parseManifestSync(text: string): Manifest & { name: string } {
-  if (text.trim() === '') throw E.badManifest('Manifest should not be empty');
+export function validateManifestYml(text: string): Manifest {
+  // Only a body of zero bytes is "empty"; whitespace parses to nil, which is "not a hash".
+  if (text === '') throw E.badManifest('Manifest should not be empty');
   let doc: unknown;
   try {
     doc = parseYaml(text, { uniqueKeys: false, maxAliasCount: 1000 });
@@ -17,8 +18,18 @@ export function parseManifestSync(text: string): Manifest & { name: string } {
     throw E.badManifest(`Incorrect YAML structure of the uploaded manifest: #<Psych::SyntaxError: (<unknown>): ${msg}>`);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw E.badManifest('Manifest should be a hash');
-  const name = (doc as Manifest).name;
-  if (name === undefined || name === null) throw new BoshError(400, 40001, "Deployment manifest must have a 'name' key");
+  return doc as Manifest;
+}
+
+/**
+ * The checks `POST /deployments` makes before any task exists (all 400): empty body, bad YAML,
+ * not a mapping, no `name`. Everything else is the task's business.
+ */
+export function parseManifestSync(text: string): Manifest & { name: string } {
+  const doc = validateManifestYml(text);
+  const name = doc.name;
+  // Ruby truthiness: nil and false are "no name".
+  if (name === undefined || name === null || name === false) throw new BoshError(400, 40001, "Deployment manifest must have a 'name' key");
   if (typeof name !== 'string') {
     throw new BoshError(400, 40000, `Property 'name' value (${JSON.stringify(name)}) did not match the required type 'String'`);
   }

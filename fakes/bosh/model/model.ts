@@ -187,18 +187,18 @@ export class BoshModel {
     return this.state.configs.find((c) => c.id === id);
   }
 
-  /** The latest (non-deleted) config of each (type, name). */
+  /** The latest non-deleted config of each (type, name): deleting the latest by id makes the one before it current again. */
   latestConfigs(type?: string): ConfigRecord[] {
     const cached = this.#latest.get(type ?? '');
     if (cached) return [...cached];
     const latest = new Map<string, ConfigRecord>();
     for (const c of this.state.configs) {
-      if (type !== undefined && c.type !== type) continue;
+      if (c.deleted || (type !== undefined && c.type !== type)) continue;
       const key = `${c.type}\u0000${c.name}`;
       const prev = latest.get(key);
       if (!prev || c.id > prev.id) latest.set(key, c);
     }
-    const out = [...latest.values()].filter((c) => !c.deleted);
+    const out = [...latest.values()];
     this.#latest.set(type ?? '', out);
     return [...out];
   }

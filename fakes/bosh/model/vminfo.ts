@@ -66,7 +66,8 @@ export function vmSummary(i: InstanceRecord, withExpectsVm: boolean): Record<str
     index: i.index,
     id: i.id,
     az: i.az,
-    ips: i.networks.map((n) => n.ip),
+    // The director lists the IPs of the VM, so an instance without one has none.
+    ips: i.vm_cid !== null ? i.networks.map((n) => n.ip) : [],
     vm_created_at: i.vm_created_at,
   };
   if (withExpectsVm) o.expects_vm = i.lifecycle === 'service' && i.state !== 'detached';

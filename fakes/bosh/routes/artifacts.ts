@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { consumes, jsonBody, principal, startTask, truthy, type BoshApp, type BoshContext, type Director } from '../director.js';
-import { BoshError, E } from '../errors.js';
+import { BoshError, E, text } from '../errors.js';
 import { compareVersions } from '../manifest/versions.js';
 import { readRelease, readStemcell } from '../tarballs/read.js';
 
@@ -54,12 +54,21 @@ export function artifactRoutes(app: BoshApp, d: Director): void {
     const rel = d.model.release(name);
     if (!rel) throw E.releaseNotFound(name);
     const version = c.req.query('version');
-    if (version === undefined) return c.json({ versions: rel.versions.map((v) => v.version) });
+    if (version === undefined) {
+      // Every package and job any version of the release has, once each, and the version list.
+      const uniq = <T extends { name: string; version: string }>(xs: T[]) => [...new Map(xs.map((x) => [`${x.name}/${x.version}`, x])).values()];
+      return c.json({
+        packages: uniq(rel.versions.flatMap((v) => v.packages)).map((p) => ({ name: p.name, sha1: p.sha1, version: p.version, dependencies: p.dependencies })),
+        jobs: uniq(rel.versions.flatMap((v) => v.jobs)).map((j) => ({ name: j.name, sha1: j.sha1, version: j.version, packages: j.packages })),
+        versions: rel.versions.map((v) => v.version),
+      });
+    }
     const rv = rel.versions.find((v) => v.version === version);
     if (!rv) throw E.releaseVersionNotFound(name, version);
+    const byName = <T extends { name: string }>(xs: T[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return c.json({
-      jobs: rv.jobs.map((j) => ({ name: j.name, blobstore_id: j.blobstore_id, sha1: j.sha1, fingerprint: j.fingerprint, consumes: j.consumes, provides: j.provides })),
-      packages: rv.packages.map((p) => ({ name: p.name, blobstore_id: p.blobstore_id, sha1: p.sha1, fingerprint: p.fingerprint, compiled_packages: [] })),
+      jobs: byName(rv.jobs).map((j) => ({ name: j.name, blobstore_id: j.blobstore_id, sha1: j.sha1, fingerprint: j.fingerprint, consumes: j.consumes, provides: j.provides })),
+      packages: byName(rv.packages).map((p) => ({ name: p.name, blobstore_id: p.blobstore_id, sha1: p.sha1, fingerprint: p.fingerprint, compiled_packages: [] })),
     });
   });
 
@@ -68,6 +77,8 @@ export function artifactRoutes(app: BoshApp, d: Director): void {
     if (miss) return miss;
     d.auth.requireDirector(principal(c), 'upload_releases');
     const payload = await uploadPayload(c, readRelease);
+    if (payload.sha1 !== undefined && c.req.query('sha1') !== undefined) return text('Sha1 provided in multiple places', 400);
+    if (payload.location !== undefined && payload.sha1 === undefined && c.req.query('sha1')) payload.sha1 = c.req.query('sha1');
     return startTask(d, c, { type: 'update_release', description: 'create release', deployment: null, payload });
   });
 
@@ -99,7 +110,7 @@ export function artifactRoutes(app: BoshApp, d: Director): void {
     const version = c.req.query('version');
     return startTask(d, c, {
       type: 'delete_release',
-      description: 'delete release',
+      description: `delete release: ${name}`,
       deployment: null,
       payload: { name, ...(version ? { version } : {}), force: truthy(c.req.query('force')) },
     });

@@ -1,7 +1,7 @@
 import { consumes, deploymentFor, principal, startTask, truthy, type BoshApp, type BoshContext, type Director } from '../director.js';
 import { BoshError, E } from '../errors.js';
 import { manifestDiff } from '../manifest/diff.js';
-import { parseManifestSync } from '../manifest/parse.js';
+import { parseManifestSync, validateManifestYml } from '../manifest/parse.js';
 import type { DeploymentRecord } from '../state.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,7 +89,7 @@ export function deploymentRoutes(app: BoshApp, d: Director): void {
       runtime_config_ids: d.model.configsForTeams('runtime', teams).map((x) => x.id),
     };
     try {
-      parseManifestSync(text);
+      validateManifestYml(text);
       return c.json({ context, diff: manifestDiff(dep?.manifest_text ?? null, text, c.req.query('redact') !== 'false') });
     } catch (err) {
       return c.json({ diff: [], error: `Unable to diff manifest: ${(err as Error).message}` });
@@ -113,25 +113,29 @@ export function deploymentRoutes(app: BoshApp, d: Director): void {
     const dep = deploymentFor(d, c, 'admin');
     const group = c.req.param('group') ?? '*';
     const indexOrId = c.req.param('index_or_id');
-    const state = c.req.query('state') ?? '';
     if (indexOrId !== undefined) {
       if (!/^\d+$/.test(indexOrId) && !UUID_RE.test(indexOrId)) throw E.invalidIndex(indexOrId);
       const inst = dep.instances.find((i) => i.group === group && (String(i.index) === indexOrId || i.id === indexOrId));
       if (!inst) throw E.instanceNotFound(`${dep.name}/${group}/${indexOrId}`);
     }
-    if (!['started', 'stopped', 'detached', 'restart', 'recreate'].includes(state)) {
+    const state = c.req.query('state');
+    const body = await c.req.text();
+    // With an empty body the stored manifest is reused (for the group form only when `state` is
+    // given); otherwise the body is the manifest and goes through validate_manifest_yml.
+    const reuse = body === '' && (indexOrId !== undefined || state !== undefined);
+    if (!reuse) validateManifestYml(body);
+    if (state !== undefined && !['started', 'stopped', 'detached', 'restart', 'recreate'].includes(state)) {
       throw new BoshError(400, 40005, `Invalid state '${state}'`);
     }
-    const body = await c.req.text();
     return startTask(d, c, {
       type: 'update_deployment',
       description: 'create deployment',
       deployment: dep.name,
       teams: dep.teams,
       payload: {
-        ...(body.trim() ? { manifest_text: body } : {}),
+        ...(reuse ? {} : { manifest_text: body }),
         dry_run: truthy(c.req.query('dry_run')),
-        change: { state, group, ...(indexOrId !== undefined ? { index_or_id: indexOrId } : {}) },
+        ...(state !== undefined ? { change: { state, group, ...(indexOrId !== undefined ? { index_or_id: indexOrId } : {}) } } : {}),
       },
     });
   };

@@ -1,6 +1,7 @@
 import { consumes, deploymentFor, jsonBody, startTask, type BoshApp, type Director } from '../director.js';
 import { BoshError, E } from '../errors.js';
 import { vmSummary } from '../model/vminfo.js';
+import { rubyTruthy } from '../ruby.js';
 
 export function instanceRoutes(app: BoshApp, d: Director): void {
   app.get('/deployments/:name/vms', (c) => {
@@ -40,7 +41,7 @@ export function instanceRoutes(app: BoshApp, d: Director): void {
       description: `run errand ${errand} from deployment ${dep.name}`,
       deployment: dep.name,
       teams: dep.teams,
-      payload: { errand, keep_alive: body['keep-alive'] === true, when_changed: body['when-changed'] === true, instances },
+      payload: { errand, keep_alive: rubyTruthy(body['keep-alive']), when_changed: rubyTruthy(body['when-changed']), instances },
     });
   });
 
@@ -62,5 +63,9 @@ export function instanceRoutes(app: BoshApp, d: Director): void {
     return startTask(d, c, { type: 'fetch_logs', description: 'fetch logs', deployment: dep.name, teams: dep.teams });
   });
 
-  app.put('/deployments/:name/jobs/:job/:id/resurrection', (c) => c.text('This endpoint has been removed.', 410));
+  // Removed from the director, but still behind the deployment lookup and its admin check.
+  app.put('/deployments/:name/jobs/:job/:id/resurrection', (c) => {
+    deploymentFor(d, c, 'admin');
+    return c.text('This endpoint has been removed.', 410);
+  });
 }

@@ -9,7 +9,8 @@ const STATUS_FLAG: Record<string, string> = { default: '0', unhealthy: '1', heal
 export function linkRoutes(app: BoshApp, d: Director): void {
   const deploymentParam = (c: BoshContext) => {
     const name = c.req.query('deployment');
-    if (!name) throw E.deploymentRequired();
+    // Only a missing parameter is "required"; an empty one is looked up (and not found).
+    if (name === undefined) throw E.deploymentRequired();
     const dep = d.model.deployment(name);
     if (!dep) throw E.deploymentNotFound(name);
     d.auth.requireOwned(principal(c), 'read', dep.teams);
@@ -97,18 +98,21 @@ export function linkRoutes(app: BoshApp, d: Director): void {
   app.get('/link_address', (c) => {
     d.auth.requireDirector(principal(c), 'read_link');
     const raw = c.req.query('link_id');
-    if (!raw) throw new BoshError(400, 810000, 'Link id is required');
+    if (raw === undefined) throw new BoshError(400, 810000, 'Link id is required');
+    // Sinatra makes `azs[]=` an array and `azs=` a string; only the array form is accepted.
+    const azList = c.req.queries('azs[]');
+    if (c.req.query('azs') !== undefined) throw new BoshError(400, 810008, '`azs` param must be array type: `azs[]=`');
+    const known = [...d.model.cloud().azs];
+    for (const az of azList ?? []) if (!known.includes(az)) throw new BoshError(400, 810008, `az ${az} is not valid`);
+    const status = c.req.query('status') ?? 'default';
+    if (!Object.hasOwn(STATUS_FLAG, status)) throw new BoshError(400, 810007, `status must be a one of: ["healthy", "unhealthy", "all", "default"]`);
     const link = d.model.state.links.find((l) => l.id === Number(raw));
     if (!link) throw new BoshError(404, 810000, `Could not find a link with id ${raw}`);
     const dep = d.model.deployment(link.deployment);
     const lp = dep?.link_providers.find((x) => x.id === link.link_provider_id);
     if (!dep || !lp) throw new BoshError(404, 810000, `Could not find a link with id ${raw}`);
     d.auth.requireOwned(principal(c), 'read', dep.teams);
-    const status = c.req.query('status') ?? 'default';
-    if (!(status in STATUS_FLAG)) throw new BoshError(400, 810007, `status must be a one of: ["healthy", "unhealthy", "all", "default"]`);
-    const azs = [...c.req.queries('azs[]') ?? [], ...(c.req.queries('azs') ?? [])];
-    const order = [...d.model.cloud().azs];
-    const azFlag = azs.map((a) => `a${order.indexOf(a) + 1}`).join('');
+    const azFlag = (azList ?? []).map((a) => `a${known.indexOf(a) + 1}`).join('');
     return c.json({ address: `q-${azFlag}s${STATUS_FLAG[status]}.${canonical(lp.instance_group)}.${canonical(lp.network)}.${canonical(dep.name)}.bosh` });
   });
 }

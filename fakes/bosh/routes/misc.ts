@@ -2,12 +2,14 @@ import { gzipSync } from 'node:zlib';
 import { consumes, jsonBody, principal, type BoshApp, type Director } from '../director.js';
 import { BoshError, text } from '../errors.js';
 import type { EventRecord } from '../state.js';
+import { rubyToI } from '../ruby.js';
 
 function eventJson(e: EventRecord): Record<string, unknown> {
   const o: Record<string, unknown> = { id: String(e.id) };
   if (e.parent_id !== undefined) o.parent_id = String(e.parent_id);
   o.timestamp = e.timestamp;
-  for (const k of ['user', 'action', 'object_type', 'object_name', 'task', 'deployment', 'instance', 'error'] as const) {
+  // The director's key order; nil and '' values are left out (an empty context stays).
+  for (const k of ['user', 'action', 'object_type', 'object_name', 'error', 'task', 'deployment', 'instance'] as const) {
     const v = e[k];
     if (v !== undefined && v !== null && v !== '') o[k] = v;
   }
@@ -19,7 +21,13 @@ export function miscRoutes(app: BoshApp, d: Director): void {
   app.get('/locks', (c) => {
     d.auth.requireDirector(principal(c), 'read');
     return c.json(
-      d.model.state.locks.map((l) => ({ type: l.type, resource: l.resource, timeout: (l.expires_at / 1000).toFixed(6), task_id: String(l.task_id) })),
+      // The lock holder renews its lock (10 s ahead) while it runs, so the expiry is always ahead of now.
+      d.model.state.locks.map((l) => ({
+        type: l.type,
+        resource: l.resource,
+        timeout: (Math.max(l.expires_at, d.kernel.clock.now() + 10_000) / 1000).toFixed(6),
+        task_id: String(l.task_id),
+      })),
     );
   });
 
@@ -28,7 +36,7 @@ export function miscRoutes(app: BoshApp, d: Director): void {
     const q = c.req.query();
     const time = (v: string | undefined) => {
       if (v === undefined) return undefined;
-      const n = /^\d+$/.test(v) ? Number(v) : Math.floor(Date.parse(v) / 1000);
+      const n = /^[-+]?\d+$/.test(v) ? Number(v) : Math.floor(Date.parse(v) / 1000);
       if (Number.isNaN(n)) throw new Error(v);
       return n;
     };
@@ -36,15 +44,19 @@ export function miscRoutes(app: BoshApp, d: Director): void {
     let after: number | undefined;
     try {
       before = time(q.before_time);
+    } catch {
+      return text(`Invalid before parameter: '${q.before_time}' `, 400);
+    }
+    try {
       after = time(q.after_time);
-    } catch (err) {
-      return text(`Invalid before_time or after_time parameter: '${(err as Error).message}'`, 400);
+    } catch {
+      return text(`Invalid after parameter: '${q.after_time}' `, 400);
     }
     const out: Record<string, unknown>[] = [];
     const events = d.model.state.events;
     for (let i = events.length - 1; i >= 0 && out.length < 200; i--) {
       const e = events[i];
-      if (q.before_id !== undefined && !(e.id < Number(q.before_id))) continue;
+      if (q.before_id !== undefined && !(e.id < rubyToI(q.before_id))) continue;
       if (before !== undefined && !(e.timestamp < before)) continue;
       if (after !== undefined && !(e.timestamp > after)) continue;
       if (q.deployment !== undefined && e.deployment !== q.deployment) continue;
@@ -77,11 +89,14 @@ export function miscRoutes(app: BoshApp, d: Director): void {
     d.auth.requireDirector(p, 'admin');
     const b = await jsonBody(c);
     const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
+    const given = (k: string) => b[k] !== undefined && b[k] !== null;
+    if (!given('action') || !given('object_type') || !given('object_name')) throw new BoshError(400, 40000, 'Action, object_type, object_name are required');
+    if (given('context') && (typeof b.context !== 'object' || Array.isArray(b.context))) throw new BoshError(400, 40000, 'Context must be a hash');
     d.model.addEvent({
       user: p.name,
-      action: s('action') ?? '',
-      object_type: s('object_type') ?? '',
-      object_name: s('object_name'),
+      action: String(b.action),
+      object_type: String(b.object_type),
+      object_name: String(b.object_name),
       deployment: s('deployment'),
       instance: s('instance'),
       error: s('error'),

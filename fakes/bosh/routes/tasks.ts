@@ -1,6 +1,8 @@
 import { consumes, jsonBody, principal, type BoshApp, type BoshContext, type Director } from '../director.js';
 import { BoshError, E, text } from '../errors.js';
+import { SINATRA_DEFAULT_TYPE } from '../headers.js';
 import { VERBOSE_1_TYPES } from '../model/model.js';
+import { rubyToI } from '../ruby.js';
 import type { TaskRecord } from '../state.js';
 
 export function taskJson(t: TaskRecord): Record<string, unknown> {
@@ -17,23 +19,50 @@ export function taskJson(t: TaskRecord): Record<string, unknown> {
   };
 }
 
-/** Byte ranges as Rack serves the event and result output: 206 for `bytes=N-`, 416 past the end. */
-function ranged(c: BoshContext, body: string): Response {
-  const buf = Buffer.from(body, 'utf8');
-  const range = c.req.header('range');
-  const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
-  if (!m) return new Response(buf, { status: 200, headers: { 'content-type': 'text/plain' } });
-  const size = buf.length;
-  let start = m[1] === '' ? size - Number(m[2]) : Number(m[1]);
-  let end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  if (start < 0) start = 0;
-  if (start >= size || start > end) {
-    return new Response('Byte range unsatisfiable', { status: 416, headers: { 'content-range': `bytes */${size}`, 'content-type': 'text/plain' } });
+/**
+ * Rack's `byte_ranges`: null means "serve everything" (no header, unparsable, backwards, or more
+ * than one range); an empty list means unsatisfiable (416).
+ */
+export function rackByteRanges(header: string | undefined, size: number): [number, number][] | null {
+  const m = header ? /bytes=([^;]+)/.exec(header) : null;
+  if (!m) return null;
+  const ranges: [number, number][] = [];
+  for (const spec of m[1].split(/,\s*/)) {
+    const r = /(\d*)-(\d*)/.exec(spec);
+    if (!r) return null;
+    let r0: number;
+    let r1: number;
+    if (r[1] === '') {
+      if (r[2] === '') return null;
+      r0 = Math.max(0, size - Number(r[2]));
+      r1 = size - 1;
+    } else {
+      r0 = Number(r[1]);
+      if (r[2] === '') r1 = size - 1;
+      else {
+        r1 = Number(r[2]);
+        if (r1 < r0) return null;
+        if (r1 >= size) r1 = size - 1;
+      }
+    }
+    if (r0 <= r1) ranges.push([r0, r1]);
   }
-  end = Math.max(end, start);
+  return ranges;
+}
+
+/** The event and result output as the director serves it from the task row: 200, 206 or 416. */
+function ranged(c: BoshContext, body: string, type = SINATRA_DEFAULT_TYPE): Response {
+  const buf = Buffer.from(body, 'utf8');
+  const size = buf.length;
+  const ranges = rackByteRanges(c.req.header('range'), size);
+  if (ranges === null || ranges.length > 1) return new Response(buf, { status: 200, headers: { 'content-type': type } });
+  if (ranges.length === 0) {
+    return new Response('Byte range unsatisfiable', { status: 416, headers: { 'content-range': `bytes */${size}`, 'content-type': type } });
+  }
+  const [start, end] = ranges[0];
   return new Response(buf.subarray(start, end + 1), {
     status: 206,
-    headers: { 'content-range': `bytes ${start}-${end}/${size}`, 'content-type': 'text/plain' },
+    headers: { 'content-range': `bytes ${start}-${end}/${size}`, 'content-type': type },
   });
 }
 
@@ -51,27 +80,24 @@ export function taskRoutes(app: BoshApp, d: Director): void {
     const p = principal(c);
     d.auth.requireDirector(p, 'list_tasks');
     const q = c.req.query();
-    const states = q.state ? new Set(q.state.split(',').map((s) => s.trim())) : null;
+    const states = q.state ? new Set(q.state.split(',')) : null;
     const verbose = q.verbose ?? '1';
     let limit: number | null = null;
-    if (q.limit !== undefined) {
-      limit = Number(q.limit);
-      if (!Number.isInteger(limit) || limit < 1) limit = 1;
-    }
+    if (q.limit !== undefined) limit = Math.max(1, rubyToI(q.limit));
     const seeAll = d.auth.isAdmin(p) || d.auth.isRead(p);
     const teams = d.auth.adminTeams(p);
-    const out: Record<string, unknown>[] = [];
-    const tasks = d.model.state.tasks;
-    for (let i = tasks.length - 1; i >= 0; i--) {
-      const t = tasks[i];
+    const matched: TaskRecord[] = [];
+    for (const t of d.model.state.tasks) {
       if (verbose === '1' && !VERBOSE_1_TYPES.has(t.type)) continue;
       if (states && !states.has(t.state)) continue;
       if (q.deployment !== undefined && t.deployment !== q.deployment) continue;
       if (q.context_id !== undefined && t.context_id !== q.context_id) continue;
       if (!seeAll && !t.teams.some((x) => teams.includes(x))) continue;
-      out.push(taskJson(t));
-      if (limit !== null && out.length >= limit) break;
+      matched.push(t);
     }
+    // Newest `timestamp` first (it is overwritten at start and finish); ties by id, newest first.
+    matched.sort((a, b) => b.timestamp - a.timestamp || b.id - a.id);
+    const out = (limit === null ? matched : matched.slice(0, limit)).map(taskJson);
     return c.json(out);
   });
 
@@ -91,7 +117,8 @@ export function taskRoutes(app: BoshApp, d: Director): void {
     if (type === 'event') return ranged(c, task.event_output);
     if (type === 'result') return ranged(c, task.result_output);
     const body = type === 'debug' ? task.debug_output : '';
-    return body ? ranged(c, body) : c.body(null, 204);
+    // `send_file` with `type: 'text/plain'` (Sinatra adds the charset).
+    return body ? ranged(c, body, 'text/plain;charset=utf-8') : c.body(null, 204);
   });
 
   app.delete('/task/:id', (c) => {

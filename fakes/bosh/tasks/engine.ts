@@ -37,6 +37,9 @@ export interface NewTask {
 
 const RUNNING = new Set(['queued', 'processing', 'cancelling']);
 
+/** The worker's process id in debug log lines (any stable number will do). */
+const DEBUG_PID = 2725;
+
 /**
  * Runs tasks as state machines on the foundation clock: queued, processing (step by step, each
  * step an event-log line), then done, error, cancelled or timeout. Every position is kept in the
@@ -74,7 +77,8 @@ export class TaskEngine {
       context_id: t.context_id ?? '',
       created_at: m.now,
       started_at: null,
-      timestamp: null,
+      // The director stores a timestamp at creation and overwrites it at start and at finish.
+      timestamp: m.now,
       result: null,
       event_output: '',
       result_output: '',
@@ -91,7 +95,8 @@ export class TaskEngine {
     m.state.tasks.push(task);
     m.state.ids.task = task.id;
     this.#applyRules(task);
-    this.#debug(task, `Director Version: ${this.config.version}`);
+    this.#debug(task, `Director Version: ${this.config.version}`, 'TaskHelper');
+    this.#debug(task, `Enqueuing task: ${task.id}`, 'TaskHelper');
     this.#schedule(task, this.kernel.clock.now() + this.config.tasks.queue_ms);
     return task;
   }
@@ -165,7 +170,10 @@ export class TaskEngine {
       // A worker picked it up: `processing` from here, also while it waits for the deployment lock.
       if (task.state === 'queued') {
         task.state = 'processing';
-        task.started_at = now;
+        task.started_at = task.timestamp = now;
+        this.#debug(task, `Looking for task with task id ${task.id}`);
+        this.#debug(task, `Starting task: ${task.id}`);
+        this.#debug(task, `Performing task: ${task.description}`);
       }
       if (job.lock && task.deployment && !this.#takeLock(task)) return;
       task.step = 0;
@@ -259,9 +267,11 @@ export class TaskEngine {
     task.event_output += line;
   }
 
-  #debug(task: TaskRecord, msg: string): void {
-    const ts = this.kernel.clock.date().toISOString();
-    task.debug_output += `I, [${ts} #1]  INFO -- DirectorJobRunner: ${msg}\n`;
+  /** A line of the task's debug log in the director's logger layout (`I, [time #pid] [thread]  INFO -- Component: msg`). */
+  #debug(task: TaskRecord, msg: string, component = 'DirectorJobRunner', level: 'INFO' | 'ERROR' = 'INFO'): void {
+    const ts = this.kernel.clock.date().toISOString().replace(/\.(\d{3})Z$/, '.$1000');
+    const thread = component === 'TaskHelper' ? '' : `task:${task.id}`;
+    task.debug_output += `${level[0]}, [${ts} #${DEBUG_PID}] [${thread}] ${level.padStart(5)} -- ${component}: ${msg}\n`;
   }
 
   #end(task: TaskRecord, state: TaskRecord['state'], result: string): void {
@@ -278,7 +288,9 @@ export class TaskEngine {
       const { id: _id, timestamp: _ts, error: _err, ...rest } = start;
       this.model.addEvent({ ...rest, parent_id: start.id, ...(state !== 'done' ? { error: result } : {}) });
     }
-    this.#debug(task, `Task ${task.id} ${state}: ${result}`);
+    if (state === 'done') this.#debug(task, 'Done');
+    else this.#debug(task, state === 'cancelled' ? `Task ${task.id} cancelled` : result, 'DirectorJobRunner', state === 'cancelled' ? 'INFO' : 'ERROR');
+    this.#debug(task, `Task took ${Math.max(0, task.timestamp - (task.started_at ?? task.timestamp))} seconds to process.`);
   }
 
   #finish(task: TaskRecord): void {
@@ -319,7 +331,7 @@ export class TaskEngine {
     task.hang = false;
     if (task.state === 'queued') {
       task.state = 'processing';
-      task.started_at = this.model.now;
+      task.started_at = task.timestamp = this.model.now;
     }
     if (task.plan !== undefined) return this.#finish(task);
     return this.#prepare(task).then((ok) => {
@@ -331,7 +343,7 @@ export class TaskEngine {
     if (!RUNNING.has(task.state)) return;
     if (task.state === 'queued') {
       task.state = 'processing';
-      task.started_at = this.model.now;
+      task.started_at = task.timestamp = this.model.now;
     }
     this.#error(task, new BoshError(500, code, message));
   }

@@ -34,7 +34,13 @@ export function stage(name: string, tasks: string[], tags: string[] = []): Step[
   return tasks.map((task, i) => ({ stage: name, task, tags, total: tasks.length, index: i + 1 }));
 }
 
-/** Ruby's `String#truncate(128)`, which the director applies to a task's result. */
+/**
+ * The job runner's truncation of a task's result: strip, keep 129 characters, and if that is
+ * over 128, drop the last (partial) word before adding `...`.
+ */
 export function truncate(s: string, max = 128): string {
-  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+  const stripped = s.trim().slice(0, max + 1);
+  if (stripped.length <= max) return stripped;
+  // Ruby's `$` is an end of line, hence the `m` flag.
+  return `${stripped.replace(/\s+?(\S+)?$/gm, '')}...`;
 }

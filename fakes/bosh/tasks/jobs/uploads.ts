@@ -105,14 +105,15 @@ export const uploadStemcellJob: JobSpec = {
 
 export const deleteReleaseJob: JobSpec = {
   prepare({ model, task }) {
-    const { name, version, force } = task.payload as { name: string; version?: string; force?: boolean };
+    const { name, version } = task.payload as { name: string; version?: string };
     const rel = model.release(name);
     if (!rel) throw E.releaseNotFound(name);
     if (version !== undefined && !rel.versions.some((v) => v.version === version)) throw E.releaseVersionNotFound(name, version);
+    // `force` only lets blob deletion errors pass; a release (version) still deployed is never deleted.
     const users = model.releaseInUse(name, version);
-    if (users.length && !force) {
-      if (version !== undefined) throw new BoshError(400, 30008, `Release version '${name}/${version}' is still in use`);
-      throw new BoshError(400, 30007, `Release '${name}' is still in use`);
+    if (users.length) {
+      if (version !== undefined) throw new BoshError(400, 30008, `ReleaseVersion '${name}/${version}' is still in use by: ${users.join(', ')}`);
+      throw new BoshError(400, 30007, `Release '${name}' is still in use by: ${users.join(', ')}`);
     }
     return { name, version: version ?? null };
   },
@@ -125,7 +126,7 @@ export const deleteReleaseJob: JobSpec = {
       if (rel.versions.length === 0) model.state.releases = model.state.releases.filter((r) => r !== rel);
     }
     model.addEvent({ user: task.user, action: 'delete', object_type: 'release', object_name: version ? `${name}/${version}` : name, task: String(task.id), context: {} });
-    return { result: version ? `Deleted release '${name}/${version}'` : `Deleted release '${name}'` };
+    return { result: `/release/${name}` };
   },
 };
 
@@ -144,6 +145,6 @@ export const deleteStemcellJob: JobSpec = {
     const { name, version } = raw as { name: string; version: string };
     model.state.stemcells = model.state.stemcells.filter((s) => !(s.name === name && s.version === version));
     model.addEvent({ user: task.user, action: 'delete', object_type: 'stemcell', object_name: `${name}/${version}`, task: String(task.id), context: {} });
-    return { result: `Deleted stemcell '${name}/${version}'` };
+    return { result: `/stemcells/${name}/${version}` };
   },
 };
