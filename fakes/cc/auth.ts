@@ -42,12 +42,21 @@ export function requestId(c: Context): string | undefined {
 }
 
 /**
- * `X-VCAP-Request-ID` on every response: the caller's, or a new one from the seeded stream
- * (a stream of its own, so requests do not shift the guids CC hands out).
+ * CC's request id (`middleware/vcap_request_id.rb`): a caller's `X-VCAP-Request-ID` (else
+ * `X-Request-ID`), if not blank, is kept to word characters and dashes, cut to 255, and suffixed
+ * `::<new uuid>`; without one, a new uuid. New uuids come from a seeded stream of their own, so
+ * requests do not shift the guids CC hands out.
  */
+export function vcapRequestId(header: (name: string) => string | undefined, random: { uuid(): string }): string {
+  const present = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v : undefined);
+  const external = present(header('x-vcap-request-id')) ?? present(header('x-request-id'));
+  return external === undefined ? random.uuid() : `${external.replace(/[^\w-]/g, '').slice(0, 255)}::${random.uuid()}`;
+}
+
+/** `X-VCAP-Request-ID` on every response (and on the broker calls the request causes). */
 export function requestIdMiddleware(random: { uuid(): string }): MiddlewareHandler {
   return async (c, next) => {
-    const id = c.req.header('x-vcap-request-id') ?? random.uuid();
+    const id = vcapRequestId((n) => c.req.header(n), random);
     c.set(REQUEST_ID as never, id as never);
     await next();
     // A new Response rather than a header set on the old one: @hono/node-server's responses
@@ -57,6 +66,17 @@ export function requestIdMiddleware(random: { uuid(): string }): MiddlewareHandl
     headers.set('X-VCAP-Request-ID', id);
     c.res = new Response(res.body, { status: res.status, statusText: res.statusText, headers });
   };
+}
+
+/**
+ * An error response made before the request-id middleware ran (fault rules answer early): given
+ * the `X-VCAP-Request-ID` CC puts on every response.
+ */
+export function withRequestId(c: Context, res: Response, random: { uuid(): string }): Response {
+  if (res.headers.has('x-vcap-request-id')) return res;
+  const headers = new Headers(res.headers);
+  headers.set('X-VCAP-Request-ID', requestId(c) ?? vcapRequestId((n) => c.req.header(n), random));
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
 export function principal(c: Context): Principal {

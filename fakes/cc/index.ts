@@ -3,7 +3,7 @@ import type { Kernel } from '../core/kernel.js';
 import { createServiceApp } from '../core/service-app.js';
 import type { Simulator, SimulatorFactory } from '../core/simulator.js';
 import type { UaaSimulator } from '../uaa/index.js';
-import { authMiddleware, requestIdMiddleware } from './auth.js';
+import { authMiddleware, requestIdMiddleware, withRequestId } from './auth.js';
 import { ccConfigSchema, type CcConfig, type CcConfigInput } from './config.js';
 import { controlRoutes } from './control.js';
 import type { CcDeps } from './deps.js';
@@ -14,6 +14,7 @@ import type { CcState } from './model/state.js';
 import { BrokerSync } from './ops/brokers.js';
 import { ServiceOps } from './ops/service-ops.js';
 import type { CcPlatformApi } from './platform/api.js';
+import { defaultApiInfoLocation } from './platform/osb-client.js';
 import { CcPlatform } from './platform/platform.js';
 import { rootRoutes } from './routes/root.js';
 import { v2Routes } from './routes/v2/index.js';
@@ -51,8 +52,9 @@ export class CcSimulator implements Simulator<CcState> {
     this.brokers = new BrokerSync(this.model, platform);
     const uaa = () => peers.get('uaa') as UaaSimulator | undefined;
     const deps: CcDeps = { kernel, config: this.config, model: this.model, ops: this.ops, brokers: this.brokers, platform, uaa };
-    this.app = createServiceApp(kernel, 'cc', formatCcError);
-    this.app.use('*', requestIdMiddleware(kernel.random.fork('cc-request-ids')));
+    const requestIds = kernel.random.fork('cc-request-ids');
+    this.app = createServiceApp(kernel, 'cc', async (c, status, message) => withRequestId(c, await formatCcError(c, status, message), requestIds));
+    this.app.use('*', requestIdMiddleware(requestIds));
     this.app.use('*', authMiddleware(uaa, kernel.clock, this.model));
     rootRoutes(this.app, deps);
     orgRoutes(this.app, deps);
@@ -71,6 +73,7 @@ export class CcSimulator implements Simulator<CcState> {
       brokerTimeoutSeconds: this.config.broker_client_timeout_seconds,
       defaultPollIntervalSeconds: this.config.broker_client_default_async_poll_interval_seconds,
       maxPollingDurationMinutes: this.config.broker_client_max_async_poll_duration_minutes,
+      apiInfoLocation: apiInfoLocation(this.kernel, this.config.enable_v2),
     });
   }
 
@@ -101,6 +104,12 @@ export class CcSimulator implements Simulator<CcState> {
   close(): void {
     this.#platform.close();
   }
+}
+
+/** `X-Api-Info-Location`: `<external domain>/v2/info`, or `<external domain>/` when v2 is off (`v2/http_client.rb`). */
+function apiInfoLocation(kernel: Kernel, v2: boolean): () => string {
+  const withV2 = defaultApiInfoLocation(kernel);
+  return v2 ? withV2 : () => withV2().replace(/\/v2\/info$/, '/');
 }
 
 export const ccFactory: SimulatorFactory<CcConfigInput> = {

@@ -34,7 +34,7 @@ function decode(s: string): string {
 
 /** Rails `to_query` escaping (CGI.escape): like encodeURIComponent, with `+` for spaces. */
 function cgiEscape(s: string): string {
-  return encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function positiveInt(v: string): number | undefined {
@@ -88,6 +88,9 @@ function splitFilters(q: string): string[] {
   return out.filter((s) => s.length > 0);
 }
 
+/** CC's `renderer.max_inline_relations_depth` default. */
+const MAX_INLINE_RELATIONS_DEPTH = 2;
+
 export function parseV2(c: Context, allowedFilters: readonly string[], orderFields: readonly string[] = ['id']): V2Query {
   const q: V2Query = { page: 1, perPage: 50, direction: 'asc', filters: [], rawQ: [] };
   for (const [k, v] of rawQuery(c)) {
@@ -98,15 +101,17 @@ export function parseV2(c: Context, allowedFilters: readonly string[], orderFiel
     } else if (k === 'results-per-page') {
       const n = positiveInt(v);
       if (n === undefined || n < 1) throw badQuery('results_per_page must be greater than 0');
-      if (n > 100) throw badQuery('results_per_page must be less than or equal to 100');
+      if (n > 100) throw badQuery('results_per_page must be <= 100');
       q.perPage = n;
     } else if (k === 'order-direction') {
-      if (v !== 'asc' && v !== 'desc') throw badQuery(`order_direction must be one of: asc, desc`);
+      if (v !== 'asc' && v !== 'desc') throw badQuery(`order_direction must be 'asc' or 'desc' but was '${v}'`);
       q.direction = v;
     } else if (k === 'order-by') {
       if (!orderFields.includes(v)) throw badQuery(`order_by must be one of: ${orderFields.join(', ')}`);
       q.orderBy = v;
     } else if (k === 'inline-relations-depth') {
+      const n = positiveInt(v);
+      if (n !== undefined && n > MAX_INLINE_RELATIONS_DEPTH) throw badQuery(`inline_relations_depth must be <= ${MAX_INLINE_RELATIONS_DEPTH}`);
       q.inlineDepth = v;
     } else if (k === 'q') {
       q.rawQ.push(v);
@@ -145,14 +150,26 @@ export interface V2List<T> {
   resources: T[];
 }
 
+/**
+ * A query value as CC's v2 links carry it: Addressable's `query_values=` then `normalize`, which
+ * leaves `:`, `,`, `=`, `@`, `/`, `?`, `$` readable but keeps `&`, `;`, `+` and spaces escaped
+ * (`q=name:a%3Bb`, `q=name%20IN%20a,b`).
+ */
+function addressableEscape(s: string): string {
+  return encodeURIComponent(s).replace(/%(24|2C|3D|3A|40|2F|3F)/g, (m) => decodeURIComponent(m));
+}
+
+/**
+ * `next_url`/`prev_url` (`paginated_collection_renderer.rb`): keys sorted, `order-direction` always,
+ * `inline-relations-depth` and every `q` kept; `order-by` is not carried over, as in CC.
+ */
 function v2PageUrl(path: string, q: V2Query, page: number): string {
   const params: [string, string][] = [];
   if (q.inlineDepth !== undefined) params.push(['inline-relations-depth', q.inlineDepth]);
-  if (q.orderBy) params.push(['order-by', q.orderBy]);
   params.push(['order-direction', q.direction], ['page', String(page)]);
   for (const raw of q.rawQ) params.push(['q', raw]);
   params.push(['results-per-page', String(q.perPage)]);
-  return `${path}?${params.map(([k, v]) => `${k}=${cgiEscape(v)}`).join('&')}`;
+  return `${path}?${params.map(([k, v]) => `${k}=${addressableEscape(v)}`).join('&')}`;
 }
 
 /** One v2 page of `items` (already filtered), in CC's default id order or `order-by`. */
@@ -164,7 +181,8 @@ export function pageV2<R, T>(items: readonly R[], q: V2Query, path: string, pres
   }
   if (q.direction === 'desc') sorted = [...sorted].reverse();
   const total = sorted.length;
-  const pages = Math.ceil(total / q.perPage);
+  // Sequel's pagination extension: an empty list still has one page
+  const pages = Math.max(1, Math.ceil(total / q.perPage));
   const start = (q.page - 1) * q.perPage;
   return {
     total_results: total,
@@ -207,7 +225,9 @@ export function parseV3(c: Context, spec: V3ListSpec): V3Query {
   for (const [k, v] of rawQuery(c)) {
     if (k === 'page') {
       const n = positiveInt(v);
-      if (n === undefined || n < 1) throw badQuery('Page must be a positive integer');
+      // PaginationOptions: `numericality: { only_integer: true, greater_than: 0 }`
+      if (n === undefined) throw badQuery(/^-?\d+$/.test(v.trim()) ? 'Page must be greater than 0' : /^-?\d*\.\d+$/.test(v.trim()) ? 'Page must be an integer' : 'Page is not a number');
+      if (n < 1) throw badQuery('Page must be greater than 0');
       q.page = n;
       continue;
     }
@@ -223,9 +243,17 @@ export function parseV3(c: Context, spec: V3ListSpec): V3Query {
       if (!spec.fields?.includes(fm[1])) unknown.push(k);
       else q.fields.set(fm[1], v.split(','));
     } else if (k === 'include') {
+      // IncludeParamValidator: one message per bad or repeated value
       const parts = v.split(',');
-      const bad = parts.filter((p) => !spec.include?.includes(p));
-      if (bad.length) throw badQuery(`Invalid included resource: '${bad.join("', '")}'`);
+      const valid = spec.include ?? [];
+      const errs: string[] = [];
+      const seen = new Set<string>();
+      for (const p of parts) {
+        if (!valid.includes(p)) errs.push(`Invalid included resource: '${p}'. Valid included resources are: '${valid.join("', '")}'`);
+        else if (seen.has(p)) errs.push(`Duplicate included resource: '${p}'`);
+        seen.add(p);
+      }
+      if (errs.length) throw badQuery(errs.join(', '));
       q.include.push(...parts);
     } else if (k === 'order_by') {
       const desc = v.startsWith('-');
@@ -239,6 +267,8 @@ export function parseV3(c: Context, spec: V3ListSpec): V3Query {
       q.filters.set(k, v === '' ? [''] : v.split(','));
     } else unknown.push(k);
   }
+  const selector = q.filters.get('label_selector');
+  if (selector) validateLabelSelector(selector.join(','));
   if (unknown.length) {
     const valid = [...COMMON_V3.filter((p) => p !== 'created_ats' && p !== 'updated_ats'), ...spec.filters, ...(spec.include?.length ? ['include'] : []), ...(spec.fields ?? []).map((f) => `fields[${f}]`)];
     throw badQuery(`Unknown query parameter(s): '${unknown.join("', '")}'. Valid parameters are: '${valid.join("', '")}'`);
@@ -310,6 +340,41 @@ function timeFilters(r: { created_at: number; updated_at: number }, q: V3Query):
     if (!ok) return false;
   }
   return true;
+}
+
+/** Splits a selector on the commas outside parentheses; undefined when the parentheses do not pair. */
+function selectorRequirements(sel: string): string[] | undefined {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of sel) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (depth < 0 || depth > 1) return undefined;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (depth !== 0) return undefined;
+  out.push(cur);
+  return out;
+}
+
+const SEL_KEY = String.raw`[^\s!=,()]+`;
+const SEL_VALUE = String.raw`[^\s!=,()]*`;
+const SEL_FORMS = [
+  new RegExp(`^!?${SEL_KEY}$`),
+  new RegExp(`^${SEL_KEY}\\s*(==|!=|=)\\s*${SEL_VALUE}$`),
+  new RegExp(`^${SEL_KEY}\\s+(in|notin)\\s+\\(\\s*${SEL_VALUE}(\\s*,\\s*${SEL_VALUE})*\\s*\\)$`),
+];
+
+/** LabelSelectorRequirementValidator: blank → missing; more than 50 requirements; any that does not parse. */
+function validateLabelSelector(sel: string): void {
+  if (sel.trim() === '') throw badQuery('Missing label_selector value');
+  const reqs = selectorRequirements(sel);
+  if (reqs && reqs.length > 50) throw badQuery('Too many label_selector requirements (maximum is 50)');
+  if (!reqs || reqs.some((r) => !SEL_FORMS.some((re) => re.test(r.trim())))) throw badQuery('Invalid label_selector value');
 }
 
 /** `label_selector=env=prod,tier in (a,b),!foo,bar` (a subset of CC's grammar). */

@@ -156,6 +156,8 @@ describe('cf CLI v3 flows', () => {
       relationships: { service_instance: { data: { guid: si.guid } }, app: { data: { guid: app.body.guid } } },
     });
     expect(again.status).toBe(422);
+    // CC's exact text (no full stop): the cf CLI matches it to say "already bound" and exit 0
+    expect(again.body.errors[0]).toEqual({ detail: 'The app is already bound to the service instance', title: 'CF-UnprocessableEntity', code: 10008 });
     const found = await dev('GET', `/v3/service_credential_bindings?app_guids=${app.body.guid}&service_instance_guids=${si.guid}&type=app`);
     expect(found.body.resources).toHaveLength(1);
     const us = await dev('DELETE', `/v3/service_credential_bindings/${found.body.resources[0].guid}`);

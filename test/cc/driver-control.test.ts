@@ -97,6 +97,12 @@ describe('CC platform driver, control API, snapshots', () => {
     const faulted = await api('GET', '/v3/organizations');
     expect(faulted.status).toBe(503);
     expect(faulted.body.errors[0].title).toBe('UnknownError');
+    // answered before CC's middleware ran, yet with CC's request id like every CC response
+    expect(faulted.headers.get('x-vcap-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    f.faults.add({ match: { service: 'cc', path: '/v2/organizations' }, action: { type: 'status', status: 404 }, times: 1 });
+    const faulted2 = await api('GET', '/v2/organizations', undefined, { 'x-vcap-request-id': 'mine' });
+    expect(faulted2.body.error_code).toBe('CF-NotFound');
+    expect(faulted2.headers.get('x-vcap-request-id')).toMatch(/^mine::/);
   });
 
   it('snapshots, restores (resuming polls) and resets', async () => {

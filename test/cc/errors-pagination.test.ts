@@ -49,8 +49,11 @@ describe('CC v3 pagination and errors', () => {
     for (const [q, detail] of [
       ['per_page=5001', 'The query parameter is invalid: Per page must be between 1 and 5000'],
       ['per_page=0', 'The query parameter is invalid: Per page must be between 1 and 5000'],
-      ['page=0', 'The query parameter is invalid: Page must be a positive integer'],
-      ['page=abc', 'The query parameter is invalid: Page must be a positive integer'],
+      // PaginationOptions validations (numericality, greater_than: 0)
+      ['page=0', 'The query parameter is invalid: Page must be greater than 0'],
+      ['page=-3', 'The query parameter is invalid: Page must be greater than 0'],
+      ['page=abc', 'The query parameter is invalid: Page is not a number'],
+      ['page=1.5', 'The query parameter is invalid: Page must be an integer'],
       ['order_by=color', "The query parameter is invalid: Order by can only be: 'created_at', 'updated_at', 'name'"],
     ]) {
       const r = await req('GET', `/v3/service_instances?${q}`);

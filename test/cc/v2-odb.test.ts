@@ -45,7 +45,8 @@ describe('CC v2 as ODB uses it', () => {
     const created = await req('POST', '/v2/service_brokers', brokerBody);
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v2/service_brokers/${created.body.metadata.guid}`);
-    expect(created.body.entity).toEqual({ name: 'odb', broker_url: broker.url, auth_username: broker.username });
+    // export_attributes :name, :broker_url, :auth_username, :space_guid (null for a global broker)
+    expect(created.body.entity).toEqual({ name: 'odb', broker_url: broker.url, auth_username: broker.username, space_guid: null });
     const again = await all('/v2/service_brokers');
     const updated = await req('PUT', `/v2/service_brokers/${again.resources[0].metadata.guid}`, JSON.stringify(brokerBody), FORM);
     expect(updated.status).toBe(200);
@@ -180,7 +181,8 @@ describe('CC v2 as ODB uses it', () => {
     expect(first.body.total_results).toBe(120);
     expect(first.body.total_pages).toBe(3);
     expect(first.body.prev_url).toBeNull();
-    expect(first.body.next_url).toBe(`/v2/service_plans/${plan.guid}/service_instances?order-direction=asc&page=2&q=space_guid%3A${space.guid}&results-per-page=50`);
+    // Addressable-normalised, as CC writes it: `:` stays readable
+    expect(first.body.next_url).toBe(`/v2/service_plans/${plan.guid}/service_instances?order-direction=asc&page=2&q=space_guid:${space.guid}&results-per-page=50`);
     const second = await req('GET', first.body.next_url);
     expect(second.body.resources[0].entity.name).toBe('si-50');
     expect(second.body.prev_url).toContain('page=1');
@@ -191,7 +193,22 @@ describe('CC v2 as ODB uses it', () => {
     expect(desc.body.resources[0].entity.name).toBe('si-119');
     const tooMany = await req('GET', '/v2/service_instances?results-per-page=101');
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body).toMatchObject({ code: 10005, error_code: 'CF-BadQueryParameter' });
+    expect(tooMany.body).toEqual({ code: 10005, error_code: 'CF-BadQueryParameter', description: 'The query parameter is invalid: results_per_page must be <= 100' });
+    // Sequel's pagination: an empty list has total_pages 1
+    expect((await req('GET', '/v2/service_instances?q=name:nothing-here')).body).toEqual({ total_results: 0, total_pages: 1, prev_url: null, next_url: null, resources: [] });
+    const sideways = await req('GET', '/v2/service_instances?order-direction=sideways');
+    expect(sideways.body).toEqual({ code: 10005, error_code: 'CF-BadQueryParameter', description: "The query parameter is invalid: order_direction must be 'asc' or 'desc' but was 'sideways'" });
+    const deep = await req('GET', '/v2/service_instances?inline-relations-depth=3');
+    expect(deep.status).toBe(400);
+    expect(deep.body).toEqual({ code: 10005, error_code: 'CF-BadQueryParameter', description: 'The query parameter is invalid: inline_relations_depth must be <= 2' });
+    expect((await req('GET', '/v2/service_instances?inline-relations-depth=2')).status).toBe(200);
+    // several q (repeated and `;`-joined) are kept in next_url, `;`, `&` and spaces escaped; order-by is not carried over
+    const multi = await req('GET', `/v2/service_instances?q=name IN si-1,si-2,si-3;space_guid:${space.guid}&q=service_plan_guid:${plan.guid}&order-by=name&results-per-page=1`);
+    expect(multi.body.total_results).toBe(3);
+    expect(multi.body.next_url).toBe(
+      `/v2/service_instances?order-direction=asc&page=2&q=name%20IN%20si-1,si-2,si-3%3Bspace_guid:${space.guid}&q=service_plan_guid:${plan.guid}&results-per-page=1`,
+    );
+    expect((await req('GET', multi.body.next_url)).body.resources[0].entity.name).toBe('si-2');
     const badQ = await req('GET', '/v2/service_instances?q=color:blue');
     expect(badQ.status).toBe(400);
     expect(badQ.body.error_code).toBe('CF-BadQueryParameter');

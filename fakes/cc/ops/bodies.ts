@@ -9,7 +9,16 @@ function orgAndSpace(m: CcModel, spaceGuid: string) {
   return { space, org };
 }
 
-export function context(m: CcModel, spaceGuid: string, instanceName?: string, withInstanceAnnotations = true): Record<string, unknown> {
+/**
+ * Only "public" annotations travel to brokers: those whose key has a prefix (`example.com/key`),
+ * as CC's `hashified_public_annotations` filters them.
+ */
+export function publicAnnotations(annotations: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => /^[^/]+\/./.test(k)));
+}
+
+/** The CF `context`; `instanceAnnotations` given (provision) adds `instance_annotations`. */
+export function context(m: CcModel, spaceGuid: string, instanceName?: string, instanceAnnotations?: Record<string, string>): Record<string, unknown> {
   const { space, org } = orgAndSpace(m, spaceGuid);
   const ctx: Record<string, unknown> = {
     platform: 'cloudfoundry',
@@ -17,21 +26,28 @@ export function context(m: CcModel, spaceGuid: string, instanceName?: string, wi
     space_guid: spaceGuid,
     organization_name: org?.name ?? '',
     space_name: space?.name ?? '',
-    organization_annotations: org?.metadata.annotations ?? {},
-    space_annotations: space?.metadata.annotations ?? {},
+    organization_annotations: publicAnnotations(org?.metadata.annotations),
+    space_annotations: publicAnnotations(space?.metadata.annotations),
   };
   if (instanceName !== undefined) {
     ctx.instance_name = instanceName;
-    if (withInstanceAnnotations) ctx.instance_annotations = {};
+    if (instanceAnnotations) ctx.instance_annotations = publicAnnotations(instanceAnnotations);
   }
   return ctx;
 }
 
 const nonEmpty = (p: Record<string, unknown> | undefined) => (p && Object.keys(p).length > 0 ? p : undefined);
 
-export function provisionBody(m: CcModel, spaceGuid: string, name: string, plan: Plan, parameters?: Record<string, unknown>): Record<string, unknown> {
+export function provisionBody(
+  m: CcModel,
+  spaceGuid: string,
+  name: string,
+  plan: Plan,
+  parameters?: Record<string, unknown>,
+  instanceAnnotations: Record<string, string> = {},
+): Record<string, unknown> {
   const { org } = orgAndSpace(m, spaceGuid);
-  const body: Record<string, unknown> = { organization_guid: org?.guid ?? '', space_guid: spaceGuid, context: context(m, spaceGuid, name) };
+  const body: Record<string, unknown> = { organization_guid: org?.guid ?? '', space_guid: spaceGuid, context: context(m, spaceGuid, name, instanceAnnotations) };
   const p = nonEmpty(parameters);
   if (p) body.parameters = p;
   if (plan.maintenance_info) body.maintenance_info = plan.maintenance_info;
@@ -56,7 +72,7 @@ export function updateBody(
       space_id: inst.space_guid,
       maintenance_info: inst.maintenance_info ?? null,
     },
-    context: context(m, inst.space_guid, newName, false),
+    context: context(m, inst.space_guid, newName),
     parameters: parameters ?? {},
   };
   if (maintenanceInfo) body.maintenance_info = maintenanceInfo;
@@ -67,7 +83,7 @@ export function bindBody(m: CcModel, inst: Instance, app: App | undefined, param
   const body: Record<string, unknown> = {};
   if (app) {
     body.app_guid = app.guid;
-    body.bind_resource = { app_guid: app.guid, space_guid: app.space_guid, app_annotations: app.metadata.annotations };
+    body.bind_resource = { app_guid: app.guid, space_guid: app.space_guid, app_annotations: publicAnnotations(app.metadata.annotations) };
   } else body.bind_resource = {};
   body.context = context(m, inst.space_guid);
   const p = nonEmpty(parameters);

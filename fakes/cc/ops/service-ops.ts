@@ -185,6 +185,8 @@ export class ServiceOps {
     via: Via;
     acceptsIncomplete?: boolean;
     guid?: string;
+    /** Sets up the new record (metadata) before the broker is asked, as CC saves it first. */
+    init?: (inst: Instance) => void;
   }): Promise<Started<Instance>> {
     this.#claimName(a.spaceGuid, a.name, a.via);
     const m = this.model;
@@ -196,12 +198,14 @@ export class ServiceOps {
       plan_guid: a.plan.guid,
       tags: a.tags ?? [],
       dashboard_url: null,
-      maintenance_info: null,
+      // CC saves the plan's maintenance_info with the new record, before it asks the broker
+      maintenance_info: a.plan.maintenance_info ? { ...a.plan.maintenance_info } : null,
       last_operation: m.lastOperation('create', a.via === 'v3' ? 'initial' : 'in progress'),
     });
+    a.init?.(inst);
     const job = a.via === 'v3' ? m.addJob('service_instance.create', { type: 'service_instances', guid: inst.guid }) : undefined;
     const op = this.#op(inst, a.plan, 'create', 'service_instance', {
-      body: provisionBody(m, a.spaceGuid, a.name, a.plan, a.parameters),
+      body: provisionBody(m, a.spaceGuid, a.name, a.plan, a.parameters, inst.metadata.annotations),
       userGuid: a.userGuid,
       vcapRequestId: a.vcapRequestId,
       via: a.via,
@@ -344,6 +348,8 @@ export class ServiceOps {
     vcapRequestId?: string;
     via: Via;
     acceptsIncomplete?: boolean;
+    /** Sets up the new record (metadata) before the broker is asked. */
+    init?: (b: Binding) => void;
   }): Promise<Started<Binding>> {
     const m = this.model;
     const { plan } = this.resolvePlan(a.inst);
@@ -355,10 +361,11 @@ export class ServiceOps {
         if (prev.last_operation?.type === 'create' && prev.last_operation.state === 'failed') {
           this.platform().mitigateOrphan(this.#bindOp(prev, a.inst, plan, 'delete', {}));
           m.remove('bindings', prev.guid);
-        } else
-          throw a.via === 'v3'
-            ? unprocessable('The app is already bound to the service instance.')
-            : ccError('ServiceBindingAppServiceTaken', `${a.app.guid} ${a.inst.guid}`);
+        } else if (a.via === 'v3') {
+          // ServiceCredentialBindingAppCreate#validate_binding!
+          const deleting = prev.last_operation?.type === 'delete' && prev.last_operation.state !== 'succeeded';
+          throw unprocessable(deleting ? 'The binding is getting deleted or its deletion failed' : 'The app is already bound to the service instance');
+        } else throw ccError('ServiceBindingAppServiceTaken', `${a.app.guid} ${a.inst.guid}`);
       }
     }
     const binding = m.addBinding({
@@ -372,6 +379,7 @@ export class ServiceOps {
       last_operation: m.lastOperation('create', 'in progress'),
     });
     if (binding.app_guid === undefined) delete binding.app_guid;
+    a.init?.(binding);
     const resource: ResourceKind = a.type === 'app' ? 'service_binding' : 'service_key';
     const job = a.via === 'v3' ? m.addJob(`${JOB_OPERATION[resource]}.create`, { type: 'service_credential_bindings', guid: binding.guid }) : undefined;
     const op = this.#bindOp(binding, a.inst, plan, 'create', {

@@ -31,8 +31,8 @@ export function rootRoutes(app: Hono, d: CcDeps): void {
   const v3Links = (c: Context) => {
     const b = baseUrl(c, d.kernel);
     const names = [
-      'apps', 'feature_flags', 'jobs', 'organizations', 'roles', 'service_brokers', 'service_credential_bindings', 'service_instances',
-      'service_offerings', 'service_plans', 'spaces', 'users',
+      'apps', 'feature_flags', 'info', 'jobs', 'organizations', 'roles', 'service_brokers', 'service_credential_bindings', 'service_instances',
+      'service_offerings', 'service_plans', 'service_route_bindings', 'spaces', 'users',
     ];
     const links: Record<string, unknown> = { self: { href: `${b}/v3` } };
     for (const n of names) links[n] = { href: `${b}/v3/${n}` };

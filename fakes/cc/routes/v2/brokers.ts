@@ -66,7 +66,10 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
   }));
   app.get('/v2/service_brokers/:guid', wrap((c) => {
     const b = m.get('brokers', pg(c));
+    const a = access(d, c);
     if (!b) throw ccError('ServiceBrokerNotFound', pg(c));
+    // v2 `find_guid_and_validate_access`: an existing record the caller may not read is a 403
+    if (!(a.all || (b.space_guid && a.developsIn(b.space_guid)))) throw ccError('NotAuthorized');
     return json(broker2(b));
   }));
   app.post('/v2/service_brokers', wrap(async (c) => {
@@ -111,6 +114,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     const broker = m.get('brokers', pg(c));
     if (!broker) throw ccError('ServiceBrokerNotFound', pg(c));
     if (!broker.space_guid) admin(c);
+    else if (!access(d, c).developsIn(broker.space_guid)) throw ccError('NotAuthorized');
     if (d.brokers.hasInstances(broker)) throw ccError('ServiceBrokerNotRemovable', broker.name);
     d.brokers.removeBroker(broker);
     return new Response(null, { status: 204 });

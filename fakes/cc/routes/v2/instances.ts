@@ -43,7 +43,9 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
 
   const visibleInstance = (c: Context, guid: string): Instance => {
     const i = m.get('instances', guid);
-    if (!i || i.type !== 'managed' || !access(d, c).seesSpace(i.space_guid)) throw ccError('ServiceInstanceNotFound', guid);
+    if (!i || i.type !== 'managed') throw ccError('ServiceInstanceNotFound', guid);
+    // v2 `find_guid_and_validate_access`: a record that exists but is not the caller's is a 403
+    if (!access(d, c).seesSpace(i.space_guid)) throw ccError('NotAuthorized');
     return i;
   };
   const inProgress = (i: Instance) => i.last_operation?.state === 'in progress';
@@ -104,6 +106,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     const offering = m.offeringOf(m.get('plans', inst.plan_guid));
     const rename = !!newName && newName !== inst.name && !!offering?.allow_context_updates;
     const miChanges = !!mi && mi.version !== inst.maintenance_info?.version;
+    const before = { name: inst.name, tags: [...inst.tags] };
     if (stringArray(body.tags)) inst.tags = body.tags;
     if (body.parameters === undefined && !newPlan && !miChanges && !rename) {
       if (newName) inst.name = newName;
@@ -112,16 +115,22 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
       return json(instance2(m, inst), 201);
     }
     if (newName && !rename) inst.name = newName;
-    const { first } = await d.ops.updateInstance({
-      inst,
-      newPlan,
-      name: rename ? newName : undefined,
-      parameters: body.parameters as Record<string, unknown> | undefined,
-      maintenanceInfo: miChanges ? mi : undefined,
-      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
-      via: 'v2',
-      acceptsIncomplete: acceptsIncomplete(c),
-    });
+    const { first } = await d.ops
+      .updateInstance({
+        inst,
+        newPlan,
+        name: rename ? newName : undefined,
+        parameters: body.parameters as Record<string, unknown> | undefined,
+        maintenanceInfo: miChanges ? mi : undefined,
+        userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+        via: 'v2',
+        acceptsIncomplete: acceptsIncomplete(c),
+      })
+      .catch((e: unknown) => {
+        // a refused update (plan not updateable, maintenance_info conflict, broker error) changes nothing
+        Object.assign(inst, before);
+        throw e;
+      });
     return json(instance2(m, inst), statusOf(first));
   }));
 
@@ -172,9 +181,10 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
   const visibleBinding = (c: Context, guid: string, type: 'app' | 'key'): Binding => {
     const b = m.get('bindings', guid);
     const inst = b ? m.get('instances', b.instance_guid) : undefined;
-    if (!b || b.type !== type || !inst || !access(d, c).seesSpace(inst.space_guid)) {
+    if (!b || b.type !== type || !inst) {
       throw type === 'app' ? ccError('ServiceBindingNotFound', guid) : ccError('ServiceKeyNotFound', guid);
     }
+    if (!access(d, c).seesSpace(inst.space_guid)) throw ccError('NotAuthorized');
     return b;
   };
 

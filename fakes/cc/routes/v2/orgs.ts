@@ -61,7 +61,8 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
   }));
   app.get('/v2/organizations/:guid', wrap((c) => {
     const o = m.get('orgs', pg(c));
-    if (!o || !access(d, c).seesOrg(o.guid)) throw ccError('OrganizationNotFound', pg(c));
+    if (!o) throw ccError('OrganizationNotFound', pg(c));
+    if (!access(d, c).seesOrg(o.guid)) throw ccError('NotAuthorized');
     return json(org2(o));
   }));
   app.post('/v2/organizations', wrap(async (c) => {
@@ -86,7 +87,8 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
   }));
   app.get('/v2/spaces/:guid', wrap((c) => {
     const s = m.get('spaces', pg(c));
-    if (!s || !access(d, c).seesSpace(s.guid)) throw ccError('SpaceNotFound', pg(c));
+    if (!s) throw ccError('SpaceNotFound', pg(c));
+    if (!access(d, c).seesSpace(s.guid)) throw ccError('NotAuthorized');
     return json(space2(s));
   }));
   app.post('/v2/spaces', wrap(async (c) => {
@@ -118,7 +120,8 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
   }));
   app.get('/v2/apps/:guid', wrap((c) => {
     const x = m.get('apps', pg(c));
-    if (!x || !access(d, c).seesSpace(x.space_guid)) throw ccError('AppNotFound', pg(c));
+    if (!x) throw ccError('AppNotFound', pg(c));
+    if (!access(d, c).seesSpace(x.space_guid)) throw ccError('NotAuthorized');
     return json(app2(x));
   }));
   app.post('/v2/apps', wrap(async (c) => {

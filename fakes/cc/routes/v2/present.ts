@@ -112,9 +112,8 @@ export function app2(a: App): V2Resource {
 }
 
 export function broker2(b: Broker): V2Resource {
-  const entity: Record<string, unknown> = { name: b.name, broker_url: b.url, auth_username: b.username };
-  if (b.space_guid) entity.space_guid = b.space_guid;
-  return { metadata: meta('service_brokers', b), entity };
+  // v2 entities carry every exported attribute, null included
+  return { metadata: meta('service_brokers', b), entity: { name: b.name, broker_url: b.url, auth_username: b.username, space_guid: b.space_guid ?? null } };
 }
 
 export function service2(m: CcModel, o: Offering): V2Resource {

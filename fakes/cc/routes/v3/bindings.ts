@@ -6,6 +6,7 @@ import { allowKeys, baseUrl, handleError, isObj, isStr, json, readBody, relGuid 
 import type { Binding } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { Included } from './included.js';
+import { applyMetadata } from './instances.js';
 import { accepted } from './instances.js';
 import { inSet, listV3 } from './list.js';
 import { app3, binding3, instance3 } from './present.js';
@@ -13,6 +14,7 @@ import { app3, binding3, instance3 } from './present.js';
 /** `/v3/service_credential_bindings`: app bindings and service keys, with `details` and `parameters`. */
 export function bindingRoutes(app: Hono, d: CcDeps): void {
   const m = d.model;
+  const upsi = (b: Binding) => m.get('instances', b.instance_guid)?.type === 'user-provided';
 
   const visible = (c: Context, guid: string): Binding => {
     const b = m.get('bindings', guid);
@@ -54,7 +56,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
         ];
         return checks.every(([k, v]) => inSet(f(k), () => v)(b));
       });
-      return listV3(c, d, items, q, binding3, (page: Binding[], inc, base) => {
+      return listV3(c, d, items, q, (x: Binding, base: string) => binding3(x, base, upsi(x)), (page: Binding[], inc, base) => {
         for (const b of page) {
           const appRec = m.get('apps', b.app_guid);
           if (q.include.includes('app') && appRec) inc.add('apps', appRec.guid, app3(appRec, base));
@@ -86,7 +88,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
       const q = parseV3(c, { filters: [], include: ['app', 'service_instance'] });
       const b = visible(c, c.req.param('guid'));
       const base = baseUrl(c, d.kernel);
-      const body: Record<string, unknown> = binding3(b, base);
+      const body: Record<string, unknown> = binding3(b, base, upsi(b));
       const inc = new Included();
       const appRec = m.get('apps', b.app_guid);
       if (q.include.includes('app') && appRec) inc.add('apps', appRec.guid, app3(appRec, base));
@@ -168,7 +170,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
         }
       }
       if (inst.type === 'user-provided') {
-        if (m.bindingsOf(inst.guid).some((b) => b.app_guid === appRec!.guid)) throw unprocessable('The app is already bound to the service instance.');
+        if (m.bindingsOf(inst.guid).some((b) => b.app_guid === appRec!.guid)) throw unprocessable('The app is already bound to the service instance');
         const b = m.addBinding({
           type: 'app',
           name,
@@ -179,10 +181,11 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
           volume_mounts: [],
           last_operation: m.lastOperation('create', 'succeeded'),
         });
-        return json(binding3(b, baseUrl(c, d.kernel)), 201);
+        applyMetadata(b.metadata, body.metadata);
+        return json(binding3(b, baseUrl(c, d.kernel), true), 201);
       }
       const { plan, offering } = d.ops.resolvePlan(inst);
-      if (!(plan?.bindable ?? offering?.bindable)) throw unprocessable('Service plan does not allow bindings.');
+      if (!(plan?.bindable ?? offering?.bindable)) throw unprocessable('Service plan does not allow bindings');
       const lo = inst.last_operation;
       if (lo?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
       if (lo?.type === 'create' && lo.state === 'failed') throw unprocessable('Service instance not found');
@@ -194,6 +197,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
         parameters: body.parameters as Record<string, unknown> | undefined,
         userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
         via: 'v3',
+        init: (b) => applyMetadata(b.metadata, body.metadata),
       });
       return accepted(c, d, job!.guid);
     } catch (e) {

@@ -112,12 +112,14 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       if (body.url !== undefined && !validUrl(body.url)) throw unprocessable('Url must be a valid url');
       const cred = body.authentication !== undefined ? credentials(body) : undefined;
       if (isStr(body.name) && m.all('brokers').some((b) => b.name === body.name && b.guid !== broker.guid)) throw unprocessable('Name must be unique');
+      const metadataOnly = body.name === undefined && body.url === undefined && cred === undefined;
+      // refused before anything changes (metadata included)
+      if (!metadataOnly && broker.state === 'SYNCHRONIZING') throw unprocessable('Cannot update a broker when other operation is already in progress');
       applyMetadata(broker.metadata, body.metadata);
-      if (body.name === undefined && body.url === undefined && cred === undefined) {
+      if (metadataOnly) {
         m.touch(broker);
         return json(broker3(broker, baseUrl(c, d.kernel)));
       }
-      if (broker.state === 'SYNCHRONIZING') throw unprocessable('Cannot update a broker when other operation is already in progress');
       const target = { url: isStr(body.url) ? body.url : broker.url, ...(cred ?? { username: broker.username, password: broker.password }) };
       const newName = isStr(body.name) ? body.name : broker.name;
       const userGuid = principal(c).userGuid;

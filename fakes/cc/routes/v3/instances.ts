@@ -143,7 +143,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
       const broker = m.brokerOf(offering);
       if (!offering?.active || !broker) throw unprocessable(invalidPlan);
       if (broker.state !== 'AVAILABLE') throw unprocessable('The service instance cannot be created because there is an operation in progress for the service broker.');
-      const { job, record } = await d.ops.createInstance({
+      const { job } = await d.ops.createInstance({
         name,
         spaceGuid,
         plan,
@@ -151,8 +151,8 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
         tags: body.tags as string[] | undefined,
         userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
         via: 'v3',
+        init: (i) => applyMetadata(i.metadata, body.metadata),
       });
-      applyMetadata(record.metadata, body.metadata);
       return accepted(c, d, job!.guid);
     } catch (e) {
       return handleError(e, c);
@@ -160,8 +160,12 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
   });
 
   app.patch('/v3/service_instances/:guid', async (c) => {
+    // CC validates the whole update before it changes anything: a refused PATCH leaves the record as it was.
+    let undo: (() => void) | undefined;
     try {
       const inst = visible(c, c.req.param('guid'));
+      const before = { name: inst.name, tags: [...inst.tags], metadata: structuredClone(inst.metadata), updated_at: inst.updated_at };
+      undo = () => Object.assign(inst, before);
       const a = access(d, c);
       if (!a.developsIn(inst.space_guid)) throw ccError('NotAuthorized');
       const body = await readBody(c);
@@ -223,8 +227,10 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
         .catch((e) => {
           throw v3ify(e);
         });
+      undo = undefined;
       return accepted(c, d, job!.guid);
     } catch (e) {
+      undo?.();
       return handleError(e, c);
     }
   });

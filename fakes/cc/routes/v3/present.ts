@@ -151,13 +151,15 @@ export function planFeatures(p: Plan, o: Offering | undefined) {
 
 export function plan3(m: CcModel, p: Plan, b: string) {
   const o = m.offeringOf(p);
-  const costs = Array.isArray((p.catalog_metadata as { costs?: unknown } | null)?.costs)
-    ? ((p.catalog_metadata as { costs: { amount: Record<string, number>; unit: string }[] }).costs.flatMap((c) =>
-        Object.entries(c.amount ?? {}).map(([currency, amount]) => ({ currency: currency.toUpperCase(), amount, unit: c.unit })),
-      ))
-    : [];
+  const costs = planCosts((p.catalog_metadata as { costs?: unknown } | null)?.costs);
   const relationships: Record<string, unknown> = { service_offering: rel(p.offering_guid) };
   if (p.space_guid) relationships.space = rel(p.space_guid);
+  const links: Record<string, unknown> = {
+    self: link(`${b}/v3/service_plans/${p.guid}`),
+    service_offering: link(`${b}/v3/service_offerings/${p.offering_guid}`),
+    visibility: link(`${b}/v3/service_plans/${p.guid}/visibility`),
+  };
+  if (p.space_guid) links.space = link(`${b}/v3/spaces/${p.space_guid}`);
   return {
     guid: p.guid,
     name: p.name,
@@ -178,12 +180,38 @@ export function plan3(m: CcModel, p: Plan, b: string) {
     schemas: p.schemas,
     relationships,
     metadata: p.metadata,
-    links: {
-      self: link(`${b}/v3/service_plans/${p.guid}`),
-      service_offering: link(`${b}/v3/service_offerings/${p.offering_guid}`),
-      visibility: link(`${b}/v3/service_plans/${p.guid}/visibility`),
-    },
+    links,
   };
+}
+
+/**
+ * `costs` from the catalog's `metadata.costs` (ServicePlanPresenter): the whole list must match
+ * `[{amount: {<currency>: number, ...1+}, unit: non-empty string}]`, else `[]`; an empty currency
+ * name also gives `[]`.
+ */
+function planCosts(raw: unknown): { currency: string; amount: number; unit: string }[] {
+  if (raw === undefined || raw === null || raw === false) return [];
+  const isRec = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  const valid =
+    Array.isArray(raw) &&
+    raw.every(
+      (c) =>
+        isRec(c) &&
+        isRec(c.amount) &&
+        Object.keys(c.amount).length >= 1 &&
+        Object.values(c.amount).every((a) => typeof a === 'number') &&
+        typeof c.unit === 'string' &&
+        c.unit.length >= 1,
+    );
+  if (!valid) return [];
+  const out: { currency: string; amount: number; unit: string }[] = [];
+  for (const c of raw as { amount: Record<string, number>; unit: string }[]) {
+    for (const [currency, amount] of Object.entries(c.amount)) {
+      if (currency === '') return [];
+      out.push({ currency: currency.toUpperCase(), amount, unit: c.unit });
+    }
+  }
+  return out;
 }
 
 export function instance3(m: CcModel, i: Instance, b: string) {
@@ -234,12 +262,13 @@ export function instance3(m: CcModel, i: Instance, b: string) {
   };
 }
 
+/** CC compares the two versions as they are: a plan that lost its maintenance_info also counts as an upgrade. */
 export function upgradeAvailable(i: Instance, plan: Plan | undefined): boolean {
-  const want = plan?.maintenance_info?.version;
-  return !!want && want !== i.maintenance_info?.version;
+  return (i.maintenance_info?.version ?? null) !== (plan?.maintenance_info?.version ?? null);
 }
 
-export function binding3(bd: Binding, b: string) {
+/** `userProvided`: a binding of a user-provided instance has no `parameters` link (nothing to fetch from a broker). */
+export function binding3(bd: Binding, b: string, userProvided = false) {
   const relationships: Record<string, unknown> = { service_instance: rel(bd.instance_guid) };
   const links: Record<string, unknown> = {
     self: link(`${b}/v3/service_credential_bindings/${bd.guid}`),
@@ -250,7 +279,7 @@ export function binding3(bd: Binding, b: string) {
     relationships.app = rel(bd.app_guid);
     links.app = link(`${b}/v3/apps/${bd.app_guid}`);
   }
-  links.parameters = link(`${b}/v3/service_credential_bindings/${bd.guid}/parameters`);
+  if (!userProvided) links.parameters = link(`${b}/v3/service_credential_bindings/${bd.guid}/parameters`);
   return {
     guid: bd.guid,
     created_at: iso(bd.created_at),
