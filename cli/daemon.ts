@@ -43,6 +43,20 @@ export async function startDetached(args: string[], dir: string, timeoutMs = 60_
   throw new Error(`fakefoundry did not start${exited !== undefined ? ` (exit code ${exited})` : ' in time'}\n${tail}`);
 }
 
+/** The pid of a live `fakefoundry up` that owns `dir`, if any (a stale pid file does not count). */
+export function runningPid(dir: string): number | undefined {
+  const pidFile = path.resolve(dir, 'up.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Stops the detached instance whose pid file is in `dir`. */
 export async function stopDetached(dir: string, timeoutMs = 15_000): Promise<boolean> {
   const pidFile = path.resolve(dir, 'up.pid');

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { envLines, type ConnectionInfo } from './connection-info.js';
-import { startDetached, stopDetached } from './daemon.js';
+import { runningPid, startDetached, stopDetached } from './daemon.js';
 import { odbConfigYaml } from './odb-config.js';
 import { upForeground, type UpOptions } from './up.js';
 
@@ -31,6 +31,11 @@ function upCommand(name: string, description: string): Command {
 
 async function runUp(opts: UpOptions & { foreground?: boolean }, argv: string[]): Promise<void> {
   const dir = path.resolve(opts.dir);
+  const running = opts.readyFile ? undefined : runningPid(dir);
+  if (running !== undefined) {
+    // Its up.json and up.pid would be overwritten, and `down` could no longer stop it.
+    throw new Error(`already running from ${opts.dir} (pid ${running}): \`fakefoundry down --dir ${opts.dir}\` first, or use another --dir`);
+  }
   if ((opts.env || opts.json) && !opts.foreground && !opts.readyFile) {
     // Pass the user's flags on to the detached child, minus the output ones it does not need.
     const passOn = argv.filter((a) => a !== '--env' && a !== '--json');

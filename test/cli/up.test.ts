@@ -93,6 +93,7 @@ describe('fakefoundry up', () => {
     const first = await upJson(['--dir', d, '--state', state]);
     const firstCa = readFileSync(first.ca.path, 'utf8');
     const firstKeys = await keys(first);
+    await expect(upJson(['--dir', d])).rejects.toThrow(/already running/);
     await run(process.execPath, [BIN, 'down', '--dir', d]);
     const second = await upJson(['--dir', d, '--state', state]);
     expect(readFileSync(second.ca.path, 'utf8')).toEqual(firstCa);
