@@ -79,8 +79,11 @@ export class BoshSimulator implements Simulator<BoshState> {
     api.onError(onError);
     api.notFound((c) => endpointNotFound(c.req.path));
 
-    this.app = createServiceApp(kernel, 'bosh', async (c, status, message) =>
-      finishDirectorResponse(await formatBoshError(c, status, message), c.req.method, c.req.path, kernel.clock),
+    this.app = createServiceApp(
+      kernel,
+      'bosh',
+      async (c, status, message) => finishDirectorResponse(await formatBoshError(c, status, message), c.req.method, c.req.path, kernel.clock),
+      { finishFault: (c, res) => finishDirectorResponse(res, c.req.method, c.req.path, kernel.clock) },
     );
     this.app.route('/', api);
     this.app.onError(onError);

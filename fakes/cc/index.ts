@@ -53,7 +53,9 @@ export class CcSimulator implements Simulator<CcState> {
     const uaa = () => peers.get('uaa') as UaaSimulator | undefined;
     const deps: CcDeps = { kernel, config: this.config, model: this.model, ops: this.ops, brokers: this.brokers, platform, uaa };
     const requestIds = kernel.random.fork('cc-request-ids');
-    this.app = createServiceApp(kernel, 'cc', async (c, status, message) => withRequestId(c, await formatCcError(c, status, message), requestIds));
+    this.app = createServiceApp(kernel, 'cc', async (c, status, message) => withRequestId(c, await formatCcError(c, status, message), requestIds), {
+      finishFault: (c, res) => withRequestId(c, res, requestIds),
+    });
     this.app.use('*', requestIdMiddleware(requestIds));
     this.app.use('*', authMiddleware(uaa, kernel.clock, this.model));
     rootRoutes(this.app, deps);

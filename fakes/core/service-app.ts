@@ -37,7 +37,16 @@ async function readRecordedBody(c: Context): Promise<string | null> {
  * The Hono app every fake starts from: the control API under `/_fakefoundry`, then the journal
  * and fault rules on every other route, and an error handler that never shows a stack trace.
  */
-export function createServiceApp(kernel: Kernel, service: string, formatError: ErrorFormatter): Hono {
+export interface ServiceAppOptions {
+  /**
+   * Stamps the headers the fake puts on every response (BOSH's `Date`, CC's `X-VCAP-Request-ID`)
+   * onto fault responses, which are answered before the fake's own middleware runs. Must be
+   * idempotent: formatted fault responses pass through the fake's formatter too.
+   */
+  finishFault?: (c: Context, res: Response) => Response | Promise<Response>;
+}
+
+export function createServiceApp(kernel: Kernel, service: string, formatError: ErrorFormatter, opts: ServiceAppOptions = {}): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
@@ -103,8 +112,10 @@ export function createServiceApp(kernel: Kernel, service: string, formatError: E
       }
     }
 
-    if (faultResponse) c.res = faultResponse;
-    else await next();
+    if (faultResponse) {
+      if (opts.finishFault && !faultResponse.headers.get(RESET_HEADER)) faultResponse = await opts.finishFault(c, faultResponse);
+      c.res = faultResponse;
+    } else await next();
 
     let responseBody: string | null = null;
     let res = c.res;
