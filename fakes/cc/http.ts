@@ -46,6 +46,17 @@ export function handleError(err: unknown, c: Context): Response {
   throw err;
 }
 
+/** A route handler whose thrown CcError becomes CC's error response (through handleError). */
+export function handled(fn: (c: Context) => Response | Promise<Response>): (c: Context) => Promise<Response> {
+  return async (c: Context) => {
+    try {
+      return await fn(c);
+    } catch (e) {
+      return handleError(e, c);
+    }
+  };
+}
+
 // ---- small validators over an untyped body
 
 export const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -1,23 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Foundation } from '../../fakes/foundation.js';
-import { ccFoundation, client, startTestBroker, token, waitJob } from './helpers.js';
+import { ccFoundation, ccWithTestBroker, client, closeAfterEach, startTestBroker, type TestBroker, token, waitJob } from './helpers.js';
 
 describe('CC catalog synchronisation', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   it('deletes vanished plans without instances, deactivates those with instances (job warning), and refuses to delete a broker in use', async () => {
-    const env = await ccFoundation('sync-cat');
+    const env = await ccWithTestBroker('sync-cat', { async: false });
     f = env.f;
-    const cc = env.cc;
-    broker = await startTestBroker({ async: false });
-    const b = await cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
-    cc.driver.enableAccess('test-db');
-    const space = cc.model.all('spaces')[0];
+    broker = env.broker;
+    const { cc, space, registered: b } = env;
     await cc.driver.createInstance({ name: 'db', space: space.guid, plan: { offering: 'test-db', plan: 'small' } });
     const req = client(env.api, await token(f, { user: 'admin' }));
 

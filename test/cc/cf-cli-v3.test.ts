@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Foundation } from '../../fakes/foundation.js';
-import { ccFoundation, client, startTestBroker, token, waitJob } from './helpers.js';
+import { ccFoundation, client, closeAfterEach, startTestBroker, type TestBroker, token, waitJob } from './helpers.js';
 
 /** The requests the cf CLI v8 sends for each command (ccv3 package), replayed against the fake CC. */
 describe('cf CLI v3 flows', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   it('api, auth, create-org, create-space, target, brokers, access, marketplace, services lifecycle', async () => {
     const env = await ccFoundation('cli');

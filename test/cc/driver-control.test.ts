@@ -1,16 +1,13 @@
 import https from 'node:https';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Foundation } from '../../fakes/foundation.js';
 import type { CcSimulator } from '../../fakes/cc/index.js';
-import { CC_FACTORIES, ccFoundation, client, startTestBroker, token } from './helpers.js';
+import { CC_FACTORIES, ccFoundation, ccWithTestBroker, client, closeAfterEach, startTestBroker, type TestBroker, token } from './helpers.js';
 
 describe('CC platform driver, control API, snapshots', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   it('drives a whole lifecycle from TypeScript, with jobs moving PROCESSING → POLLING → COMPLETE', async () => {
     const env = await ccFoundation('driver');
@@ -106,13 +103,10 @@ describe('CC platform driver, control API, snapshots', () => {
   });
 
   it('snapshots, restores (resuming polls) and resets', async () => {
-    const env = await ccFoundation('snap');
+    const env = await ccWithTestBroker('snap', { pollsBeforeDone: 2 });
     f = env.f;
-    const cc = env.cc;
-    broker = await startTestBroker({ pollsBeforeDone: 2 });
-    await cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
-    cc.driver.enableAccess('test-db');
-    const space = cc.model.all('spaces')[0];
+    broker = env.broker;
+    const { cc, space } = env;
     const { instance, job } = await cc.driver.createInstance({ name: 'db', space: space.guid, plan: { offering: 'test-db', plan: 'small' } });
     const snap = f.snapshot();
     await cc.driver.waitForLastOperation(instance.guid);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Foundation } from '../../fakes/foundation.js';
 import type { CcSimulator } from '../../fakes/cc/index.js';
-import { CC_FACTORIES, ccFoundation, client, startTestBroker, token, waitJob } from './helpers.js';
+import { CC_FACTORIES, ccFoundation, ccWithTestBroker, client, startTestBroker, token, waitJob } from './helpers.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -63,13 +63,10 @@ describe('CC fidelity details', () => {
   });
 
   it('a refused v3 PATCH changes nothing (name, tags, labels stay as they were)', async () => {
-    const env = await ccFoundation('patch-undo');
+    const env = await ccWithTestBroker('patch-undo', { pollsBeforeDone: 0 });
     f = env.f;
-    broker = await startTestBroker({ pollsBeforeDone: 0 });
-    const cc = env.cc;
-    await cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
-    cc.driver.enableAccess('test-db');
-    const space = cc.model.all('spaces')[0];
+    broker = env.broker;
+    const { cc, space } = env;
     const { instance } = await cc.driver.createInstance({ name: 'db', space: space.guid, plan: { offering: 'test-db', plan: 'small' } });
     await cc.driver.waitForLastOperation(instance.guid);
     const req = client(env.api, await token(f, { user: 'admin' }));
@@ -138,13 +135,10 @@ describe('CC fidelity details', () => {
   });
 
   it('brokers get only prefixed ("public") annotations, and the new instance\'s own on provision', async () => {
-    const env = await ccFoundation('annotations');
+    const env = await ccWithTestBroker('annotations', { pollsBeforeDone: 0 });
     f = env.f;
-    broker = await startTestBroker({ pollsBeforeDone: 0 });
-    const cc = env.cc;
-    await cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
-    cc.driver.enableAccess('test-db');
-    const space = cc.model.all('spaces')[0];
+    broker = env.broker;
+    const { cc, space } = env;
     const org = cc.model.get('orgs', space.org_guid)!;
     org.metadata.annotations = { 'example.com/team': 'blue', plain: 'hidden' };
     space.metadata.annotations = { 'example.com/cost': '42', other: 'hidden' };
@@ -183,13 +177,10 @@ describe('CC fidelity details', () => {
   });
 
   it('binding refusals carry CC\'s exact texts (already bound, deletion pending, not bindable)', async () => {
-    const env = await ccFoundation('bind-texts');
+    const env = await ccWithTestBroker('bind-texts', { pollsBeforeDone: 0 });
     f = env.f;
-    broker = await startTestBroker({ pollsBeforeDone: 0 });
-    const cc = env.cc;
-    await cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
-    cc.driver.enableAccess('test-db');
-    const space = cc.model.all('spaces')[0];
+    broker = env.broker;
+    const { cc, space } = env;
     const app = cc.driver.app(space.guid, 'app');
     const { instance } = await cc.driver.createInstance({ name: 'db', space: space.guid, plan: { offering: 'test-db', plan: 'small' } });
     await cc.driver.waitForLastOperation(instance.guid);
@@ -215,13 +206,10 @@ describe('CC fidelity details', () => {
   });
 
   it('a new instance carries its plan\'s maintenance_info from the start; upgrade_available compares versions as CC does', async () => {
-    const env = await ccFoundation('mi');
+    const env = await ccWithTestBroker('mi', { pollsBeforeDone: 3 });
     f = env.f;
-    broker = await startTestBroker({ pollsBeforeDone: 3 });
-    const cc = env.cc;
-    await cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
-    cc.driver.enableAccess('test-db');
-    const space = cc.model.all('spaces')[0];
+    broker = env.broker;
+    const { cc, space } = env;
     const plan = cc.driver.plan({ offering: 'test-db', plan: 'small' });
     const req = client(env.api, await token(f, { user: 'admin' }));
     const cs = await req('POST', '/v3/service_instances', { type: 'managed', name: 'db', relationships: { space: { data: { guid: space.guid } }, service_plan: { data: { guid: plan.guid } } } });

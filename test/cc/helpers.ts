@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 import { Foundation } from '../../fakes/foundation.js';
 import { ccFactory, type CcSimulator } from '../../fakes/cc/index.js';
 import { uaaFactory } from '../../fakes/uaa/index.js';
@@ -186,6 +187,27 @@ export async function startTestBroker(opts: TestBrokerOptions = {}) {
     state,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * A CC foundation with a test broker registered as `b` (`test-db` enabled for everyone); `space` is
+ * the first seeded space, `registered` the broker record. The caller closes `f` and `broker`.
+ */
+export async function ccWithTestBroker(seed: string, opts?: TestBrokerOptions) {
+  const env = await ccFoundation(seed);
+  const broker = await startTestBroker(opts);
+  const registered = await env.cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
+  env.cc.driver.enableAccess('test-db');
+  return { ...env, broker, registered, space: env.cc.model.all('spaces')[0] };
+}
+
+export type TestBroker = Awaited<ReturnType<typeof startTestBroker>>;
+
+/** Closes, after each test of the enclosing describe, whatever the test left open (in that order). */
+export function closeAfterEach(open: () => ({ close(): Promise<unknown> } | undefined)[]): void {
+  afterEach(async () => {
+    for (const x of open()) await x?.close();
+  });
 }
 
 /** Polls a v3 job (moving the virtual clock through the driver) until it is COMPLETE or FAILED. */

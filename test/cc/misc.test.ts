@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectionInfo, envLines } from '../../cli/connection-info.js';
 import type { Foundation } from '../../fakes/foundation.js';
-import { ccFoundation, client, startTestBroker, token, waitJob } from './helpers.js';
+import { ccFoundation, client, closeAfterEach, startTestBroker, type TestBroker, token, waitJob } from './helpers.js';
 
 describe('CC: user-provided instances, sync brokers, metadata, roles, timeouts', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   it('creates user-provided instances and binds them without a broker', async () => {
     const env = await ccFoundation('upsi');
@@ -110,11 +107,8 @@ describe('CC: user-provided instances, sync brokers, metadata, roles, timeouts',
 
 describe('CC: recursive deletion of spaces and orgs', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   it('delete-space and delete-org go through the broker for every instance, and fail when the broker refuses', async () => {
     const env = await ccFoundation('delete-org');

@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Foundation } from '../../fakes/foundation.js';
-import { ccFoundation, client, startTestBroker, token, waitJob } from './helpers.js';
+import { ccFoundation, client, closeAfterEach, startTestBroker, type TestBroker, token, waitJob } from './helpers.js';
 
 /** One end-to-end orphan-mitigation case per operation type, through the API (the rows are tested in test/cc/platform). */
 describe('orphan mitigation through the CC API', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   async function setup(seed: string, opts: Parameters<typeof startTestBroker>[0] = {}) {
     const env = await ccFoundation(seed);

@@ -1,24 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Foundation } from '../../fakes/foundation.js';
-import { ccFoundation, client, startTestBroker, token } from './helpers.js';
+import { ccWithTestBroker, client, closeAfterEach, type TestBroker, token } from './helpers.js';
 
 /** Malformed input gets CC's 4xx errors, never a 500 and never a changed record. */
 describe('CC robustness', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   it('answers every malformed body on every writing route with a 4xx', async () => {
-    const env = await ccFoundation('fuzz');
+    const env = await ccWithTestBroker('fuzz', { async: false });
     f = env.f;
-    const cc = env.cc;
-    broker = await startTestBroker({ async: false });
-    const b = await cc.driver.registerBroker({ name: 'b', url: broker.url, username: 'u', password: 'p' });
-    cc.driver.enableAccess('test-db');
-    const space = cc.model.all('spaces')[0];
+    broker = env.broker;
+    const { cc, space, registered: b } = env;
     const app = cc.driver.app(space.guid, 'app');
     const { instance } = await cc.driver.createInstance({ name: 'db', space: space.guid, plan: { offering: 'test-db', plan: 'small' } });
     const { binding } = await cc.driver.bind(instance.guid, app.guid);

@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Foundation } from '../../fakes/foundation.js';
-import { ccFoundation, client, startTestBroker, token } from './helpers.js';
+import { ccFoundation, client, closeAfterEach, startTestBroker, type TestBroker, token } from './helpers.js';
 
 /** The requests ODB and its errands make to CC v2 (odb-broker.md §3), replayed as ODB writes them. */
 describe('CC v2 as ODB uses it', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 

@@ -1,14 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Foundation } from '../../fakes/foundation.js';
-import { ccFoundation, client, startTestBroker, token, waitJob } from './helpers.js';
+import { ccFoundation, client, closeAfterEach, startTestBroker, type TestBroker, token, waitJob } from './helpers.js';
 
 describe('CC v3: broker to instance to binding and back', () => {
   let f: Foundation | undefined;
-  let broker: Awaited<ReturnType<typeof startTestBroker>> | undefined;
-  afterEach(async () => {
-    await f?.close();
-    await broker?.close();
-  });
+  let broker: TestBroker | undefined;
+  closeAfterEach(() => [f, broker]);
 
   it('registers a broker, enables access, provisions asynchronously, binds, unbinds, upgrades, deletes', async () => {
     const env = await ccFoundation();

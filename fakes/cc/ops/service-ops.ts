@@ -218,13 +218,16 @@ export class ServiceOps {
       setBrokerMetadata(inst, r.metadata);
     });
     if (a.via === 'v3') return { record: inst, job };
-    const r = await first;
-    // CC v2 rolls the row back when the broker refuses the provision outright.
+    return this.#v2Created(inst, 'instances', await first);
+  }
+
+  /** CC v2 rolls the new row (instance, binding or key) back when the broker refuses it outright. */
+  #v2Created<R extends Instance | Binding>(rec: R, coll: 'instances' | 'bindings', r: OperationResult): Started<R> {
     if (r.state === 'failed') {
-      m.remove('instances', inst.guid);
+      this.model.remove(coll, rec.guid);
       throw v2BrokerError(r);
     }
-    return { record: inst, first: r };
+    return { record: rec, first: r };
   }
 
   /** Pre-checks of an update (v3 `PATCH`, v2 `PUT`), then the broker call. */
@@ -395,12 +398,7 @@ export class ServiceOps {
       if (r.volumeMounts) binding.volume_mounts = r.volumeMounts;
     });
     if (a.via === 'v3') return { record: binding, job };
-    const r = await first;
-    if (r.state === 'failed') {
-      m.remove('bindings', binding.guid);
-      throw v2BrokerError(r);
-    }
-    return { record: binding, first: r };
+    return this.#v2Created(binding, 'bindings', await first);
   }
 
   #bindOp(b: Binding, inst: Instance, plan: Plan, type: OperationType, extra: Partial<PlatformOperation>): PlatformOperation {

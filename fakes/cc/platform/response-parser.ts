@@ -229,7 +229,11 @@ export function parseUpdate(r: ResponseFacts): Parsed {
   }
 }
 
-export function parseDeprovision(r: ResponseFacts): Parsed {
+/**
+ * parse_deprovision and parse_unbind: the same validators in CC (a DELETE to the broker), each
+ * with its own schema for the 202 body.
+ */
+function parseDelete(r: ResponseFacts, asyncSchema: Record<string, PropRule>): Parsed {
   const common = commonError(r);
   if (common) return fail(common);
   switch (r.status) {
@@ -240,7 +244,7 @@ export function parseDeprovision(r: ResponseFacts): Parsed {
     case 201:
       return fail(brokerErrors.badResponse(r, true));
     case 202:
-      return withSchema(r, DEPROVISION_SCHEMA, 'in progress');
+      return withSchema(r, asyncSchema, 'in progress');
     case 410:
       return { ok: true, state: 'succeeded', body: {}, gone: true };
     case 422:
@@ -255,6 +259,8 @@ export function parseDeprovision(r: ResponseFacts): Parsed {
       return fail(brokerErrors.badResponse(r));
   }
 }
+
+export const parseDeprovision = (r: ResponseFacts): Parsed => parseDelete(r, DEPROVISION_SCHEMA);
 
 export interface BindContext {
   /** The offering's `requires`. */
@@ -367,31 +373,12 @@ export function parseBind(r: ResponseFacts, ctx: BindContext): Parsed {
   }
 }
 
-export function parseUnbind(r: ResponseFacts): Parsed {
-  const common = commonError(r);
-  if (common) return fail(common);
-  switch (r.status) {
-    case 200: {
-      const v = jsonObject(r);
-      return v.ok ? success(v.value, 'succeeded') : fail(v.error);
-    }
-    case 201:
-      return fail(brokerErrors.badResponse(r, true));
-    case 202:
-      return withSchema(r, ASYNC_BINDING_SCHEMA, 'in progress');
-    case 410:
-      return { ok: true, state: 'succeeded', body: {}, gone: true };
-    case 422:
-      return fail(
-        typed422(
-          r,
-          { AsyncRequired: brokerErrors.asyncRequired, ConcurrencyError: brokerErrors.concurrencyError },
-          (x) => brokerErrors.badResponse(x),
-        ),
-      );
-    default:
-      return fail(brokerErrors.badResponse(r));
-  }
+export const parseUnbind = (r: ResponseFacts): Parsed => parseDelete(r, ASYNC_BINDING_SCHEMA);
+
+/** A 201/202 where CC wants a 200: Malformed if the body is not a JSON object, else BadResponse. */
+function unexpectedSuccess(r: ResponseFacts): BrokerError {
+  const v = jsonObject(r);
+  return v.ok ? brokerErrors.badResponse(r) : v.error;
 }
 
 export function parseCatalog(r: ResponseFacts): Parsed {
@@ -403,10 +390,8 @@ export function parseCatalog(r: ResponseFacts): Parsed {
       return v.ok ? { ok: true, body: v.value } : fail(v.error);
     }
     case 201:
-    case 202: {
-      const v = jsonObject(r);
-      return fail(v.ok ? brokerErrors.badResponse(r) : v.error);
-    }
+    case 202:
+      return fail(unexpectedSuccess(r));
     default:
       return fail(brokerErrors.badResponse(r));
   }
@@ -428,10 +413,8 @@ export function parseLastOperation(r: ResponseFacts): Parsed {
       return success(v.value);
     }
     case 201:
-    case 202: {
-      const v = jsonObject(r);
-      return fail(v.ok ? brokerErrors.badResponse(r) : v.error);
-    }
+    case 202:
+      return fail(unexpectedSuccess(r));
     case 400: {
       let description = 'Bad request';
       const p = parseJson(r.body);

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, fromInfo } from '../../errors.js';
-import { handleError, isStr, json, readBody } from '../../http.js';
+import { handled, isStr, json, readBody } from '../../http.js';
 import type { Broker, Instance, Offering, Plan, Visibility } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
 import { missingField, pg } from './orgs.js';
@@ -11,13 +11,6 @@ import { broker2, instance2, plan2, service2, visibility2 } from './present.js';
 /** v2 brokers (catalog fetched synchronously), services, plans (`PUT {public}` answers 201) and visibilities. */
 export function brokerRoutes2(app: Hono, d: CcDeps): void {
   const m = d.model;
-  const wrap = (fn: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
-    try {
-      return await fn(c);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  };
   const admin = (c: Context) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
   };
@@ -60,11 +53,11 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
 
   // ---- brokers
 
-  app.get('/v2/service_brokers', wrap((c) => {
+  app.get('/v2/service_brokers', handled((c) => {
     const a = access(d, c);
     return listV2(c, m.all('brokers').filter((b) => a.all || (b.space_guid && a.developsIn(b.space_guid))), brokerFields, broker2, ['id', 'name']);
   }));
-  app.get('/v2/service_brokers/:guid', wrap((c) => {
+  app.get('/v2/service_brokers/:guid', handled((c) => {
     const b = m.get('brokers', pg(c));
     const a = access(d, c);
     if (!b) throw ccError('ServiceBrokerNotFound', pg(c));
@@ -72,7 +65,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!(a.all || (b.space_guid && a.developsIn(b.space_guid)))) throw ccError('NotAuthorized');
     return json(broker2(b));
   }));
-  app.post('/v2/service_brokers', wrap(async (c) => {
+  app.post('/v2/service_brokers', handled(async (c) => {
     const body = await readBody(c);
     for (const f of ['name', 'broker_url', 'auth_username', 'auth_password']) if (!isStr(body[f])) throw missingField(f);
     const spaceGuid = isStr(body.space_guid) ? body.space_guid : undefined;
@@ -92,7 +85,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     broker.state = 'AVAILABLE';
     return json(broker2(broker), 201, { location: `/v2/service_brokers/${broker.guid}` });
   }));
-  app.put('/v2/service_brokers/:guid', wrap(async (c) => {
+  app.put('/v2/service_brokers/:guid', handled(async (c) => {
     const broker = m.get('brokers', pg(c));
     if (!broker) throw ccError('ServiceBrokerNotFound', pg(c));
     if (!broker.space_guid) admin(c);
@@ -110,7 +103,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     Object.assign(broker, target, { name: isStr(body.name) ? body.name : broker.name, state: 'AVAILABLE', updated_at: m.now() });
     return json(broker2(broker), 200);
   }));
-  app.delete('/v2/service_brokers/:guid', wrap((c) => {
+  app.delete('/v2/service_brokers/:guid', handled((c) => {
     const broker = m.get('brokers', pg(c));
     if (!broker) throw ccError('ServiceBrokerNotFound', pg(c));
     if (!broker.space_guid) admin(c);
@@ -133,25 +126,25 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     return m.all('offerings').filter((o) => ok.has(o.guid));
   };
 
-  app.get('/v2/services', wrap((c) => listV2(c, visibleServices(c), serviceFields, (o) => service2(m, o), ['id', 'label', 'active'])));
-  app.get('/v2/services/:guid', wrap((c) => {
+  app.get('/v2/services', handled((c) => listV2(c, visibleServices(c), serviceFields, (o) => service2(m, o), ['id', 'label', 'active'])));
+  app.get('/v2/services/:guid', handled((c) => {
     const o = visibleServices(c).find((x) => x.guid === pg(c));
     if (!o) throw ccError('ServiceNotFound', pg(c));
     return json(service2(m, o));
   }));
-  app.get('/v2/services/:guid/service_plans', wrap((c) => {
+  app.get('/v2/services/:guid/service_plans', handled((c) => {
     const o = visibleServices(c).find((x) => x.guid === pg(c));
     if (!o) throw ccError('ServiceNotFound', pg(c));
     return listV2(c, visiblePlans(c).filter((p) => p.offering_guid === o.guid), planFields, (p) => plan2(m, p), ['id', 'name']);
   }));
 
-  app.get('/v2/service_plans', wrap((c) => listV2(c, visiblePlans(c), planFields, (p) => plan2(m, p), ['id', 'name'])));
-  app.get('/v2/service_plans/:guid', wrap((c) => {
+  app.get('/v2/service_plans', handled((c) => listV2(c, visiblePlans(c), planFields, (p) => plan2(m, p), ['id', 'name'])));
+  app.get('/v2/service_plans/:guid', handled((c) => {
     const p = visiblePlans(c).find((x) => x.guid === pg(c));
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     return json(plan2(m, p));
   }));
-  app.put('/v2/service_plans/:guid', wrap(async (c) => {
+  app.put('/v2/service_plans/:guid', handled(async (c) => {
     const p = m.get('plans', pg(c));
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     admin(c);
@@ -163,7 +156,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     m.touch(p);
     return json(plan2(m, p), 201);
   }));
-  app.get('/v2/service_plans/:guid/service_instances', wrap((c) => {
+  app.get('/v2/service_plans/:guid/service_instances', handled((c) => {
     const p = visiblePlans(c).find((x) => x.guid === pg(c));
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     const a = access(d, c);
@@ -173,11 +166,11 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
 
   // ---- visibilities
 
-  app.get('/v2/service_plan_visibilities', wrap((c) => {
+  app.get('/v2/service_plan_visibilities', handled((c) => {
     admin(c);
     return listV2(c, m.all('visibilities'), visibilityFields, visibility2);
   }));
-  app.get('/v2/service_plan_visibilities/:guid', wrap((c) => {
+  app.get('/v2/service_plan_visibilities/:guid', handled((c) => {
     admin(c);
     const v = m.get('visibilities', pg(c));
     if (!v) throw ccError('ServicePlanVisibilityNotFound', pg(c));
@@ -193,13 +186,13 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     }
     return { plan: body.service_plan_guid, org: body.organization_guid };
   };
-  app.post('/v2/service_plan_visibilities', wrap(async (c) => {
+  app.post('/v2/service_plan_visibilities', handled(async (c) => {
     admin(c);
     const { plan, org } = checkPair(await readBody(c));
     const v = m.addVisibility(plan, org);
     return json(visibility2(v), 201, { location: `/v2/service_plan_visibilities/${v.guid}` });
   }));
-  app.put('/v2/service_plan_visibilities/:guid', wrap(async (c) => {
+  app.put('/v2/service_plan_visibilities/:guid', handled(async (c) => {
     admin(c);
     const v = m.get('visibilities', pg(c));
     if (!v) throw ccError('ServicePlanVisibilityNotFound', pg(c));
@@ -208,7 +201,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     Object.assign(v, { plan_guid: plan, org_guid: org, updated_at: m.now() });
     return json(visibility2(v), 201);
   }));
-  app.delete('/v2/service_plan_visibilities/:guid', wrap((c) => {
+  app.delete('/v2/service_plan_visibilities/:guid', handled((c) => {
     admin(c);
     if (!m.remove('visibilities', pg(c))) throw ccError('ServicePlanVisibilityNotFound', pg(c));
     return new Response(null, { status: 204 });

@@ -1,8 +1,9 @@
 import type { Context, Hono } from 'hono';
 import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
-import { ccError, fromInfo } from '../../errors.js';
-import { handleError, isObj, isStr, json, readBody, stringArray } from '../../http.js';
+import { ccError } from '../../errors.js';
+import { bindingParameters, instanceParameters } from '../fetch-parameters.js';
+import { handled, isObj, isStr, json, readBody, stringArray } from '../../http.js';
 import type { Binding, Instance } from '../../model/state.js';
 import type { OperationResult } from '../../platform/api.js';
 import { listV2, type V2Fields } from './list.js';
@@ -15,13 +16,6 @@ import { binding2, instance2, key2 } from './present.js';
  */
 export function instanceRoutes2(app: Hono, d: CcDeps): void {
   const m = d.model;
-  const wrap = (fn: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
-    try {
-      return await fn(c);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  };
   const acceptsIncomplete = (c: Context) => c.req.query('accepts_incomplete') === 'true';
   const statusOf = (r: OperationResult | undefined) => (r?.state === 'in progress' ? 202 : 201);
 
@@ -52,14 +46,14 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
 
   // ---- instances
 
-  app.get('/v2/service_instances', wrap((c) => {
+  app.get('/v2/service_instances', handled((c) => {
     const a = access(d, c);
     const managed = m.view('instances', 'managed', (i) => i.type === 'managed');
     return listV2(c, a.all ? managed : managed.filter((i) => a.seesSpace(i.space_guid)), instanceFields, (i) => instance2(m, i), ['id', 'name']);
   }));
-  app.get('/v2/service_instances/:guid', wrap((c) => json(instance2(m, visibleInstance(c, pg(c))))));
+  app.get('/v2/service_instances/:guid', handled((c) => json(instance2(m, visibleInstance(c, pg(c))))));
 
-  app.post('/v2/service_instances', wrap(async (c) => {
+  app.post('/v2/service_instances', handled(async (c) => {
     const body = await readBody(c);
     for (const f of ['name', 'service_plan_guid', 'space_guid']) if (!isStr(body[f])) throw missingField(f);
     if ((body.name as string).trim() === '') throw ccError('ServiceInstanceInvalid', 'name is invalid');
@@ -86,7 +80,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     return json(instance2(m, record), statusOf(first), { location: `/v2/service_instances/${record.guid}` });
   }));
 
-  app.put('/v2/service_instances/:guid', wrap(async (c) => {
+  app.put('/v2/service_instances/:guid', handled(async (c) => {
     const inst = visibleInstance(c, pg(c));
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     const body = await readBody(c);
@@ -134,7 +128,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     return json(instance2(m, inst), statusOf(first));
   }));
 
-  app.delete('/v2/service_instances/:guid', wrap(async (c) => {
+  app.delete('/v2/service_instances/:guid', handled(async (c) => {
     const inst = visibleInstance(c, pg(c));
     if (c.req.query('purge') === 'true') {
       if (!principal(c).admin) throw ccError('NotAuthorized');
@@ -153,28 +147,15 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     return new Response(null, { status: 204 });
   }));
 
-  app.get('/v2/service_instances/:guid/service_bindings', wrap((c) => {
+  app.get('/v2/service_instances/:guid/service_bindings', handled((c) => {
     const inst = visibleInstance(c, pg(c));
     return listV2(c, m.bindingsOf(inst.guid).filter((b) => b.type === 'app'), bindingFields, binding2);
   }));
-  app.get('/v2/service_instances/:guid/service_keys', wrap((c) => {
+  app.get('/v2/service_instances/:guid/service_keys', handled((c) => {
     const inst = visibleInstance(c, pg(c));
     return listV2(c, m.bindingsOf(inst.guid).filter((b) => b.type === 'key'), keyFields, key2);
   }));
-  app.get('/v2/service_instances/:guid/parameters', wrap(async (c) => {
-    const inst = visibleInstance(c, pg(c));
-    const { plan, offering, broker } = d.ops.resolvePlan(inst);
-    if (!plan || !offering || !broker || !offering.instances_retrievable) throw ccError('ServiceFetchInstanceParametersNotSupported');
-    const r = await d.platform().fetchInstance({
-      broker: { guid: broker.guid, name: broker.name, url: broker.url, username: broker.username, password: broker.password },
-      instanceGuid: inst.guid,
-      serviceId: offering.catalog_id,
-      planId: plan.catalog_id,
-      userGuid: principal(c).userGuid,
-    });
-    if (!r.ok) throw fromInfo(r.error);
-    return json(r.value.parameters ?? {});
-  }));
+  app.get('/v2/service_instances/:guid/parameters', handled((c) => instanceParameters(d, c, visibleInstance(c, pg(c)))));
 
   // ---- bindings
 
@@ -188,30 +169,18 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     return b;
   };
 
-  app.get('/v2/service_bindings', wrap((c) => {
+  app.get('/v2/service_bindings', handled((c) => {
     const a = access(d, c);
     return listV2(c, m.all('bindings').filter((b) => b.type === 'app' && a.seesSpace(m.get('instances', b.instance_guid)?.space_guid)), bindingFields, binding2);
   }));
-  app.get('/v2/service_bindings/:guid', wrap((c) => json(binding2(visibleBinding(c, pg(c), 'app')))));
+  app.get('/v2/service_bindings/:guid', handled((c) => json(binding2(visibleBinding(c, pg(c), 'app')))));
 
-  app.get('/v2/service_bindings/:guid/parameters', wrap(async (c) => {
+  app.get('/v2/service_bindings/:guid/parameters', handled((c) => {
     const b = visibleBinding(c, pg(c), 'app');
-    const inst = m.get('instances', b.instance_guid)!;
-    const { plan, offering, broker } = d.ops.resolvePlan(inst);
-    if (!plan || !offering || !broker || !offering.bindings_retrievable) throw ccError('ServiceFetchBindingParametersNotSupported');
-    const r = await d.platform().fetchBinding({
-      broker: { guid: broker.guid, name: broker.name, url: broker.url, username: broker.username, password: broker.password },
-      instanceGuid: inst.guid,
-      bindingGuid: b.guid,
-      serviceId: offering.catalog_id,
-      planId: plan.catalog_id,
-      userGuid: principal(c).userGuid,
-    });
-    if (!r.ok) throw fromInfo(r.error);
-    return json(r.value.parameters ?? {});
+    return bindingParameters(d, c, m.get('instances', b.instance_guid)!, b);
   }));
 
-  app.post('/v2/service_bindings', wrap(async (c) => {
+  app.post('/v2/service_bindings', handled(async (c) => {
     const body = await readBody(c);
     for (const f of ['service_instance_guid', 'app_guid']) if (!isStr(body[f])) throw missingField(f);
     if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
@@ -244,13 +213,13 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     if (first?.state === 'in progress' && m.get('bindings', b.guid)) return json(binding2(b), 202);
     return new Response(null, { status: 204 });
   };
-  app.delete('/v2/service_bindings/:guid', wrap((c) => unbind(c, visibleBinding(c, pg(c), 'app'))));
-  app.delete('/v2/apps/:app/service_bindings/:guid', wrap((c) => {
+  app.delete('/v2/service_bindings/:guid', handled((c) => unbind(c, visibleBinding(c, pg(c), 'app'))));
+  app.delete('/v2/apps/:app/service_bindings/:guid', handled((c) => {
     const b = visibleBinding(c, pg(c), 'app');
     if (b.app_guid !== c.req.param('app')) throw ccError('ServiceBindingNotFound', pg(c));
     return unbind(c, b);
   }));
-  app.get('/v2/apps/:app/service_bindings', wrap((c) => {
+  app.get('/v2/apps/:app/service_bindings', handled((c) => {
     const appRec = m.get('apps', c.req.param('app') ?? '');
     if (!appRec || !access(d, c).seesSpace(appRec.space_guid)) throw ccError('AppNotFound', c.req.param('app') ?? '');
     return listV2(c, m.all('bindings').filter((b) => b.app_guid === appRec.guid), bindingFields, binding2);
@@ -258,12 +227,12 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
 
   // ---- keys (synchronous only in v2)
 
-  app.get('/v2/service_keys', wrap((c) => {
+  app.get('/v2/service_keys', handled((c) => {
     const a = access(d, c);
     return listV2(c, m.all('bindings').filter((b) => b.type === 'key' && a.seesSpace(m.get('instances', b.instance_guid)?.space_guid)), keyFields, key2);
   }));
-  app.get('/v2/service_keys/:guid', wrap((c) => json(key2(visibleBinding(c, pg(c), 'key')))));
-  app.post('/v2/service_keys', wrap(async (c) => {
+  app.get('/v2/service_keys/:guid', handled((c) => json(key2(visibleBinding(c, pg(c), 'key')))));
+  app.post('/v2/service_keys', handled(async (c) => {
     const body = await readBody(c);
     for (const f of ['service_instance_guid', 'name']) if (!isStr(body[f])) throw missingField(f);
     if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
@@ -286,7 +255,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     });
     return json(key2(record), 201, { location: `/v2/service_keys/${record.guid}` });
   }));
-  app.delete('/v2/service_keys/:guid', wrap(async (c) => {
+  app.delete('/v2/service_keys/:guid', handled(async (c) => {
     const b = visibleBinding(c, pg(c), 'key');
     const inst = m.get('instances', b.instance_guid)!;
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');

@@ -2,9 +2,8 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
-import { handleError, isStr, json, readBody } from '../../http.js';
+import { handled, isStr, iso, json, readBody } from '../../http.js';
 import type { RoleType, User } from '../../model/state.js';
-import { iso } from '../../http.js';
 import { listV2 } from './list.js';
 import { pg } from './orgs.js';
 import { org2, space2 } from './present.js';
@@ -39,20 +38,13 @@ function user2(u: User) {
 
 export function roleRoutes2(app: Hono, d: CcDeps): void {
   const m = d.model;
-  const wrap = (fn: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
-    try {
-      return await fn(c);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  };
   const userFields = { username: (u: User) => u.username };
 
-  app.get('/v2/users', wrap((c) => {
+  app.get('/v2/users', handled((c) => {
     if (!access(d, c).all) throw ccError('NotAuthorized');
     return listV2(c, m.all('users'), userFields, user2);
   }));
-  app.get('/v2/users/:guid', wrap((c) => {
+  app.get('/v2/users/:guid', handled((c) => {
     const u = m.get('users', pg(c));
     if (!u) throw ccError('UserNotFound', pg(c));
     return json(user2(u));
@@ -75,13 +67,13 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
   };
 
   for (const [seg, type] of Object.entries(ORG_ROLES)) {
-    app.get(`/v2/organizations/:guid/${seg}`, wrap((c) => {
+    app.get(`/v2/organizations/:guid/${seg}`, handled((c) => {
       const o = m.get('orgs', pg(c));
       if (!o || !access(d, c).seesOrg(o.guid)) throw ccError('OrganizationNotFound', pg(c));
       const guids = new Set(m.all('roles').filter((r) => r.org_guid === o.guid && r.type === type).map((r) => r.user_guid));
       return listV2(c, m.all('users').filter((u) => guids.has(u.guid)), userFields, user2);
     }));
-    const put = wrap(async (c) => {
+    const put = handled(async (c) => {
       const o = m.get('orgs', pg(c));
       if (!o) throw ccError('OrganizationNotFound', pg(c));
       if (!access(d, c).managesOrg(o.guid)) throw ccError('NotAuthorized');
@@ -92,7 +84,7 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
     });
     app.put(`/v2/organizations/:guid/${seg}/:user`, put);
     app.put(`/v2/organizations/:guid/${seg}`, put);
-    app.delete(`/v2/organizations/:guid/${seg}/:user`, wrap((c) => {
+    app.delete(`/v2/organizations/:guid/${seg}/:user`, handled((c) => {
       const o = m.get('orgs', pg(c));
       if (!o) throw ccError('OrganizationNotFound', pg(c));
       if (!access(d, c).managesOrg(o.guid) && principal(c).userGuid !== c.req.param('user')) throw ccError('NotAuthorized');
@@ -102,13 +94,13 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
   }
 
   for (const [seg, type] of Object.entries(SPACE_ROLES)) {
-    app.get(`/v2/spaces/:guid/${seg}`, wrap((c) => {
+    app.get(`/v2/spaces/:guid/${seg}`, handled((c) => {
       const s = m.get('spaces', pg(c));
       if (!s || !access(d, c).seesSpace(s.guid)) throw ccError('SpaceNotFound', pg(c));
       const guids = new Set(m.all('roles').filter((r) => r.space_guid === s.guid && r.type === type).map((r) => r.user_guid));
       return listV2(c, m.all('users').filter((u) => guids.has(u.guid)), userFields, user2);
     }));
-    const put = wrap(async (c) => {
+    const put = handled(async (c) => {
       const s = m.get('spaces', pg(c));
       if (!s) throw ccError('SpaceNotFound', pg(c));
       if (!access(d, c).managesOrg(s.org_guid)) throw ccError('NotAuthorized');
@@ -121,7 +113,7 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
     });
     app.put(`/v2/spaces/:guid/${seg}/:user`, put);
     app.put(`/v2/spaces/:guid/${seg}`, put);
-    app.delete(`/v2/spaces/:guid/${seg}/:user`, wrap((c) => {
+    app.delete(`/v2/spaces/:guid/${seg}/:user`, handled((c) => {
       const s = m.get('spaces', pg(c));
       if (!s) throw ccError('SpaceNotFound', pg(c));
       if (!access(d, c).managesOrg(s.org_guid)) throw ccError('NotAuthorized');

@@ -1,9 +1,10 @@
 import type { Hono } from 'hono';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, handleError, isStr, json, readBody, relGuid } from '../../http.js';
+import { allowKeys, baseUrl, handled, handleError, isStr, json, readBody, relGuid } from '../../http.js';
 import type { App } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
+import { accepted } from './accepted.js';
 import { Included } from './included.js';
 import { inSet, listV3 } from './list.js';
 import { app3, job3, space3 } from './present.js';
@@ -33,29 +34,25 @@ const FEATURE_FLAGS: Record<string, boolean> = {
 export function appJobRoutes(app: Hono, d: CcDeps): void {
   const m = d.model;
 
-  app.get('/v3/apps', (c) => {
-    try {
-      const q = parseV3(c, { filters: ['names', 'guids', 'space_guids', 'organization_guids', 'stacks', 'lifecycle_type'], include: ['space', 'space.organization'], orderBy: ['created_at', 'updated_at', 'name', 'state'] });
-      const a = access(d, c);
-      const orgs = filter(q, 'organization_guids');
-      const items = m
-        .all('apps')
-        .filter((x) => a.seesSpace(x.space_guid))
-        .filter(inSet(filter(q, 'names'), (x) => x.name))
-        .filter(inSet(filter(q, 'guids'), (x) => x.guid))
-        .filter(inSet(filter(q, 'space_guids'), (x) => x.space_guid))
-        .filter((x) => !orgs || orgs.includes(m.get('spaces', x.space_guid)?.org_guid ?? ''));
-      return listV3(c, d, items, q, app3, (page: App[], inc, b) => {
-        if (!q.include.length) return;
-        for (const x of page) {
-          const s = m.get('spaces', x.space_guid);
-          if (s) inc.add('spaces', s.guid, space3(s, b));
-        }
-      }, () => new Included());
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.get('/v3/apps', handled((c) => {
+    const q = parseV3(c, { filters: ['names', 'guids', 'space_guids', 'organization_guids', 'stacks', 'lifecycle_type'], include: ['space', 'space.organization'], orderBy: ['created_at', 'updated_at', 'name', 'state'] });
+    const a = access(d, c);
+    const orgs = filter(q, 'organization_guids');
+    const items = m
+      .all('apps')
+      .filter((x) => a.seesSpace(x.space_guid))
+      .filter(inSet(filter(q, 'names'), (x) => x.name))
+      .filter(inSet(filter(q, 'guids'), (x) => x.guid))
+      .filter(inSet(filter(q, 'space_guids'), (x) => x.space_guid))
+      .filter((x) => !orgs || orgs.includes(m.get('spaces', x.space_guid)?.org_guid ?? ''));
+    return listV3(c, d, items, q, app3, (page: App[], inc, b) => {
+      if (!q.include.length) return;
+      for (const x of page) {
+        const s = m.get('spaces', x.space_guid);
+        if (s) inc.add('spaces', s.guid, space3(s, b));
+      }
+    }, () => new Included());
+  }));
 
   app.get('/v3/apps/:guid', (c) => {
     const x = m.get('apps', c.req.param('guid'));
@@ -63,21 +60,17 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
     return json(app3(x, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/apps', async (c) => {
-    try {
-      const body = await readBody(c);
-      allowKeys(body, ['name', 'relationships', 'lifecycle', 'environment_variables', 'metadata']);
-      if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
-      const spaceGuid = relGuid(body, 'space');
-      const a = access(d, c);
-      if (!spaceGuid || !m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.');
-      if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
-      if (m.all('apps').some((x) => x.space_guid === spaceGuid && x.name === body.name)) throw unprocessable(`App with the name '${body.name}' already exists.`);
-      return json(app3(m.addApp(spaceGuid, body.name), baseUrl(c, d.kernel)), 201);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.post('/v3/apps', handled(async (c) => {
+    const body = await readBody(c);
+    allowKeys(body, ['name', 'relationships', 'lifecycle', 'environment_variables', 'metadata']);
+    if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
+    const spaceGuid = relGuid(body, 'space');
+    const a = access(d, c);
+    if (!spaceGuid || !m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.');
+    if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
+    if (m.all('apps').some((x) => x.space_guid === spaceGuid && x.name === body.name)) throw unprocessable(`App with the name '${body.name}' already exists.`);
+    return json(app3(m.addApp(spaceGuid, body.name), baseUrl(c, d.kernel)), 201);
+  }));
 
   for (const action of ['start', 'stop'] as const) {
     app.post(`/v3/apps/:guid/actions/${action}`, (c) => {
@@ -90,19 +83,15 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
     });
   }
 
-  app.delete('/v3/apps/:guid', (c) => {
-    try {
-      const x = m.get('apps', c.req.param('guid'));
-      if (!x || !access(d, c).seesSpace(x.space_guid)) throw notFound3('App');
-      if (!access(d, c).developsIn(x.space_guid)) throw ccError('NotAuthorized');
-      if (m.all('bindings').some((b) => b.app_guid === x.guid)) throw unprocessable('Please delete the service_bindings associations for your apps.');
-      m.remove('apps', x.guid);
-      const job = m.addJob('app.delete', undefined, 'COMPLETE');
-      return new Response(null, { status: 202, headers: { location: `${baseUrl(c, d.kernel)}/v3/jobs/${job.guid}` } });
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.delete('/v3/apps/:guid', handled((c) => {
+    const x = m.get('apps', c.req.param('guid'));
+    if (!x || !access(d, c).seesSpace(x.space_guid)) throw notFound3('App');
+    if (!access(d, c).developsIn(x.space_guid)) throw ccError('NotAuthorized');
+    if (m.all('bindings').some((b) => b.app_guid === x.guid)) throw unprocessable('Please delete the service_bindings associations for your apps.');
+    m.remove('apps', x.guid);
+    const job = m.addJob('app.delete', undefined, 'COMPLETE');
+    return accepted(c, d, job.guid);
+  }));
 
   app.get('/v3/jobs/:guid', (c) => {
     const j = m.get('jobs', c.req.param('guid'));

@@ -2,17 +2,14 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, handleError, isObj, isStr, json, readBody, relGuid } from '../../http.js';
-import type { Broker, Offering, Plan } from '../../model/state.js';
+import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid } from '../../http.js';
+import type { Broker, CcState, Offering, Plan } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
+import { accepted } from './accepted.js';
 import { Included, pick } from './included.js';
 import { applyMetadata } from './instances.js';
 import { inSet, listV3 } from './list.js';
 import { broker3, offering3, org3, plan3, space3 } from './present.js';
-
-function accepted(c: Context, d: CcDeps, jobGuid: string): Response {
-  return new Response(null, { status: 202, headers: { location: `${baseUrl(c, d.kernel)}/v3/jobs/${jobGuid}` } });
-}
 
 function validUrl(u: unknown): u is string {
   if (!isStr(u)) return false;
@@ -45,20 +42,16 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return a.all || (b.space_guid ? a.developsIn(b.space_guid) : false);
   };
 
-  app.get('/v3/service_brokers', (c) => {
-    try {
-      const q = parseV3(c, { filters: ['names', 'space_guids', 'guids'], orderBy: ['created_at', 'updated_at', 'name'] });
-      const items = m
-        .all('brokers')
-        .filter((b) => brokerVisible(c, b))
-        .filter(inSet(filter(q, 'names'), (b) => b.name))
-        .filter(inSet(filter(q, 'guids'), (b) => b.guid))
-        .filter(inSet(filter(q, 'space_guids'), (b) => b.space_guid));
-      return listV3(c, d, items, q, broker3);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.get('/v3/service_brokers', handled((c) => {
+    const q = parseV3(c, { filters: ['names', 'space_guids', 'guids'], orderBy: ['created_at', 'updated_at', 'name'] });
+    const items = m
+      .all('brokers')
+      .filter((b) => brokerVisible(c, b))
+      .filter(inSet(filter(q, 'names'), (b) => b.name))
+      .filter(inSet(filter(q, 'guids'), (b) => b.guid))
+      .filter(inSet(filter(q, 'space_guids'), (b) => b.space_guid));
+    return listV3(c, d, items, q, broker3);
+  }));
 
   app.get('/v3/service_brokers/:guid', (c) => {
     const b = m.get('brokers', c.req.param('guid'));
@@ -66,99 +59,87 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return json(broker3(b, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/service_brokers', async (c) => {
-    try {
-      const body = await readBody(c);
-      allowKeys(body, ['name', 'url', 'authentication', 'relationships', 'metadata']);
-      const spaceGuid = relGuid(body, 'space');
-      if (spaceGuid) {
-        if (!m.get('spaces', spaceGuid) || !access(d, c).developsIn(spaceGuid)) throw unprocessable('Space does not exist');
-      } else adminOnly(c);
-      if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
-      if (!validUrl(body.url)) throw unprocessable(`Url must be a valid url`);
-      const cred = credentials(body);
-      if (m.all('brokers').some((b) => b.name === body.name)) throw unprocessable(`Name must be unique`);
-      const broker = m.addBroker({ name: body.name, url: body.url, ...cred, space_guid: spaceGuid });
-      applyMetadata(broker.metadata, body.metadata);
-      const userGuid = principal(c).userGuid;
-      const job = m.addJob('service_broker.catalog.synchronize', { type: 'service_brokers', guid: broker.guid });
-      d.ops.track(
-        d.brokers.runJob(
-          job,
-          async () => {
-            const r = await d.brokers.sync(broker, broker, userGuid);
-            if (m.get('brokers', broker.guid)) broker.state = r.ok ? 'AVAILABLE' : 'SYNCHRONIZATION_FAILED';
-            return r;
-          },
-          () => {
-            if (m.get('brokers', broker.guid)) broker.state = 'SYNCHRONIZATION_FAILED';
-          },
-        ),
-      );
-      return accepted(c, d, job.guid);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.post('/v3/service_brokers', handled(async (c) => {
+    const body = await readBody(c);
+    allowKeys(body, ['name', 'url', 'authentication', 'relationships', 'metadata']);
+    const spaceGuid = relGuid(body, 'space');
+    if (spaceGuid) {
+      if (!m.get('spaces', spaceGuid) || !access(d, c).developsIn(spaceGuid)) throw unprocessable('Space does not exist');
+    } else adminOnly(c);
+    if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
+    if (!validUrl(body.url)) throw unprocessable(`Url must be a valid url`);
+    const cred = credentials(body);
+    if (m.all('brokers').some((b) => b.name === body.name)) throw unprocessable(`Name must be unique`);
+    const broker = m.addBroker({ name: body.name, url: body.url, ...cred, space_guid: spaceGuid });
+    applyMetadata(broker.metadata, body.metadata);
+    const userGuid = principal(c).userGuid;
+    const job = m.addJob('service_broker.catalog.synchronize', { type: 'service_brokers', guid: broker.guid });
+    d.ops.track(
+      d.brokers.runJob(
+        job,
+        async () => {
+          const r = await d.brokers.sync(broker, broker, userGuid);
+          if (m.get('brokers', broker.guid)) broker.state = r.ok ? 'AVAILABLE' : 'SYNCHRONIZATION_FAILED';
+          return r;
+        },
+        () => {
+          if (m.get('brokers', broker.guid)) broker.state = 'SYNCHRONIZATION_FAILED';
+        },
+      ),
+    );
+    return accepted(c, d, job.guid);
+  }));
 
-  app.patch('/v3/service_brokers/:guid', async (c) => {
-    try {
-      const broker = m.get('brokers', c.req.param('guid'));
-      if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
-      if (!broker.space_guid) adminOnly(c);
-      const body = await readBody(c);
-      allowKeys(body, ['name', 'url', 'authentication', 'metadata']);
-      if (body.name !== undefined && (!isStr(body.name) || body.name === '')) throw unprocessable("Name can't be blank");
-      if (body.url !== undefined && !validUrl(body.url)) throw unprocessable('Url must be a valid url');
-      const cred = body.authentication !== undefined ? credentials(body) : undefined;
-      if (isStr(body.name) && m.all('brokers').some((b) => b.name === body.name && b.guid !== broker.guid)) throw unprocessable('Name must be unique');
-      const metadataOnly = body.name === undefined && body.url === undefined && cred === undefined;
-      // refused before anything changes (metadata included)
-      if (!metadataOnly && broker.state === 'SYNCHRONIZING') throw unprocessable('Cannot update a broker when other operation is already in progress');
-      applyMetadata(broker.metadata, body.metadata);
-      if (metadataOnly) {
-        m.touch(broker);
-        return json(broker3(broker, baseUrl(c, d.kernel)));
-      }
-      const target = { url: isStr(body.url) ? body.url : broker.url, ...(cred ?? { username: broker.username, password: broker.password }) };
-      const newName = isStr(body.name) ? body.name : broker.name;
-      const userGuid = principal(c).userGuid;
-      const job = m.addJob('service_broker.update', { type: 'service_brokers', guid: broker.guid });
-      const previous = broker.state;
-      broker.state = 'SYNCHRONIZING';
-      d.ops.track(
-        d.brokers.runJob(
-          job,
-          async () => {
-            const r = await d.brokers.sync(broker, target, userGuid);
-            if (r.ok) Object.assign(broker, target, { name: newName, state: 'AVAILABLE', updated_at: m.now() });
-            else broker.state = previous;
-            return r;
-          },
-          () => (broker.state = previous),
-        ),
-      );
-      return accepted(c, d, job.guid);
-    } catch (e) {
-      return handleError(e, c);
+  app.patch('/v3/service_brokers/:guid', handled(async (c) => {
+    const broker = m.get('brokers', c.req.param('guid'));
+    if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
+    if (!broker.space_guid) adminOnly(c);
+    const body = await readBody(c);
+    allowKeys(body, ['name', 'url', 'authentication', 'metadata']);
+    if (body.name !== undefined && (!isStr(body.name) || body.name === '')) throw unprocessable("Name can't be blank");
+    if (body.url !== undefined && !validUrl(body.url)) throw unprocessable('Url must be a valid url');
+    const cred = body.authentication !== undefined ? credentials(body) : undefined;
+    if (isStr(body.name) && m.all('brokers').some((b) => b.name === body.name && b.guid !== broker.guid)) throw unprocessable('Name must be unique');
+    const metadataOnly = body.name === undefined && body.url === undefined && cred === undefined;
+    // refused before anything changes (metadata included)
+    if (!metadataOnly && broker.state === 'SYNCHRONIZING') throw unprocessable('Cannot update a broker when other operation is already in progress');
+    applyMetadata(broker.metadata, body.metadata);
+    if (metadataOnly) {
+      m.touch(broker);
+      return json(broker3(broker, baseUrl(c, d.kernel)));
     }
-  });
+    const target = { url: isStr(body.url) ? body.url : broker.url, ...(cred ?? { username: broker.username, password: broker.password }) };
+    const newName = isStr(body.name) ? body.name : broker.name;
+    const userGuid = principal(c).userGuid;
+    const job = m.addJob('service_broker.update', { type: 'service_brokers', guid: broker.guid });
+    const previous = broker.state;
+    broker.state = 'SYNCHRONIZING';
+    d.ops.track(
+      d.brokers.runJob(
+        job,
+        async () => {
+          const r = await d.brokers.sync(broker, target, userGuid);
+          if (r.ok) Object.assign(broker, target, { name: newName, state: 'AVAILABLE', updated_at: m.now() });
+          else broker.state = previous;
+          return r;
+        },
+        () => (broker.state = previous),
+      ),
+    );
+    return accepted(c, d, job.guid);
+  }));
 
-  app.delete('/v3/service_brokers/:guid', (c) => {
-    try {
-      const broker = m.get('brokers', c.req.param('guid'));
-      if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
-      if (!broker.space_guid) adminOnly(c);
-      if (d.brokers.hasInstances(broker)) throw ccError('ServiceBrokerNotRemovable', broker.name);
-      const job = m.addJob('service_broker.delete', { type: 'service_brokers', guid: broker.guid });
-      broker.state = 'DELETE_IN_PROGRESS';
-      d.brokers.removeBroker(broker);
-      m.setJob(job, 'COMPLETE');
-      return accepted(c, d, job.guid);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.delete('/v3/service_brokers/:guid', handled((c) => {
+    const broker = m.get('brokers', c.req.param('guid'));
+    if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
+    if (!broker.space_guid) adminOnly(c);
+    if (d.brokers.hasInstances(broker)) throw ccError('ServiceBrokerNotRemovable', broker.name);
+    const job = m.addJob('service_broker.delete', { type: 'service_brokers', guid: broker.guid });
+    broker.state = 'DELETE_IN_PROGRESS';
+    d.brokers.removeBroker(broker);
+    m.setJob(job, 'COMPLETE');
+    return accepted(c, d, job.guid);
+  }));
 
   // ---- offerings
 
@@ -201,23 +182,19 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return m.visibilitiesOf(p.guid).some((v) => orgs.has(v.org_guid));
   };
 
-  app.get('/v3/service_offerings', (c) => {
-    try {
-      const q = parseV3(c, {
-        filters: ['names', 'guids', 'available', 'broker_catalog_ids', 'service_broker_guids', 'service_broker_names', 'space_guids', 'organization_guids'],
-        fields: ['service_broker'],
-        orderBy: ['created_at', 'updated_at', 'name'],
-      });
-      const items = visibleOfferings(c).filter(offeringFilters(q));
-      return listV3(c, d, items, q, offering3, (page: Offering[], inc, b) => {
-        const f = q.fields.get('service_broker');
-        if (!f) return;
-        for (const o of page) inc.add('service_brokers', o.broker_guid, pick(broker3(m.get('brokers', o.broker_guid)!, b), f));
-      }, () => new Included());
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.get('/v3/service_offerings', handled((c) => {
+    const q = parseV3(c, {
+      filters: ['names', 'guids', 'available', 'broker_catalog_ids', 'service_broker_guids', 'service_broker_names', 'space_guids', 'organization_guids'],
+      fields: ['service_broker'],
+      orderBy: ['created_at', 'updated_at', 'name'],
+    });
+    const items = visibleOfferings(c).filter(offeringFilters(q));
+    return listV3(c, d, items, q, offering3, (page: Offering[], inc, b) => {
+      const f = q.fields.get('service_broker');
+      if (!f) return;
+      for (const o of page) inc.add('service_brokers', o.broker_guid, pick(broker3(m.get('brokers', o.broker_guid)!, b), f));
+    }, () => new Included());
+  }));
 
   app.get('/v3/service_offerings/:guid', (c) => {
     const o = visibleOfferings(c).find((x) => x.guid === c.req.param('guid'));
@@ -226,54 +203,35 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
   });
 
   // Metadata is all a client may change on offerings and plans (the broker owns the rest).
-  app.patch('/v3/service_offerings/:guid', async (c) => {
-    try {
+  const patchMetadata = <K extends 'offerings' | 'plans'>(coll: K, resource: string, present: (r: CcState[K][string], base: string) => unknown) =>
+    handled(async (c) => {
       adminOnly(c);
-      const o = m.get('offerings', c.req.param('guid'));
-      if (!o) throw notFound3('Service offering');
+      const r = m.get(coll, c.req.param('guid'));
+      if (!r) throw notFound3(resource);
       const body = await readBody(c);
       allowKeys(body, ['metadata']);
-      applyMetadata(o.metadata, body.metadata);
-      m.touch(o);
-      return json(offering3(o, baseUrl(c, d.kernel)));
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
-  app.patch('/v3/service_plans/:guid', async (c) => {
-    try {
-      adminOnly(c);
-      const p = m.get('plans', c.req.param('guid'));
-      if (!p) throw notFound3('Service plan');
-      const body = await readBody(c);
-      allowKeys(body, ['metadata']);
-      applyMetadata(p.metadata, body.metadata);
-      m.touch(p);
-      return json(plan3(m, p, baseUrl(c, d.kernel)));
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+      applyMetadata(r.metadata, body.metadata);
+      m.touch(r);
+      return json(present(r, baseUrl(c, d.kernel)));
+    });
+  app.patch('/v3/service_offerings/:guid', patchMetadata('offerings', 'Service offering', offering3));
+  app.patch('/v3/service_plans/:guid', patchMetadata('plans', 'Service plan', (p, b) => plan3(m, p, b)));
 
-  app.delete('/v3/service_offerings/:guid', (c) => {
-    try {
-      adminOnly(c);
-      const o = m.get('offerings', c.req.param('guid'));
-      if (!o) throw notFound3('Service offering');
-      const plans = m.plansOf(o.guid);
-      const instances = m.all('instances').filter((i) => plans.some((p) => p.guid === i.plan_guid));
-      if (c.req.query('purge') !== 'true' && instances.length) throw unprocessable('Please delete the service_instances associations for your services.');
-      for (const i of instances) d.ops.purgeInstance(i);
-      for (const p of plans) {
-        for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
-        m.remove('plans', p.guid);
-      }
-      m.remove('offerings', o.guid);
-      return new Response(null, { status: 204 });
-    } catch (e) {
-      return handleError(e, c);
+  app.delete('/v3/service_offerings/:guid', handled((c) => {
+    adminOnly(c);
+    const o = m.get('offerings', c.req.param('guid'));
+    if (!o) throw notFound3('Service offering');
+    const plans = m.plansOf(o.guid);
+    const instances = m.all('instances').filter((i) => plans.some((p) => p.guid === i.plan_guid));
+    if (c.req.query('purge') !== 'true' && instances.length) throw unprocessable('Please delete the service_instances associations for your services.');
+    for (const i of instances) d.ops.purgeInstance(i);
+    for (const p of plans) {
+      for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
+      m.remove('plans', p.guid);
     }
-  });
+    m.remove('offerings', o.guid);
+    return new Response(null, { status: 204 });
+  }));
 
   // ---- plans
 
@@ -282,58 +240,54 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return m.all('plans').filter((p) => a.seesPlan(p));
   };
 
-  app.get('/v3/service_plans', (c) => {
-    try {
-      const q = parseV3(c, {
-        filters: [
-          'names', 'guids', 'available', 'broker_catalog_ids', 'space_guids', 'organization_guids', 'service_broker_guids',
-          'service_broker_names', 'service_offering_guids', 'service_offering_names', 'service_instance_guids',
-        ],
-        include: ['space.organization', 'service_offering'],
-        fields: ['service_offering.service_broker'],
-        orderBy: ['created_at', 'updated_at', 'name'],
+  app.get('/v3/service_plans', handled((c) => {
+    const q = parseV3(c, {
+      filters: [
+        'names', 'guids', 'available', 'broker_catalog_ids', 'space_guids', 'organization_guids', 'service_broker_guids',
+        'service_broker_names', 'service_offering_guids', 'service_offering_names', 'service_instance_guids',
+      ],
+      include: ['space.organization', 'service_offering'],
+      fields: ['service_offering.service_broker'],
+      orderBy: ['created_at', 'updated_at', 'name'],
+    });
+    const brokerNames = filter(q, 'service_broker_names');
+    const brokerGuids = filter(q, 'service_broker_guids');
+    const offeringNames = filter(q, 'service_offering_names');
+    const instanceGuids = filter(q, 'service_instance_guids');
+    const spaceGuids = filter(q, 'space_guids');
+    const orgGuids = filter(q, 'organization_guids');
+    const avail = filter(q, 'available');
+    const items = visiblePlans(c)
+      .filter(inSet(filter(q, 'names'), (p) => p.name))
+      .filter(inSet(filter(q, 'guids'), (p) => p.guid))
+      .filter(inSet(filter(q, 'broker_catalog_ids'), (p) => p.catalog_id))
+      .filter(inSet(filter(q, 'service_offering_guids'), (p) => p.offering_guid))
+      .filter((p) => {
+        const o = m.offeringOf(p);
+        if (avail && !avail.includes(String(p.active && (o?.active ?? false)))) return false;
+        if (offeringNames && !offeringNames.includes(o?.name ?? '')) return false;
+        if (brokerGuids && !brokerGuids.includes(o?.broker_guid ?? '')) return false;
+        if (brokerNames && !brokerNames.includes(m.brokerOf(o)?.name ?? '')) return false;
+        if (instanceGuids && !m.all('instances').some((i) => i.plan_guid === p.guid && instanceGuids.includes(i.guid))) return false;
+        if ((spaceGuids || orgGuids) && !planVisibleIn(p, spaceGuids, orgGuids)) return false;
+        return true;
       });
-      const brokerNames = filter(q, 'service_broker_names');
-      const brokerGuids = filter(q, 'service_broker_guids');
-      const offeringNames = filter(q, 'service_offering_names');
-      const instanceGuids = filter(q, 'service_instance_guids');
-      const spaceGuids = filter(q, 'space_guids');
-      const orgGuids = filter(q, 'organization_guids');
-      const avail = filter(q, 'available');
-      const items = visiblePlans(c)
-        .filter(inSet(filter(q, 'names'), (p) => p.name))
-        .filter(inSet(filter(q, 'guids'), (p) => p.guid))
-        .filter(inSet(filter(q, 'broker_catalog_ids'), (p) => p.catalog_id))
-        .filter(inSet(filter(q, 'service_offering_guids'), (p) => p.offering_guid))
-        .filter((p) => {
-          const o = m.offeringOf(p);
-          if (avail && !avail.includes(String(p.active && (o?.active ?? false)))) return false;
-          if (offeringNames && !offeringNames.includes(o?.name ?? '')) return false;
-          if (brokerGuids && !brokerGuids.includes(o?.broker_guid ?? '')) return false;
-          if (brokerNames && !brokerNames.includes(m.brokerOf(o)?.name ?? '')) return false;
-          if (instanceGuids && !m.all('instances').some((i) => i.plan_guid === p.guid && instanceGuids.includes(i.guid))) return false;
-          if ((spaceGuids || orgGuids) && !planVisibleIn(p, spaceGuids, orgGuids)) return false;
-          return true;
-        });
-      return listV3(c, d, items, q, (p, b) => plan3(m, p, b), (page: Plan[], inc, b) => {
-        const brokerFields = q.fields.get('service_offering.service_broker');
-        for (const p of page) {
-          const o = m.offeringOf(p);
-          if (q.include.includes('service_offering') && o) inc.add('service_offerings', o.guid, offering3(o, b));
-          if (brokerFields && o) inc.add('service_brokers', o.broker_guid, pick(broker3(m.get('brokers', o.broker_guid)!, b), brokerFields));
-          if (q.include.includes('space.organization') && p.space_guid) {
-            const s = m.get('spaces', p.space_guid);
-            if (s) {
-              inc.add('spaces', s.guid, space3(s, b));
-              inc.add('organizations', s.org_guid, org3(m.get('orgs', s.org_guid)!, b));
-            }
+    return listV3(c, d, items, q, (p, b) => plan3(m, p, b), (page: Plan[], inc, b) => {
+      const brokerFields = q.fields.get('service_offering.service_broker');
+      for (const p of page) {
+        const o = m.offeringOf(p);
+        if (q.include.includes('service_offering') && o) inc.add('service_offerings', o.guid, offering3(o, b));
+        if (brokerFields && o) inc.add('service_brokers', o.broker_guid, pick(broker3(m.get('brokers', o.broker_guid)!, b), brokerFields));
+        if (q.include.includes('space.organization') && p.space_guid) {
+          const s = m.get('spaces', p.space_guid);
+          if (s) {
+            inc.add('spaces', s.guid, space3(s, b));
+            inc.add('organizations', s.org_guid, org3(m.get('orgs', s.org_guid)!, b));
           }
         }
-      }, () => new Included());
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+      }
+    }, () => new Included());
+  }));
 
   app.get('/v3/service_plans/:guid', (c) => {
     const p = visiblePlans(c).find((x) => x.guid === c.req.param('guid'));
@@ -341,19 +295,15 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return json(plan3(m, p, baseUrl(c, d.kernel)));
   });
 
-  app.delete('/v3/service_plans/:guid', (c) => {
-    try {
-      adminOnly(c);
-      const p = m.get('plans', c.req.param('guid'));
-      if (!p) throw notFound3('Service plan');
-      if (m.all('instances').some((i) => i.plan_guid === p.guid)) throw unprocessable('Please delete the service_instances associations for your service_plans.');
-      for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
-      m.remove('plans', p.guid);
-      return new Response(null, { status: 204 });
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.delete('/v3/service_plans/:guid', handled((c) => {
+    adminOnly(c);
+    const p = m.get('plans', c.req.param('guid'));
+    if (!p) throw notFound3('Service plan');
+    if (m.all('instances').some((i) => i.plan_guid === p.guid)) throw unprocessable('Please delete the service_instances associations for your service_plans.');
+    for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
+    m.remove('plans', p.guid);
+    return new Response(null, { status: 204 });
+  }));
 
   // ---- visibility
 
@@ -378,49 +328,41 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return json(visibilityBody(p));
   });
 
-  const changeVisibility = (append: boolean) => async (c: Context) => {
-    try {
-      const p = m.get('plans', c.req.param('guid'));
-      if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
-      adminOnly(c);
-      const body = await readBody(c);
-      allowKeys(body, ['type', 'organizations']);
-      const type = body.type;
-      if (type !== 'public' && type !== 'admin' && type !== 'organization' && type !== 'space') {
-        throw unprocessable("Type must be one of 'public', 'admin', 'organization'");
-      }
-      if (type === 'space' || p.space_guid) throw unprocessable('cannot update plans with visibility type \'space\'');
-      let orgs: string[] = [];
-      if (type === 'organization') {
-        if (!Array.isArray(body.organizations) || body.organizations.length === 0) throw unprocessable("Organizations can't be blank when type is 'organization'");
-        orgs = body.organizations.map((o) => (isObj(o) && isStr(o.guid) ? o.guid : ''));
-        const missing = orgs.filter((g) => !m.get('orgs', g));
-        if (missing.length) throw unprocessable(`Could not find Organizations with guids: ${JSON.stringify(missing)}`);
-      } else if (body.organizations !== undefined) throw unprocessable("Organizations can only be specified when type is 'organization'");
-      if (!append || type !== 'organization') for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
-      p.public = type === 'public';
-      for (const g of orgs) if (!m.visibilitiesOf(p.guid).some((v) => v.org_guid === g)) m.addVisibility(p.guid, g);
-      m.touch(p);
-      return json(append && type === 'organization' ? { type: 'organization' } : visibilityBody(p));
-    } catch (e) {
-      return handleError(e, c);
+  const changeVisibility = (append: boolean) => handled(async (c) => {
+    const p = m.get('plans', c.req.param('guid'));
+    if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
+    adminOnly(c);
+    const body = await readBody(c);
+    allowKeys(body, ['type', 'organizations']);
+    const type = body.type;
+    if (type !== 'public' && type !== 'admin' && type !== 'organization' && type !== 'space') {
+      throw unprocessable("Type must be one of 'public', 'admin', 'organization'");
     }
-  };
+    if (type === 'space' || p.space_guid) throw unprocessable('cannot update plans with visibility type \'space\'');
+    let orgs: string[] = [];
+    if (type === 'organization') {
+      if (!Array.isArray(body.organizations) || body.organizations.length === 0) throw unprocessable("Organizations can't be blank when type is 'organization'");
+      orgs = body.organizations.map((o) => (isObj(o) && isStr(o.guid) ? o.guid : ''));
+      const missing = orgs.filter((g) => !m.get('orgs', g));
+      if (missing.length) throw unprocessable(`Could not find Organizations with guids: ${JSON.stringify(missing)}`);
+    } else if (body.organizations !== undefined) throw unprocessable("Organizations can only be specified when type is 'organization'");
+    if (!append || type !== 'organization') for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
+    p.public = type === 'public';
+    for (const g of orgs) if (!m.visibilitiesOf(p.guid).some((v) => v.org_guid === g)) m.addVisibility(p.guid, g);
+    m.touch(p);
+    return json(append && type === 'organization' ? { type: 'organization' } : visibilityBody(p));
+  });
   app.patch('/v3/service_plans/:guid/visibility', changeVisibility(false));
   app.post('/v3/service_plans/:guid/visibility', changeVisibility(true));
 
-  app.delete('/v3/service_plans/:guid/visibility/:org', (c) => {
-    try {
-      const p = m.get('plans', c.req.param('guid'));
-      if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
-      adminOnly(c);
-      if (m.visibilityType(p) !== 'organization') throw unprocessable('Cannot delete organization from a plan that is not organization-restricted');
-      const v = m.visibilitiesOf(p.guid).find((x) => x.org_guid === c.req.param('org'));
-      if (!v) throw notFound3('Organization');
-      m.remove('visibilities', v.guid);
-      return new Response(null, { status: 204 });
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.delete('/v3/service_plans/:guid/visibility/:org', handled((c) => {
+    const p = m.get('plans', c.req.param('guid'));
+    if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
+    adminOnly(c);
+    if (m.visibilityType(p) !== 'organization') throw unprocessable('Cannot delete organization from a plan that is not organization-restricted');
+    const v = m.visibilitiesOf(p.guid).find((x) => x.org_guid === c.req.param('org'));
+    if (!v) throw notFound3('Organization');
+    m.remove('visibilities', v.guid);
+    return new Response(null, { status: 204 });
+  }));
 }

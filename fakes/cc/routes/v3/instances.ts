@@ -1,17 +1,15 @@
 import type { Context, Hono } from 'hono';
 import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
-import { ccError, CcError, fromInfo, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, handleError, isObj, isStr, json, readBody, relGuid, stringArray } from '../../http.js';
+import { ccError, CcError, notFound3, unprocessable } from '../../errors.js';
+import { instanceParameters } from '../fetch-parameters.js';
+import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid, stringArray } from '../../http.js';
 import type { Instance } from '../../model/state.js';
 import { filter, parseV3, type V3Query } from '../../pagination.js';
+import { accepted } from './accepted.js';
 import { Included, pick } from './included.js';
 import { inSet, listV3 } from './list.js';
 import { broker3, instance3, offering3, org3, plan3, space3 } from './present.js';
-
-export function accepted(c: Context, d: CcDeps, jobGuid: string): Response {
-  return new Response(null, { status: 202, headers: { location: `${baseUrl(c, d.kernel)}/v3/jobs/${jobGuid}` } });
-}
 
 const IN_PROGRESS = 'There is an operation in progress for the service instance.';
 
@@ -50,114 +48,102 @@ function includeFor(d: CcDeps, q: V3Query) {
 export function instanceRoutes(app: Hono, d: CcDeps): void {
   const m = d.model;
 
-  const visible = (c: Context, guid: string): Instance => {
+  const visible = (c: Context, guid: string | undefined): Instance => {
     const i = m.get('instances', guid);
     if (!i || !access(d, c).seesSpace(i.space_guid)) throw notFound3('Service instance');
     return i;
   };
 
-  app.get('/v3/service_instances', (c) => {
-    try {
-      const q = parseV3(c, {
-        filters: ['names', 'guids', 'type', 'space_guids', 'organization_guids', 'service_plan_guids', 'service_plan_names'],
-        fields: INSTANCE_FIELDS,
-        orderBy: ['created_at', 'updated_at', 'name'],
-      });
-      const a = access(d, c);
-      const planNames = filter(q, 'service_plan_names');
-      const orgs = filter(q, 'organization_guids');
-      const preds: ((i: Instance) => boolean)[] = [];
-      if (!a.all) preds.push((i) => a.seesSpace(i.space_guid));
-      for (const [key, get] of [
-        ['names', (i: Instance) => i.name],
-        ['guids', (i: Instance) => i.guid],
-        ['type', (i: Instance) => i.type],
-        ['space_guids', (i: Instance) => i.space_guid],
-        ['service_plan_guids', (i: Instance) => i.plan_guid],
-      ] as const) {
-        if (filter(q, key)) preds.push(inSet(filter(q, key), get));
-      }
-      if (planNames) preds.push((i) => planNames.includes(m.get('plans', i.plan_guid)?.name ?? ''));
-      if (orgs) preds.push((i) => orgs.includes(m.get('spaces', i.space_guid)?.org_guid ?? ''));
-      const all = m.all('instances');
-      const items = preds.length ? all.filter((i) => preds.every((p) => p(i))) : all;
-      return listV3(c, d, items, q, (i, b) => instance3(m, i, b), includeFor(d, q), () => new Included());
-    } catch (e) {
-      return handleError(e, c);
+  app.get('/v3/service_instances', handled((c) => {
+    const q = parseV3(c, {
+      filters: ['names', 'guids', 'type', 'space_guids', 'organization_guids', 'service_plan_guids', 'service_plan_names'],
+      fields: INSTANCE_FIELDS,
+      orderBy: ['created_at', 'updated_at', 'name'],
+    });
+    const a = access(d, c);
+    const planNames = filter(q, 'service_plan_names');
+    const orgs = filter(q, 'organization_guids');
+    const preds: ((i: Instance) => boolean)[] = [];
+    if (!a.all) preds.push((i) => a.seesSpace(i.space_guid));
+    for (const [key, get] of [
+      ['names', (i: Instance) => i.name],
+      ['guids', (i: Instance) => i.guid],
+      ['type', (i: Instance) => i.type],
+      ['space_guids', (i: Instance) => i.space_guid],
+      ['service_plan_guids', (i: Instance) => i.plan_guid],
+    ] as const) {
+      if (filter(q, key)) preds.push(inSet(filter(q, key), get));
     }
-  });
+    if (planNames) preds.push((i) => planNames.includes(m.get('plans', i.plan_guid)?.name ?? ''));
+    if (orgs) preds.push((i) => orgs.includes(m.get('spaces', i.space_guid)?.org_guid ?? ''));
+    const all = m.all('instances');
+    const items = preds.length ? all.filter((i) => preds.every((p) => p(i))) : all;
+    return listV3(c, d, items, q, (i, b) => instance3(m, i, b), includeFor(d, q), () => new Included());
+  }));
 
-  app.get('/v3/service_instances/:guid', (c) => {
-    try {
-      const q = parseV3(c, { filters: [], fields: INSTANCE_FIELDS });
-      const i = visible(c, c.req.param('guid'));
-      const b = baseUrl(c, d.kernel);
-      const body: Record<string, unknown> = instance3(m, i, b);
-      const inc = new Included();
-      includeFor(d, q)([i], inc, b);
-      if (!inc.empty) body.included = inc.toJSON();
-      return json(body);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.get('/v3/service_instances/:guid', handled((c) => {
+    const q = parseV3(c, { filters: [], fields: INSTANCE_FIELDS });
+    const i = visible(c, c.req.param('guid'));
+    const b = baseUrl(c, d.kernel);
+    const body: Record<string, unknown> = instance3(m, i, b);
+    const inc = new Included();
+    includeFor(d, q)([i], inc, b);
+    if (!inc.empty) body.included = inc.toJSON();
+    return json(body);
+  }));
 
-  app.post('/v3/service_instances', async (c) => {
-    try {
-      const body = await readBody(c);
-      allowKeys(body, body.type === 'user-provided'
-        ? ['type', 'name', 'relationships', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata']
-        : ['type', 'name', 'relationships', 'parameters', 'tags', 'metadata']);
-      if (body.type !== 'managed' && body.type !== 'user-provided') throw unprocessable("Type must be one of 'managed', 'user-provided'");
-      if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
-      if (body.tags !== undefined && !stringArray(body.tags)) throw unprocessable('Tags must be a list of strings');
-      if (body.parameters !== undefined && !isObj(body.parameters)) throw unprocessable('Parameters must be an object');
-      const a = access(d, c);
-      const spaceGuid = relGuid(body, 'space');
-      if (!spaceGuid || !m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.');
-      if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
-      const name = body.name;
-      if (body.type === 'user-provided') {
-        if (m.all('instances').some((i) => i.space_guid === spaceGuid && i.name === name)) throw unprocessable(`The service instance name is taken: ${name}.`);
-        if (body.credentials !== undefined && !isObj(body.credentials)) throw unprocessable('Credentials must be an object');
-        const inst = m.addInstance({
-          name,
-          type: 'user-provided',
-          space_guid: spaceGuid,
-          tags: (body.tags as string[]) ?? [],
-          dashboard_url: null,
-          maintenance_info: null,
-          last_operation: m.lastOperation('create', 'succeeded', 'Operation succeeded'),
-          credentials: (body.credentials as Record<string, unknown>) ?? {},
-          syslog_drain_url: isStr(body.syslog_drain_url) ? body.syslog_drain_url : null,
-          route_service_url: isStr(body.route_service_url) ? body.route_service_url : null,
-        });
-        applyMetadata(inst.metadata, body.metadata);
-        return json(instance3(m, inst, baseUrl(c, d.kernel)), 201);
-      }
-      const planGuid = relGuid(body, 'service_plan');
-      const plan = m.get('plans', planGuid);
-      const invalidPlan = 'Invalid service plan. Ensure that the service plan exists, is available, and you have access to it.';
-      if (!plan || !plan.active || !a.seesPlan(plan) || !a.mayUsePlanIn(plan, spaceGuid)) throw unprocessable(invalidPlan);
-      const offering = m.offeringOf(plan);
-      const broker = m.brokerOf(offering);
-      if (!offering?.active || !broker) throw unprocessable(invalidPlan);
-      if (broker.state !== 'AVAILABLE') throw unprocessable('The service instance cannot be created because there is an operation in progress for the service broker.');
-      const { job } = await d.ops.createInstance({
+  app.post('/v3/service_instances', handled(async (c) => {
+    const body = await readBody(c);
+    allowKeys(body, body.type === 'user-provided'
+      ? ['type', 'name', 'relationships', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata']
+      : ['type', 'name', 'relationships', 'parameters', 'tags', 'metadata']);
+    if (body.type !== 'managed' && body.type !== 'user-provided') throw unprocessable("Type must be one of 'managed', 'user-provided'");
+    if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
+    if (body.tags !== undefined && !stringArray(body.tags)) throw unprocessable('Tags must be a list of strings');
+    if (body.parameters !== undefined && !isObj(body.parameters)) throw unprocessable('Parameters must be an object');
+    const a = access(d, c);
+    const spaceGuid = relGuid(body, 'space');
+    if (!spaceGuid || !m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.');
+    if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
+    const name = body.name;
+    if (body.type === 'user-provided') {
+      if (m.all('instances').some((i) => i.space_guid === spaceGuid && i.name === name)) throw unprocessable(`The service instance name is taken: ${name}.`);
+      if (body.credentials !== undefined && !isObj(body.credentials)) throw unprocessable('Credentials must be an object');
+      const inst = m.addInstance({
         name,
-        spaceGuid,
-        plan,
-        parameters: body.parameters as Record<string, unknown> | undefined,
-        tags: body.tags as string[] | undefined,
-        userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
-        via: 'v3',
-        init: (i) => applyMetadata(i.metadata, body.metadata),
+        type: 'user-provided',
+        space_guid: spaceGuid,
+        tags: (body.tags as string[]) ?? [],
+        dashboard_url: null,
+        maintenance_info: null,
+        last_operation: m.lastOperation('create', 'succeeded', 'Operation succeeded'),
+        credentials: (body.credentials as Record<string, unknown>) ?? {},
+        syslog_drain_url: isStr(body.syslog_drain_url) ? body.syslog_drain_url : null,
+        route_service_url: isStr(body.route_service_url) ? body.route_service_url : null,
       });
-      return accepted(c, d, job!.guid);
-    } catch (e) {
-      return handleError(e, c);
+      applyMetadata(inst.metadata, body.metadata);
+      return json(instance3(m, inst, baseUrl(c, d.kernel)), 201);
     }
-  });
+    const planGuid = relGuid(body, 'service_plan');
+    const plan = m.get('plans', planGuid);
+    const invalidPlan = 'Invalid service plan. Ensure that the service plan exists, is available, and you have access to it.';
+    if (!plan || !plan.active || !a.seesPlan(plan) || !a.mayUsePlanIn(plan, spaceGuid)) throw unprocessable(invalidPlan);
+    const offering = m.offeringOf(plan);
+    const broker = m.brokerOf(offering);
+    if (!offering?.active || !broker) throw unprocessable(invalidPlan);
+    if (broker.state !== 'AVAILABLE') throw unprocessable('The service instance cannot be created because there is an operation in progress for the service broker.');
+    const { job } = await d.ops.createInstance({
+      name,
+      spaceGuid,
+      plan,
+      parameters: body.parameters as Record<string, unknown> | undefined,
+      tags: body.tags as string[] | undefined,
+      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+      via: 'v3',
+      init: (i) => applyMetadata(i.metadata, body.metadata),
+    });
+    return accepted(c, d, job!.guid);
+  }));
 
   app.patch('/v3/service_instances/:guid', async (c) => {
     // CC validates the whole update before it changes anything: a refused PATCH leaves the record as it was.
@@ -235,80 +221,51 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     }
   });
 
-  app.delete('/v3/service_instances/:guid', async (c) => {
-    try {
-      const inst = visible(c, c.req.param('guid'));
-      if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
-      if (c.req.query('purge') === 'true' || inst.type === 'user-provided') {
-        d.ops.purgeInstance(inst);
-        return new Response(null, { status: 204 });
-      }
+  app.delete('/v3/service_instances/:guid', handled(async (c) => {
+    const inst = visible(c, c.req.param('guid'));
+    if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    if (c.req.query('purge') === 'true' || inst.type === 'user-provided') {
+      d.ops.purgeInstance(inst);
+      return new Response(null, { status: 204 });
+    }
+    if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
+    const { job } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
+    return accepted(c, d, job!.guid);
+  }));
+
+  app.get('/v3/service_instances/:guid/parameters', handled(async (c) => {
+    const inst = visible(c, c.req.param('guid'));
+    if (inst.type !== 'managed') throw ccError('ServiceFetchInstanceParametersNotSupported');
+    return instanceParameters(d, c, inst, () => {
       if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
-      const { job } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
-      return accepted(c, d, job!.guid);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+    });
+  }));
 
-  app.get('/v3/service_instances/:guid/parameters', async (c) => {
-    try {
-      const inst = visible(c, c.req.param('guid'));
-      if (inst.type !== 'managed') throw ccError('ServiceFetchInstanceParametersNotSupported');
-      const { plan, offering, broker } = d.ops.resolvePlan(inst);
-      if (!plan || !offering || !broker || !offering.instances_retrievable) throw ccError('ServiceFetchInstanceParametersNotSupported');
-      if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
-      const r = await d.platform().fetchInstance({
-        broker: { guid: broker.guid, name: broker.name, url: broker.url, username: broker.username, password: broker.password },
-        instanceGuid: inst.guid,
-        serviceId: offering.catalog_id,
-        planId: plan.catalog_id,
-        userGuid: principal(c).userGuid,
-      });
-      if (!r.ok) throw fromInfo(r.error);
-      return json(r.value.parameters ?? {});
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.get('/v3/service_instances/:guid/credentials', handled((c) => {
+    const inst = visible(c, c.req.param('guid'));
+    if (inst.type !== 'user-provided') throw notFound3('Service instance');
+    if (!access(d, c).developsIn(inst.space_guid) && !access(d, c).all) throw ccError('NotAuthorized');
+    return json(inst.credentials ?? {});
+  }));
 
-  app.get('/v3/service_instances/:guid/credentials', (c) => {
-    try {
-      const inst = visible(c, c.req.param('guid'));
-      if (inst.type !== 'user-provided') throw notFound3('Service instance');
-      if (!access(d, c).developsIn(inst.space_guid) && !access(d, c).all) throw ccError('NotAuthorized');
-      return json(inst.credentials ?? {});
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.get('/v3/service_instances/:guid/relationships/shared_spaces', handled((c) => {
+    const inst = visible(c, c.req.param('guid'));
+    const b = baseUrl(c, d.kernel);
+    return json({ data: [], links: { self: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces` } } });
+  }));
 
-  app.get('/v3/service_instances/:guid/relationships/shared_spaces', (c) => {
-    try {
-      const inst = visible(c, c.req.param('guid'));
-      const b = baseUrl(c, d.kernel);
-      return json({ data: [], links: { self: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces` } } });
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
-
-  app.get('/v3/service_instances/:guid/relationships/shared_spaces/usage_summary', (c) => {
-    try {
-      const inst = visible(c, c.req.param('guid'));
-      const b = baseUrl(c, d.kernel);
-      return json({
-        usage_summary: [],
-        links: {
-          self: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces/usage_summary` },
-          shared_spaces: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces` },
-          service_instance: { href: `${b}/v3/service_instances/${inst.guid}` },
-        },
-      });
-    } catch (e) {
-      return handleError(e, c);
-    }
-  });
+  app.get('/v3/service_instances/:guid/relationships/shared_spaces/usage_summary', handled((c) => {
+    const inst = visible(c, c.req.param('guid'));
+    const b = baseUrl(c, d.kernel);
+    return json({
+      usage_summary: [],
+      links: {
+        self: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces/usage_summary` },
+        shared_spaces: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces` },
+        service_instance: { href: `${b}/v3/service_instances/${inst.guid}` },
+      },
+    });
+  }));
 }
 
 /** `metadata: {labels, annotations}` in a request: set, and a `null` value removes the key (CC's rule). */
