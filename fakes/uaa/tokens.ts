@@ -18,6 +18,10 @@ export interface IssueRequest {
   authTime?: number;
   /** A refresh grant hands the same refresh token back (UAA does not rotate by default). */
   existingRefreshToken?: string;
+  /** A refresh grant keeps the refresh token's `aud` rather than recomputing it from the narrowed scopes. */
+  audience?: string[];
+  /** A refresh grant carries the refresh token's `revocable` flag over. */
+  revocable?: boolean;
 }
 
 export interface TokenResponse {
@@ -30,14 +34,27 @@ export interface TokenResponse {
   jti: string;
 }
 
-/** aud: the client id and, for each scope, the part before its last dot (UaaTokenUtils). */
+/**
+ * aud as UaaAuthorizationRequestManager.getResourceIds builds it: the client id, `openid` for the
+ * openid scope, and the part before the last dot of every other dotted scope except `uaa.none`
+ * and scopes ending in a dot. Dotless scopes (other than openid) add nothing.
+ */
 export function audienceFor(clientId: string, scopes: string[]): string[] {
   const aud = new Set<string>([clientId]);
   for (const s of scopes) {
-    const i = s.lastIndexOf('.');
-    aud.add(i > 0 ? s.slice(0, i) : s);
+    if (s === 'openid') aud.add('openid');
+    else if (s.includes('.') && !s.endsWith('.') && s !== 'uaa.none') aud.add(s.slice(0, s.lastIndexOf('.')));
   }
   return [...aud];
+}
+
+/** `java.util.Date#toString` in UTC (UAA's JVMs run in UTC), which UAA puts in expiry messages. */
+export function javaDate(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
 /** A short revocation hash: it changes when the client secret or the user's password changes. */
@@ -74,18 +91,19 @@ export class TokenService {
     const exp = iat + validity;
     const jti = this.model.random.hex(32);
     const revSig = revocationSignature(client, user);
-    const aud = audienceFor(client.client_id, req.scopes);
+    const aud = req.audience ? [...req.audience] : audienceFor(client.client_id, req.scopes);
     const authTime = req.authTime ?? iat;
 
     const claims: Record<string, unknown> = { jti };
     if (req.authMethod) claims.client_auth_method = req.authMethod;
     claims.sub = user ? user.id : client.client_id;
-    if (!user) claims.authorities = [...req.scopes];
+    // All of the client's authorities, whatever `scope` narrowed the token to (createJWTAccessToken).
+    if (req.grantType === 'client_credentials') claims.authorities = [...client.authorities];
     claims.scope = [...req.scopes];
     claims.client_id = client.client_id;
     claims.cid = client.client_id;
     claims.azp = client.client_id;
-    if (req.format === 'opaque') claims.revocable = true;
+    if (req.format === 'opaque' || req.revocable) claims.revocable = true;
     claims.grant_type = req.grantType;
     if (user) {
       claims.user_id = user.id;
@@ -180,6 +198,10 @@ export class TokenService {
       user_id: user!.id,
       rev_sig: revSig,
     };
+    // An opaque access token makes the refresh token revocable too (isRefreshTokenRevocable).
+    if (req.format === 'opaque') claims.revocable = true;
+    // The additional root claims (client_auth_method) go into the refresh token as well (RefreshTokenCreator).
+    if (req.authMethod) claims.client_auth_method = req.authMethod;
     if (req.format === 'opaque') {
       this.model.state.tokens[jti] = { value: jti, claims, expiresAt: exp, kind: 'refresh' };
       return jti;
@@ -191,8 +213,13 @@ export class TokenService {
    * Reads and checks a token the way UAA's own endpoints do (signature with any listed key,
    * expiry on the virtual clock, revocation by id, user, client or secret/password change).
    * Throws `invalid_token` with UAA's wording. Refresh tokens pass only with `kind: 'refresh'`.
+   * `expiry`: `bearer` (UAA's resource endpoints: "Invalid access token: expired at <date>"),
+   * `check_token` ("Token has expired") or `skip` (the refresh grant checks it itself, later).
    */
-  async verify(token: string, opts: { kind?: 'access' | 'refresh' } = {}): Promise<Record<string, unknown>> {
+  async verify(
+    token: string,
+    opts: { kind?: 'access' | 'refresh'; expiry?: 'bearer' | 'check_token' | 'skip' } = {},
+  ): Promise<Record<string, unknown>> {
     const kind = opts.kind ?? 'access';
     const stored = Object.hasOwn(this.model.state.tokens, token) ? this.model.state.tokens[token] : undefined;
     let claims: Record<string, unknown>;
@@ -216,15 +243,22 @@ export class TokenService {
       } catch {
         throw invalidToken('Could not verify token signature.');
       }
-    } else if (token.length < 30) {
+    } else if (token.length === 0) {
       throw invalidToken('Invalid access token value, must be at least 30 characters');
-    } else throw invalidToken('Token was not recognised');
+    } else {
+      // Not a JWT: UAA looks the value up in its revocable-token store (TokenValidationService).
+      throw invalidToken('The token expired, was revoked, or the token ID is incorrect.');
+    }
 
     const isRefresh = typeof claims.jti === 'string' && claims.jti.endsWith('-r');
     if (kind === 'access' && isRefresh) throw invalidToken('Invalid access token.');
     if (kind === 'refresh' && !isRefresh) throw invalidToken('Invalid refresh token.');
     const exp = claims.exp as number | undefined;
-    if (exp !== undefined && exp <= this.model.kernel.clock.nowSeconds()) throw invalidToken('Token has expired');
+    const expiry = opts.expiry ?? 'bearer';
+    // Date#before, as UAA compares: still valid during the second of exp itself, expired just after.
+    if (expiry !== 'skip' && exp !== undefined && exp * 1000 < this.model.kernel.clock.now()) {
+      throw invalidToken(expiry === 'check_token' ? 'Token has expired' : `Invalid access token: expired at ${javaDate(exp)}`);
+    }
     if (typeof claims.jti === 'string' && this.model.state.revokedJtis.includes(claims.jti)) throw invalidToken('Token has been revoked');
     const client = this.model.client(String(claims.cid ?? claims.client_id ?? ''));
     if (!client) throw invalidToken('Invalid client ID ' + String(claims.cid ?? ''));

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { javaDate as javaDateOf } from '../../fakes/uaa/tokens.js';
 import { MOUNTS, UaaHarness, basic, expectUaaError } from './harness.js';
 
 describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
@@ -89,7 +90,7 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
 
   it('password grant: narrowing; scopes the user lacks are invalid_scope with UAA wording', async () => {
     const narrow = await h.token({ grant_type: 'password', username: 'admin', password: h.adminPassword(), scope: 'openid cloud_controller.read' }, ['cf', '']);
-    expect(narrow.json.scope).toBe('openid cloud_controller.read');
+    expect(narrow.json.scope.split(' ').sort()).toEqual(['cloud_controller.read', 'openid']);
     const user = h.uaa.model.addUser({ userName: 'dev', password: 'devpw' });
     const bad = await h.token({ grant_type: 'password', username: user.userName, password: 'devpw', scope: 'cloud_controller.admin' }, ['cf', '']);
     expectUaaError(bad, 400, 'invalid_scope', '[cloud_controller.admin] is invalid. This user is not allowed any of the requested scopes');
@@ -133,7 +134,7 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
     const bad = await h.request('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: 'Basic !!!not-base64' } });
     expectUaaError(bad, 401, 'unauthorized');
     const noColon = await h.request('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: 'Basic ' + Buffer.from('justid').toString('base64') } });
-    expectUaaError(noColon, 401, 'unauthorized');
+    expectUaaError(noColon, 401, 'unauthorized', 'Invalid basic authentication token');
     const jsonBody = await h.request('/oauth/token', { json: { grant_type: 'client_credentials' }, basic: ['cc_admin', h.secret('cc_admin')] });
     expectUaaError(jsonBody, 400, 'invalid_request', 'Missing grant type');
     const get = await h.request('/oauth/token', { method: 'GET', basic: ['cc_admin', h.secret('cc_admin')] });
@@ -156,7 +157,8 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
     expect(again.json.refresh_token).toBe(rt);
     expect(again.json.access_token).not.toBe(first.json.access_token);
     const claims = decodeJwt(again.json.access_token);
-    expect(claims.grant_type).toBe('refresh_token');
+    // UAA keeps the original grant type (refreshGrantType) in the refreshed access token.
+    expect(claims.grant_type).toBe('password');
     expect(claims.auth_time).toBe(decodeJwt(first.json.access_token).auth_time);
     const narrow = await h.token({ grant_type: 'refresh_token', refresh_token: rt, scope: 'openid' }, ['cf', '']);
     expect(narrow.json.scope).toBe('openid');
@@ -164,7 +166,13 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
     expectUaaError(wide, 400, 'invalid_scope');
     const other = await h.token({ grant_type: 'refresh_token', refresh_token: rt }, ['bosh_cli', '']);
     expectUaaError(other, 400, 'invalid_grant', 'Wrong client for this refresh token: cf');
-    expectUaaError(await h.token({ grant_type: 'refresh_token', refresh_token: 'garbage' }, ['cf', '']), 401, 'invalid_token', 'Cannot read token claims');
+    // Not a JWT: looked up in the revocable-token store and not found (TokenValidationService).
+    expectUaaError(
+      await h.token({ grant_type: 'refresh_token', refresh_token: 'garbage' }, ['cf', '']),
+      401,
+      'invalid_token',
+      'The token expired, was revoked, or the token ID is incorrect.',
+    );
     expectUaaError(await h.token({ grant_type: 'refresh_token', refresh_token: first.json.access_token }, ['cf', '']), 401, 'invalid_token');
   });
 
@@ -192,10 +200,14 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
     expect((await check()).status).toBe(200);
     await h.verifyJwt(token);
     await h.f.clock.advance(1_000);
+    // At exactly exp UAA (Date#before) still accepts it; a millisecond later it does not.
+    expect((await check()).status).toBe(200);
+    await h.f.clock.advance(1);
     expectUaaError(await check(), 400, 'invalid_token', 'Token has expired');
     await expect(h.verifyJwt(token)).rejects.toThrow(/exp/);
     const rs = await h.uaa.tokens.verify(token).catch((e: Error) => e.message);
-    expect(rs).toBe('Token has expired');
+    // UAA's own bearer-guarded endpoints word it as loadAuthentication does; check_token as above.
+    expect(rs).toMatch(/^Invalid access token: expired at [A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);
   });
 
   it('refresh tokens expire on their own validity (cf: 14 days)', async () => {
@@ -203,8 +215,14 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
     const rt = decodeJwt(res.json.refresh_token);
     expect(rt.exp! - rt.iat!).toBe(1_209_600);
     await h.f.clock.advance(1_209_600 * 1000);
+    // Java's Date.before: still valid at exactly exp, expired a moment later.
+    const atExp = await h.request('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: res.json.refresh_token }, basic: ['cf', ''] });
+    expect(atExp.status, atExp.text).toBe(200);
+    await h.f.clock.advance(1);
     const expired = await h.token({ grant_type: 'refresh_token', refresh_token: res.json.refresh_token }, ['cf', '']);
-    expectUaaError(expired, 401, 'invalid_token', /^Invalid refresh token expired at /);
+    // java.util.Date#toString in UTC, as UAA formats it.
+    expectUaaError(expired, 401, 'invalid_token', `Invalid refresh token expired at ${javaDateOf(rt.exp!)}`);
+    expect(expired.json.error_description).toMatch(/^Invalid refresh token expired at [A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);
   });
 
   it('password change invalidates refresh tokens (rev_sig)', async () => {

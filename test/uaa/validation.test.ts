@@ -27,8 +27,9 @@ describe.each(MOUNTS)('check_token, introspect, userinfo, revocation (%s)', (mod
   it('/check_token errors: missing scopes, bad token, no auth, bad auth, no uaa.resource, GET', async () => {
     const token = await h.clientToken('cc_admin');
     expectUaaError(await checkToken(token, resource, 'bosh.admin,cloud_controller.read,zz'), 400, 'invalid_scope', 'Some requested scopes are missing: bosh.admin,zz');
-    expectUaaError(await checkToken('not-a-token', resource), 400, 'invalid_token', 'Invalid access token value, must be at least 30 characters');
-    expectUaaError(await checkToken('f'.repeat(32), resource), 400, 'invalid_token', 'Token was not recognised');
+    // A value that is not a JWT is looked up in the revocable-token store (TokenValidationService).
+    expectUaaError(await checkToken('not-a-token', resource), 400, 'invalid_token', 'The token expired, was revoked, or the token ID is incorrect.');
+    expectUaaError(await checkToken('f'.repeat(32), resource), 400, 'invalid_token', 'The token expired, was revoked, or the token ID is incorrect.');
     const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expectUaaError(await checkToken(tampered, resource), 400, 'invalid_token');
     const noAuth = await h.request('/check_token', { form: { token } });
@@ -55,7 +56,10 @@ describe.each(MOUNTS)('check_token, introspect, userinfo, revocation (%s)', (mod
       expect(r.status).toBe(200);
       expect(r.json).toEqual({ active: false });
     }
-    await h.f.clock.advance(7200 * 1000);
+    // Valid through the second of exp (Date#before), inactive just after.
+    await h.f.clock.advance(7200 * 1000 - 1000);
+    expect((await introspect(user.json.access_token, { basic: resource })).json.active).toBe(true);
+    await h.f.clock.advance(1000 + 1);
     expect((await introspect(user.json.access_token, { basic: resource })).json).toEqual({ active: false });
   });
 
@@ -103,7 +107,7 @@ describe.each(MOUNTS)('check_token, introspect, userinfo, revocation (%s)', (mod
       const del = await h.request(`/oauth/token/revoke/${token}`, { method: 'DELETE', bearer: admin });
       expect(del.status).toBe(200);
       expect(del.text).toBe('');
-      expectUaaError(await checkToken(token, resource), 400, 'invalid_token', 'Token was not recognised');
+      expectUaaError(await checkToken(token, resource), 400, 'invalid_token', 'The token expired, was revoked, or the token ID is incorrect.');
       expect((await introspect(token, { basic: resource })).json).toEqual({ active: false });
       expectUaaError(await h.request('/userinfo', { bearer: token }), 401, 'invalid_token');
       expectUaaError(await h.request(`/oauth/token/revoke/${token}`, { method: 'DELETE', bearer: admin }), 404, 'invalid_token', 'Resource not found');

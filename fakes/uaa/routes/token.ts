@@ -12,7 +12,7 @@ import {
 } from '../errors.js';
 import { scopeMatches, type UaaModel } from '../model.js';
 import type { UaaClient } from '../state.js';
-import type { ClientAuthMethod, TokenService } from '../tokens.js';
+import { javaDate, type ClientAuthMethod, type TokenService } from '../tokens.js';
 
 /** Tomcat's default maxPostSize: past it, form parameters are silently not parsed. */
 const MAX_FORM_BYTES = 2 * 1024 * 1024;
@@ -39,14 +39,25 @@ async function readParams(c: Context): Promise<URLSearchParams> {
   return params;
 }
 
+/**
+ * UAA URL-decodes Basic credentials (RFC 6749 §2.3.1; Go's oauth2 and go-uaa encode them, curl does
+ * not) unless its URI-encoding compatibility mode is on, which is off by default. Like Java's
+ * URLDecoder, a stray `%` is an error.
+ */
 function decodeFormPart(s: string): string {
-  // UAA URL-decodes Basic credentials (RFC 6749 §2.3.1); Go's oauth2 encodes them, curl does not.
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    return s;
+    throw unauthorized('Failed to URL Decode credentials');
   }
 }
+
+/**
+ * A 401 raised by the token endpoint itself (after client authentication): UAA's
+ * DefaultWebResponseExceptionTranslator writes `WWW-Authenticate: Bearer <summary>`, no realm.
+ */
+const endpoint401 = (code: string, description: string) =>
+  new UaaError(401, code, description, `Bearer error="${code}", error_description="${description}"`);
 
 interface ClientCredentials {
   id: string;
@@ -60,7 +71,7 @@ export function parseBasic(header: string | undefined): ClientCredentials | unde
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw unauthorized('Failed to decode basic authentication token');
   const decoded = Buffer.from(b64, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw unauthorized('Failed to decode basic authentication token');
+  if (colon < 0) throw unauthorized('Invalid basic authentication token');
   return { id: decodeFormPart(decoded.slice(0, colon)), secret: decodeFormPart(decoded.slice(colon + 1)), method: 'client_secret_basic' };
 }
 
@@ -72,6 +83,14 @@ function authenticateClient(model: UaaModel, c: Context, params: URLSearchParams
       ? { id: params.get('client_id')!, secret: params.get('client_secret') ?? undefined, method: 'client_secret_post' }
       : undefined);
   if (!creds) throw unauthorized();
+  // DefaultOAuth2RequestFactory: a client_id parameter must name the client that authenticated.
+  const named = params.get('client_id');
+  if (basic && named !== null && named !== '' && named !== basic.id) {
+    const authenticated = model.client(basic.id);
+    if (authenticated && (authenticated.client_secret === (basic.secret ?? '') || (authenticated.allowpublic && !basic.secret))) {
+      throw endpoint401('invalid_client', 'Given client ID does not match authenticated client');
+    }
+  }
   const client = model.client(creds.id);
   if (!client) throw invalidClient();
   const secret = creds.secret ?? '';
@@ -81,23 +100,30 @@ function authenticateClient(model: UaaModel, c: Context, params: URLSearchParams
   return { client, method: creds.method };
 }
 
+/** The `scope` parameter as OAuth2Utils.parseParameterList reads it: a sorted set; undefined when absent or blank. */
+function requestedScopes(raw: string | null): string[] | undefined {
+  if (raw === null || raw.trim() === '') return undefined;
+  return [...new Set(raw.split(/[\s,]+/).filter(Boolean))].sort();
+}
+
 /** Requested scopes narrow the allowed ones; any outside them is `invalid_scope`. */
-function narrow(allowed: string[], requested: string | null, onInvalid: (bad: string[]) => UaaError): string[] {
-  if (requested === null || requested.trim() === '') return allowed;
-  const wanted = [...new Set(requested.split(/[\s,]+/).filter(Boolean))];
+function narrow(allowed: string[], requested: string | null, onInvalid: (bad: string[], wanted: string[]) => UaaError): string[] {
+  const wanted = requestedScopes(requested);
+  if (!wanted) return allowed;
   const bad = wanted.filter((s) => !allowed.includes(s));
-  if (bad.length > 0) throw onInvalid(bad);
+  if (bad.length > 0) throw onInvalid(bad, wanted);
   return wanted;
 }
 
-function loginOrigin(params: URLSearchParams): string {
+/** The origin a `login_hint` names; undefined without a (parseable) hint, as UaaLoginHint reads it. */
+function loginOrigin(params: URLSearchParams): string | undefined {
   const hint = params.get('login_hint');
-  if (!hint) return 'uaa';
+  if (!hint) return undefined;
   try {
     const parsed = JSON.parse(hint) as { origin?: unknown };
-    return typeof parsed.origin === 'string' ? parsed.origin : 'uaa';
+    return parsed && typeof parsed.origin === 'string' ? parsed.origin : undefined;
   } catch {
-    return 'uaa';
+    return undefined;
   }
 }
 
@@ -119,13 +145,16 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
       const { client, method } = authenticateClient(model, c, params);
       const grantType = params.get('grant_type');
       if (!grantType) throw invalidRequest('Missing grant type');
+      // TokenEndpoint refuses implicit before any granter looks at it.
+      if (grantType === 'implicit') throw invalidGrant('Implicit grant type not supported from token endpoint');
       if (!KNOWN_GRANTS.has(grantType)) throw unsupportedGrantType();
-      if (!client.authorized_grant_types.includes(grantType)) throw invalidClient('Unauthorized grant type: ' + grantType);
+      if (!client.authorized_grant_types.includes(grantType)) throw endpoint401('invalid_client', 'Unauthorized grant type: ' + grantType);
       if (!SUPPORTED_GRANTS.has(grantType)) throw unsupportedGrantType(`The fake UAA does not implement the ${grantType} grant`);
       const format = params.get('token_format') === 'opaque' ? 'opaque' : 'jwt';
 
       if (grantType === 'client_credentials') {
-        const scopes = narrow(client.authorities, params.get('scope'), (bad) => invalidScope(`Invalid scope: ${bad.join(' ')}`));
+        // UaaOauth2RequestValidator names the first invalid scope of the (sorted) requested set.
+        const scopes = narrow(client.authorities, params.get('scope'), (bad) => invalidScope(`Invalid scope: ${bad[0]}`));
         return tokenResponse(await tokens.issue({ client, grantType, scopes, format, authMethod: method }));
       }
 
@@ -133,19 +162,27 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
         const username = params.get('username');
         const password = params.get('password');
         if (!username || password === null) throw invalidClient('Bad credentials');
-        const user = model.userByName(username, loginOrigin(params));
+        const origin = loginOrigin(params);
+        // PasswordGrantAuthenticationManager: the hinted origin must be an active password-grant provider
+        // (here: uaa, and every origin some seeded or created user comes from).
+        if (origin !== undefined && origin !== 'uaa' && !Object.values(model.state.users).some((u) => u.origin === origin)) {
+          throw unauthorized('The origin provided in the login_hint does not match an active Identity Provider, that supports password grant.');
+        }
+        const user = model.userByName(username, origin ?? 'uaa');
         if (!user || user.password !== password) throw invalidClient('Bad credentials');
         if (!user.active) throw unauthorized('Your account has been locked because of too many failed attempts to login.');
         if (user.passwordChangeRequired) throw unauthorized('password change required');
         const groups = model.userGroups(user.id);
+        const allowed = [...new Set(client.scope.flatMap((pattern) => groups.filter((g) => scopeMatches(pattern, g))))];
+        // checkUserScopes: requested ∩ client ∩ user, silently; only an empty result is an error, and it
+        // names every requested scope (a sorted set, as OAuth2Utils parses it). Required groups come after.
+        const requested = requestedScopes(params.get('scope'));
+        const scopes = requested ? requested.filter((s) => allowed.includes(s)) : allowed;
+        if (scopes.length === 0) {
+          throw invalidScope(`[${(requested ?? [...client.scope].sort()).join(', ')}] is invalid. This user is not allowed any of the requested scopes`);
+        }
         const required = client.required_user_groups ?? [];
         if (required.some((g) => !groups.includes(g))) throw invalidScope("User does not meet the client's required group criteria.");
-        const allowed = client.scope.flatMap((pattern) => groups.filter((g) => scopeMatches(pattern, g)));
-        const unique = [...new Set(allowed)];
-        const scopes = narrow(unique, params.get('scope'), (bad) =>
-          invalidScope(`[${bad.join(', ')}] is invalid. This user is not allowed any of the requested scopes`),
-        );
-        if (scopes.length === 0) throw invalidScope('[] is invalid. This user is not allowed any of the requested scopes');
         user.previousLogonTime = user.lastLogonTime;
         user.lastLogonTime = model.kernel.clock.now();
         return tokenResponse(await tokens.issue({ client, user, grantType, scopes, format, authMethod: method }));
@@ -156,36 +193,38 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
       if (!refresh) throw invalidRequest('Missing refresh token');
       let claims: Record<string, unknown>;
       try {
-        claims = await tokens.verify(refresh, { kind: 'refresh' });
+        claims = await tokens.verify(refresh, { kind: 'refresh', expiry: 'skip' });
       } catch (err) {
-        if (err instanceof UaaError && err.description === 'Token has expired') {
-          const exp = new Date(((claimsOf(refresh, model).exp as number) ?? 0) * 1000).toString();
-          throw invalidToken(`Invalid refresh token expired at ${exp}`);
-        }
         if (err instanceof UaaError && err.description === 'revocable signature mismatch') {
-          throw invalidToken('Invalid refresh token: revocable signature mismatch');
+          throw endpoint401('invalid_token', 'Invalid refresh token: revocable signature mismatch');
         }
-        if (err instanceof UaaError && err.description === 'Invalid refresh token.') throw err;
-        throw invalidToken('Cannot read token claims');
+        if (err instanceof UaaError && err.code === 'invalid_token') throw endpoint401('invalid_token', err.description);
+        throw endpoint401('invalid_token', 'Cannot read token claims');
       }
-      if (typeof claims.jti !== 'string' || !claims.jti.endsWith('-r')) throw invalidToken('Invalid refresh token.');
+      if (typeof claims.jti !== 'string' || !claims.jti.endsWith('-r')) throw endpoint401('invalid_token', 'Invalid refresh token.');
+      // UaaTokenServices.refreshAccessToken: client first, then expiry, then scope.
       if (claims.cid !== client.client_id) throw invalidGrant(`Wrong client for this refresh token: ${String(claims.cid)}`);
+      const exp = typeof claims.exp === 'number' ? claims.exp : 0;
+      if (exp * 1000 < model.kernel.clock.now()) throw endpoint401('invalid_token', `Invalid refresh token expired at ${javaDate(exp)}`);
       const user = model.user(String(claims.user_id));
-      if (!user) throw invalidToken('Invalid refresh token: user no longer exists');
+      if (!user) throw endpoint401('invalid_token', 'Invalid refresh token: user no longer exists');
       const granted = (claims.granted_scopes as string[] | undefined) ?? [];
-      const scopes = narrow(granted, params.get('scope'), (bad) =>
-        invalidScope(`Invalid scope: ${bad.join(' ')}. Requested scope must be a subset of the original grant.`),
+      const scopes = narrow(granted, params.get('scope'), (_bad, wanted) =>
+        invalidScope(`Unable to narrow the scope of the client authentication to [${wanted.join(', ')}].`),
       );
       return tokenResponse(
         await tokens.issue({
           client,
           user,
-          grantType: 'refresh_token',
+          // The access token keeps the grant type of the original login (refreshGrantType) and its aud.
+          grantType: typeof claims.grant_type === 'string' ? claims.grant_type : 'password',
           scopes,
           format,
           authMethod: method,
           authTime: claims.auth_time as number | undefined,
           existingRefreshToken: refresh,
+          audience: Array.isArray(claims.aud) ? (claims.aud as string[]) : undefined,
+          revocable: claims.revocable === true,
         }),
       );
     } catch (err) {
@@ -195,11 +234,3 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
   });
 }
 
-function claimsOf(token: string, model: UaaModel): Record<string, unknown> {
-  if (Object.hasOwn(model.state.tokens, token)) return model.state.tokens[token].claims;
-  try {
-    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-  } catch {
-    return {};
-  }
-}
