@@ -1,11 +1,11 @@
 import type { Context, Hono } from 'hono';
 import { scimError } from '../errors.js';
-import { bearerClaims, handle, json, jsonBody, pick, requireAnyScope, searchResults, param } from '../http.js';
+import { bearerClaims, handle, json, jsonBody, pick, requireAnyScope, param } from '../http.js';
 import type { UaaModel } from '../model.js';
-import { SCIM_SCHEMAS, presentGroup, selectAttributes } from '../presenters.js';
+import { presentGroup } from '../presenters.js';
 import type { UaaGroupMember } from '../state.js';
 import type { TokenService } from '../tokens.js';
-import { ifMatchVersion, listQuery, queryResources, scimBodyError } from './users.js';
+import { ifMatchVersion, scimBodyError, scimList } from './users.js';
 
 const READ = ['scim.read', 'uaa.admin'];
 const WRITE = ['scim.write', 'groups.update', 'uaa.admin'];
@@ -38,12 +38,7 @@ export function groupRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
     '/Groups',
     handle(async (c) => {
       await guard(c, READ);
-      const q = listQuery(c, 'created');
-      const all = queryResources(Object.values(model.state.groups).map(presentGroup), q);
-      const results = searchResults(all, q.startIndex, q.count, SCIM_SCHEMAS);
-      const attributes = c.req.query('attributes');
-      if (attributes) results.resources = results.resources.map((r) => selectAttributes(r, attributes.split(',')));
-      return json(results);
+      return json(scimList(c, Object.values(model.state.groups).map(presentGroup)));
     }),
   );
 

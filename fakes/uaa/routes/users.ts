@@ -75,6 +75,15 @@ export function listQuery(c: Context, defaultSort: string): ListQuery {
 }
 
 /** Filters and sorts SCIM resources; a bad filter is UAA's 400 `Invalid filter expression: [f] [sortBy]`. */
+/** A SCIM list answer (`/Users`, `/Groups`): filter, sort and page, then keep only the asked `attributes`. */
+export function scimList(c: Context, presented: Record<string, unknown>[]) {
+  const q = listQuery(c, 'created');
+  const results = searchResults(queryResources(presented, q), q.startIndex, q.count, SCIM_SCHEMAS);
+  const attributes = c.req.query('attributes');
+  if (attributes) results.resources = results.resources.map((r) => selectAttributes(r, attributes.split(',')));
+  return results;
+}
+
 export function queryResources(all: Record<string, unknown>[], q: ListQuery, check?: (node: FilterNode) => void): Record<string, unknown>[] {
   let out = all;
   if (q.filter !== undefined) {
@@ -121,12 +130,7 @@ export function userRoutes(app: Hono, model: UaaModel, tokens: TokenService): vo
     '/Users',
     handle(async (c) => {
       await guard(c, READ);
-      const q = listQuery(c, 'created');
-      const all = queryResources(Object.values(model.state.users).map((u) => presentUser(model, u)), q);
-      const results = searchResults(all, q.startIndex, q.count, SCIM_SCHEMAS);
-      const attributes = c.req.query('attributes');
-      if (attributes) results.resources = results.resources.map((r) => selectAttributes(r, attributes.split(',')));
-      return json(results);
+      return json(scimList(c, Object.values(model.state.users).map((u) => presentUser(model, u))));
     }),
   );
 
