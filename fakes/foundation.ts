@@ -150,6 +150,19 @@ export class Foundation {
     return this.urls;
   }
 
+  /**
+   * Serves another app (a broker under test, say) in-process beside the fakes, at
+   * `https://<label>.<id>.fakefoundry.test`, so CC's calls to it need no port. Returns its URL;
+   * it is unmounted when the foundation closes.
+   */
+  mountApp(label: string, fetch: (req: Request) => Response | Promise<Response>): string {
+    if (!/^[a-z0-9-]+$/.test(label)) throw new Error(`mountApp: label must be lower-case letters, digits and '-' (got '${label}')`);
+    this.mountInProcess();
+    const url = `https://${label}.${this.id}.${IN_PROCESS_DOMAIN}`;
+    inProcessNetwork.register(this.#inProcessOwner!, { [url]: fetch });
+    return url;
+  }
+
   /** Serves every fake on its own port, over HTTPS (default) with this foundation's CA, or HTTP. */
   async listen(opts: NetworkOptions = {}): Promise<{ urls: ServiceUrls; caPem?: string }> {
     const net = this.config.network;

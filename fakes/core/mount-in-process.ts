@@ -26,8 +26,9 @@ class InProcessNetwork {
   #routes = new Map<string, Route>();
   #owners = new Map<symbol, Owner>();
 
-  register(owner: symbol, origins: Record<string, Route['fetch']>, unhandled: Unhandled): void {
-    this.#owners.set(owner, { unhandled });
+  /** Registers more origins for an owner; `unhandled` is set on its first registration only. */
+  register(owner: symbol, origins: Record<string, Route['fetch']>, unhandled?: Unhandled): void {
+    if (!this.#owners.has(owner)) this.#owners.set(owner, { unhandled: unhandled ?? 'bypass' });
     for (const [origin, fetch] of Object.entries(origins)) {
       const key = new URL(origin).origin;
       if (this.#routes.has(key)) throw new Error(`in-process origin ${key} is already mounted`);

@@ -272,3 +272,17 @@ describe('network mount', () => {
     expect(again.caPem).toEqual(caPem);
   });
 });
+
+describe('mountApp', () => {
+  it('serves another app in-process beside the fakes, reachable by CC-style fetch, until close', async () => {
+    const f = await Foundation.create({ seed: 'mount-app' });
+    const url = f.mountApp('broker', (req) => new Response(JSON.stringify({ path: new URL(req.url).pathname }), { headers: { 'content-type': 'application/json' } }));
+    expect(url).toBe(`https://broker.${f.id}.fakefoundry.test`);
+    const res = await fetch(`${url}/v2/catalog`);
+    expect(await res.json()).toEqual({ path: '/v2/catalog' });
+    expect(() => f.mountApp('broker', () => new Response())).toThrow(/already mounted/);
+    expect(() => f.mountApp('Bad_Label', () => new Response())).toThrow(/label/);
+    await f.close();
+    await expect(fetch(`${url}/v2/catalog`)).rejects.toThrow();
+  });
+});
