@@ -99,6 +99,10 @@ export class CcError extends Error {
   get title(): string {
     return `CF-${this.errorName}`;
   }
+  /** The error as CC answers it: v3's format under `/v3`, v2's elsewhere (the app's error handler calls this). */
+  getResponse(c?: Context): Response {
+    return errorResponse(this, c ? isV3Path(c.req.path) : false);
+  }
 }
 
 /** `ccError('ServiceInstanceNotFound', guid)`: the named error with its message filled in. */

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, fromInfo } from '../../errors.js';
-import { handled, isStr, json, readBody } from '../../http.js';
+import { isStr, json, readBody } from '../../http.js';
 import type { Broker, Instance, Offering, Plan, Visibility } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
 import { missingField, pg } from './orgs.js';
@@ -53,19 +53,19 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
 
   // ---- brokers
 
-  app.get('/v2/service_brokers', handled((c) => {
+  app.get('/v2/service_brokers', (c) => {
     const a = access(d, c);
     return listV2(c, m.all('brokers').filter((b) => a.all || (b.space_guid && a.developsIn(b.space_guid))), brokerFields, broker2, ['id', 'name']);
-  }));
-  app.get('/v2/service_brokers/:guid', handled((c) => {
+  });
+  app.get('/v2/service_brokers/:guid', (c) => {
     const b = m.get('brokers', pg(c));
     const a = access(d, c);
     if (!b) throw ccError('ServiceBrokerNotFound', pg(c));
     // v2 `find_guid_and_validate_access`: an existing record the caller may not read is a 403
     if (!(a.all || (b.space_guid && a.developsIn(b.space_guid)))) throw ccError('NotAuthorized');
     return json(broker2(b));
-  }));
-  app.post('/v2/service_brokers', handled(async (c) => {
+  });
+  app.post('/v2/service_brokers', async (c) => {
     const body = await readBody(c);
     for (const f of ['name', 'broker_url', 'auth_username', 'auth_password']) if (!isStr(body[f])) throw missingField(f);
     const spaceGuid = isStr(body.space_guid) ? body.space_guid : undefined;
@@ -84,8 +84,8 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     }
     broker.state = 'AVAILABLE';
     return json(broker2(broker), 201, { location: `/v2/service_brokers/${broker.guid}` });
-  }));
-  app.put('/v2/service_brokers/:guid', handled(async (c) => {
+  });
+  app.put('/v2/service_brokers/:guid', async (c) => {
     const broker = m.get('brokers', pg(c));
     if (!broker) throw ccError('ServiceBrokerNotFound', pg(c));
     if (!broker.space_guid) admin(c);
@@ -102,8 +102,8 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!r.ok) throw fromInfo(r.error);
     Object.assign(broker, target, { name: isStr(body.name) ? body.name : broker.name, state: 'AVAILABLE', updated_at: m.now() });
     return json(broker2(broker), 200);
-  }));
-  app.delete('/v2/service_brokers/:guid', handled((c) => {
+  });
+  app.delete('/v2/service_brokers/:guid', (c) => {
     const broker = m.get('brokers', pg(c));
     if (!broker) throw ccError('ServiceBrokerNotFound', pg(c));
     if (!broker.space_guid) admin(c);
@@ -111,7 +111,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (d.brokers.hasInstances(broker)) throw ccError('ServiceBrokerNotRemovable', broker.name);
     d.brokers.removeBroker(broker);
     return new Response(null, { status: 204 });
-  }));
+  });
 
   // ---- services and plans (non-admins see what their plans' visibility allows)
 
@@ -126,25 +126,25 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     return m.all('offerings').filter((o) => ok.has(o.guid));
   };
 
-  app.get('/v2/services', handled((c) => listV2(c, visibleServices(c), serviceFields, (o) => service2(m, o), ['id', 'label', 'active'])));
-  app.get('/v2/services/:guid', handled((c) => {
+  app.get('/v2/services', (c) => listV2(c, visibleServices(c), serviceFields, (o) => service2(m, o), ['id', 'label', 'active']));
+  app.get('/v2/services/:guid', (c) => {
     const o = visibleServices(c).find((x) => x.guid === pg(c));
     if (!o) throw ccError('ServiceNotFound', pg(c));
     return json(service2(m, o));
-  }));
-  app.get('/v2/services/:guid/service_plans', handled((c) => {
+  });
+  app.get('/v2/services/:guid/service_plans', (c) => {
     const o = visibleServices(c).find((x) => x.guid === pg(c));
     if (!o) throw ccError('ServiceNotFound', pg(c));
     return listV2(c, visiblePlans(c).filter((p) => p.offering_guid === o.guid), planFields, (p) => plan2(m, p), ['id', 'name']);
-  }));
+  });
 
-  app.get('/v2/service_plans', handled((c) => listV2(c, visiblePlans(c), planFields, (p) => plan2(m, p), ['id', 'name'])));
-  app.get('/v2/service_plans/:guid', handled((c) => {
+  app.get('/v2/service_plans', (c) => listV2(c, visiblePlans(c), planFields, (p) => plan2(m, p), ['id', 'name']));
+  app.get('/v2/service_plans/:guid', (c) => {
     const p = visiblePlans(c).find((x) => x.guid === pg(c));
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     return json(plan2(m, p));
-  }));
-  app.put('/v2/service_plans/:guid', handled(async (c) => {
+  });
+  app.put('/v2/service_plans/:guid', async (c) => {
     const p = m.get('plans', pg(c));
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     admin(c);
@@ -155,27 +155,27 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     }
     m.touch(p);
     return json(plan2(m, p), 201);
-  }));
-  app.get('/v2/service_plans/:guid/service_instances', handled((c) => {
+  });
+  app.get('/v2/service_plans/:guid/service_instances', (c) => {
     const p = visiblePlans(c).find((x) => x.guid === pg(c));
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     const a = access(d, c);
     const ofPlan = m.view('instances', `plan:${p.guid}`, (i) => i.plan_guid === p.guid);
     return listV2(c, a.all ? ofPlan : ofPlan.filter((i) => a.seesSpace(i.space_guid)), instanceFields, (i) => instance2(m, i), ['id', 'name']);
-  }));
+  });
 
   // ---- visibilities
 
-  app.get('/v2/service_plan_visibilities', handled((c) => {
+  app.get('/v2/service_plan_visibilities', (c) => {
     admin(c);
     return listV2(c, m.all('visibilities'), visibilityFields, visibility2);
-  }));
-  app.get('/v2/service_plan_visibilities/:guid', handled((c) => {
+  });
+  app.get('/v2/service_plan_visibilities/:guid', (c) => {
     admin(c);
     const v = m.get('visibilities', pg(c));
     if (!v) throw ccError('ServicePlanVisibilityNotFound', pg(c));
     return json(visibility2(v));
-  }));
+  });
   const checkPair = (body: Record<string, unknown>, exceptGuid?: string) => {
     if (!isStr(body.service_plan_guid)) throw missingField('service_plan_guid');
     if (!isStr(body.organization_guid)) throw missingField('organization_guid');
@@ -186,13 +186,13 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     }
     return { plan: body.service_plan_guid, org: body.organization_guid };
   };
-  app.post('/v2/service_plan_visibilities', handled(async (c) => {
+  app.post('/v2/service_plan_visibilities', async (c) => {
     admin(c);
     const { plan, org } = checkPair(await readBody(c));
     const v = m.addVisibility(plan, org);
     return json(visibility2(v), 201, { location: `/v2/service_plan_visibilities/${v.guid}` });
-  }));
-  app.put('/v2/service_plan_visibilities/:guid', handled(async (c) => {
+  });
+  app.put('/v2/service_plan_visibilities/:guid', async (c) => {
     admin(c);
     const v = m.get('visibilities', pg(c));
     if (!v) throw ccError('ServicePlanVisibilityNotFound', pg(c));
@@ -200,10 +200,10 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     const { plan, org } = checkPair({ service_plan_guid: v.plan_guid, organization_guid: v.org_guid, ...body }, v.guid);
     Object.assign(v, { plan_guid: plan, org_guid: org, updated_at: m.now() });
     return json(visibility2(v), 201);
-  }));
-  app.delete('/v2/service_plan_visibilities/:guid', handled((c) => {
+  });
+  app.delete('/v2/service_plan_visibilities/:guid', (c) => {
     admin(c);
     if (!m.remove('visibilities', pg(c))) throw ccError('ServicePlanVisibilityNotFound', pg(c));
     return new Response(null, { status: 204 });
-  }));
+  });
 }

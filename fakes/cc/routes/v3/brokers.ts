@@ -1,8 +1,9 @@
+import { isJsonObject } from '../../../core/json.js';
 import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid } from '../../http.js';
+import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
 import type { Broker, CcState, Offering, Plan } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { accepted } from './accepted.js';
@@ -24,7 +25,7 @@ function validUrl(u: unknown): u is string {
 /** `authentication: {type: basic, credentials: {username, password}}` → the pair, or a 422. */
 function credentials(body: Record<string, unknown>): { username: string; password: string } {
   const a = body.authentication;
-  if (!isObj(a) || a.type !== 'basic' || !isObj(a.credentials) || !isStr(a.credentials.username) || !isStr(a.credentials.password)) {
+  if (!isJsonObject(a) || a.type !== 'basic' || !isJsonObject(a.credentials) || !isStr(a.credentials.username) || !isStr(a.credentials.password)) {
     throw unprocessable('Authentication credentials must be present');
   }
   return { username: a.credentials.username, password: a.credentials.password };
@@ -42,7 +43,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return a.all || (b.space_guid ? a.developsIn(b.space_guid) : false);
   };
 
-  app.get('/v3/service_brokers', handled((c) => {
+  app.get('/v3/service_brokers', (c) => {
     const q = parseV3(c, { filters: ['names', 'space_guids', 'guids'], orderBy: ['created_at', 'updated_at', 'name'] });
     const items = m
       .all('brokers')
@@ -51,15 +52,15 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       .filter(inSet(filter(q, 'guids'), (b) => b.guid))
       .filter(inSet(filter(q, 'space_guids'), (b) => b.space_guid));
     return listV3(c, d, items, q, broker3);
-  }));
+  });
 
   app.get('/v3/service_brokers/:guid', (c) => {
     const b = m.get('brokers', c.req.param('guid'));
-    if (!b || !brokerVisible(c, b)) return handleError(notFound3('Service broker'), c);
+    if (!b || !brokerVisible(c, b)) throw notFound3('Service broker');
     return json(broker3(b, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/service_brokers', handled(async (c) => {
+  app.post('/v3/service_brokers', async (c) => {
     const body = await readBody(c);
     allowKeys(body, ['name', 'url', 'authentication', 'relationships', 'metadata']);
     const spaceGuid = relGuid(body, 'space');
@@ -88,9 +89,9 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       ),
     );
     return accepted(c, d, job.guid);
-  }));
+  });
 
-  app.patch('/v3/service_brokers/:guid', handled(async (c) => {
+  app.patch('/v3/service_brokers/:guid', async (c) => {
     const broker = m.get('brokers', c.req.param('guid'));
     if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
     if (!broker.space_guid) adminOnly(c);
@@ -127,9 +128,9 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       ),
     );
     return accepted(c, d, job.guid);
-  }));
+  });
 
-  app.delete('/v3/service_brokers/:guid', handled((c) => {
+  app.delete('/v3/service_brokers/:guid', (c) => {
     const broker = m.get('brokers', c.req.param('guid'));
     if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
     if (!broker.space_guid) adminOnly(c);
@@ -139,7 +140,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     d.brokers.removeBroker(broker);
     m.setJob(job, 'COMPLETE');
     return accepted(c, d, job.guid);
-  }));
+  });
 
   // ---- offerings
 
@@ -182,7 +183,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return m.visibilitiesOf(p.guid).some((v) => orgs.has(v.org_guid));
   };
 
-  app.get('/v3/service_offerings', handled((c) => {
+  app.get('/v3/service_offerings', (c) => {
     const q = parseV3(c, {
       filters: ['names', 'guids', 'available', 'broker_catalog_ids', 'service_broker_guids', 'service_broker_names', 'space_guids', 'organization_guids'],
       fields: ['service_broker'],
@@ -194,17 +195,17 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       if (!f) return;
       for (const o of page) inc.add('service_brokers', o.broker_guid, pick(broker3(m.get('brokers', o.broker_guid)!, b), f));
     }, () => new Included());
-  }));
+  });
 
   app.get('/v3/service_offerings/:guid', (c) => {
     const o = visibleOfferings(c).find((x) => x.guid === c.req.param('guid'));
-    if (!o) return handleError(notFound3('Service offering'), c);
+    if (!o) throw notFound3('Service offering');
     return json(offering3(o, baseUrl(c, d.kernel)));
   });
 
   // Metadata is all a client may change on offerings and plans (the broker owns the rest).
   const patchMetadata = <K extends 'offerings' | 'plans'>(coll: K, resource: string, present: (r: CcState[K][string], base: string) => unknown) =>
-    handled(async (c) => {
+    async (c: Context) => {
       adminOnly(c);
       const r = m.get(coll, c.req.param('guid'));
       if (!r) throw notFound3(resource);
@@ -213,11 +214,11 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       applyMetadata(r.metadata, body.metadata);
       m.touch(r);
       return json(present(r, baseUrl(c, d.kernel)));
-    });
+    };
   app.patch('/v3/service_offerings/:guid', patchMetadata('offerings', 'Service offering', offering3));
   app.patch('/v3/service_plans/:guid', patchMetadata('plans', 'Service plan', (p, b) => plan3(m, p, b)));
 
-  app.delete('/v3/service_offerings/:guid', handled((c) => {
+  app.delete('/v3/service_offerings/:guid', (c) => {
     adminOnly(c);
     const o = m.get('offerings', c.req.param('guid'));
     if (!o) throw notFound3('Service offering');
@@ -231,7 +232,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     }
     m.remove('offerings', o.guid);
     return new Response(null, { status: 204 });
-  }));
+  });
 
   // ---- plans
 
@@ -240,7 +241,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return m.all('plans').filter((p) => a.seesPlan(p));
   };
 
-  app.get('/v3/service_plans', handled((c) => {
+  app.get('/v3/service_plans', (c) => {
     const q = parseV3(c, {
       filters: [
         'names', 'guids', 'available', 'broker_catalog_ids', 'space_guids', 'organization_guids', 'service_broker_guids',
@@ -287,15 +288,15 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
         }
       }
     }, () => new Included());
-  }));
+  });
 
   app.get('/v3/service_plans/:guid', (c) => {
     const p = visiblePlans(c).find((x) => x.guid === c.req.param('guid'));
-    if (!p) return handleError(notFound3('Service plan'), c);
+    if (!p) throw notFound3('Service plan');
     return json(plan3(m, p, baseUrl(c, d.kernel)));
   });
 
-  app.delete('/v3/service_plans/:guid', handled((c) => {
+  app.delete('/v3/service_plans/:guid', (c) => {
     adminOnly(c);
     const p = m.get('plans', c.req.param('guid'));
     if (!p) throw notFound3('Service plan');
@@ -303,7 +304,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
     m.remove('plans', p.guid);
     return new Response(null, { status: 204 });
-  }));
+  });
 
   // ---- visibility
 
@@ -324,11 +325,11 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
 
   app.get('/v3/service_plans/:guid/visibility', (c) => {
     const p = visiblePlans(c).find((x) => x.guid === c.req.param('guid'));
-    if (!p) return handleError(notFound3('Service plan'), c);
+    if (!p) throw notFound3('Service plan');
     return json(visibilityBody(p));
   });
 
-  const changeVisibility = (append: boolean) => handled(async (c) => {
+  const changeVisibility = (append: boolean) => async (c: Context) => {
     const p = m.get('plans', c.req.param('guid'));
     if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
     adminOnly(c);
@@ -342,7 +343,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     let orgs: string[] = [];
     if (type === 'organization') {
       if (!Array.isArray(body.organizations) || body.organizations.length === 0) throw unprocessable("Organizations can't be blank when type is 'organization'");
-      orgs = body.organizations.map((o) => (isObj(o) && isStr(o.guid) ? o.guid : ''));
+      orgs = body.organizations.map((o) => (isJsonObject(o) && isStr(o.guid) ? o.guid : ''));
       const missing = orgs.filter((g) => !m.get('orgs', g));
       if (missing.length) throw unprocessable(`Could not find Organizations with guids: ${JSON.stringify(missing)}`);
     } else if (body.organizations !== undefined) throw unprocessable("Organizations can only be specified when type is 'organization'");
@@ -351,11 +352,11 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     for (const g of orgs) if (!m.visibilitiesOf(p.guid).some((v) => v.org_guid === g)) m.addVisibility(p.guid, g);
     m.touch(p);
     return json(append && type === 'organization' ? { type: 'organization' } : visibilityBody(p));
-  });
+  };
   app.patch('/v3/service_plans/:guid/visibility', changeVisibility(false));
   app.post('/v3/service_plans/:guid/visibility', changeVisibility(true));
 
-  app.delete('/v3/service_plans/:guid/visibility/:org', handled((c) => {
+  app.delete('/v3/service_plans/:guid/visibility/:org', (c) => {
     const p = m.get('plans', c.req.param('guid'));
     if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
     adminOnly(c);
@@ -364,5 +365,5 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     if (!v) throw notFound3('Organization');
     m.remove('visibilities', v.guid);
     return new Response(null, { status: 204 });
-  }));
+  });
 }

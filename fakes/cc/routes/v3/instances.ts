@@ -1,9 +1,10 @@
+import { isJsonObject } from '../../../core/json.js';
 import type { Context, Hono } from 'hono';
 import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, CcError, notFound3, unprocessable } from '../../errors.js';
 import { instanceParameters } from '../fetch-parameters.js';
-import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid, stringArray } from '../../http.js';
+import { allowKeys, baseUrl, isStr, json, readBody, relGuid, stringArray } from '../../http.js';
 import type { Instance } from '../../model/state.js';
 import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { accepted } from './accepted.js';
@@ -54,7 +55,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     return i;
   };
 
-  app.get('/v3/service_instances', handled((c) => {
+  app.get('/v3/service_instances', (c) => {
     const q = parseV3(c, {
       filters: ['names', 'guids', 'type', 'space_guids', 'organization_guids', 'service_plan_guids', 'service_plan_names'],
       fields: INSTANCE_FIELDS,
@@ -79,9 +80,9 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     const all = m.all('instances');
     const items = preds.length ? all.filter((i) => preds.every((p) => p(i))) : all;
     return listV3(c, d, items, q, (i, b) => instance3(m, i, b), includeFor(d, q), () => new Included());
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid', handled((c) => {
+  app.get('/v3/service_instances/:guid', (c) => {
     const q = parseV3(c, { filters: [], fields: INSTANCE_FIELDS });
     const i = visible(c, c.req.param('guid'));
     const b = baseUrl(c, d.kernel);
@@ -90,9 +91,9 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     includeFor(d, q)([i], inc, b);
     if (!inc.empty) body.included = inc.toJSON();
     return json(body);
-  }));
+  });
 
-  app.post('/v3/service_instances', handled(async (c) => {
+  app.post('/v3/service_instances', async (c) => {
     const body = await readBody(c);
     allowKeys(body, body.type === 'user-provided'
       ? ['type', 'name', 'relationships', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata']
@@ -100,7 +101,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     if (body.type !== 'managed' && body.type !== 'user-provided') throw unprocessable("Type must be one of 'managed', 'user-provided'");
     if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
     if (body.tags !== undefined && !stringArray(body.tags)) throw unprocessable('Tags must be a list of strings');
-    if (body.parameters !== undefined && !isObj(body.parameters)) throw unprocessable('Parameters must be an object');
+    if (body.parameters !== undefined && !isJsonObject(body.parameters)) throw unprocessable('Parameters must be an object');
     const a = access(d, c);
     const spaceGuid = relGuid(body, 'space');
     if (!spaceGuid || !m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.');
@@ -108,7 +109,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     const name = body.name;
     if (body.type === 'user-provided') {
       if (m.all('instances').some((i) => i.space_guid === spaceGuid && i.name === name)) throw unprocessable(`The service instance name is taken: ${name}.`);
-      if (body.credentials !== undefined && !isObj(body.credentials)) throw unprocessable('Credentials must be an object');
+      if (body.credentials !== undefined && !isJsonObject(body.credentials)) throw unprocessable('Credentials must be an object');
       const inst = m.addInstance({
         name,
         type: 'user-provided',
@@ -143,7 +144,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
       init: (i) => applyMetadata(i.metadata, body.metadata),
     });
     return accepted(c, d, job!.guid);
-  }));
+  });
 
   app.patch('/v3/service_instances/:guid', async (c) => {
     // CC validates the whole update before it changes anything: a refused PATCH leaves the record as it was.
@@ -160,8 +161,8 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
         : ['name', 'relationships', 'parameters', 'tags', 'metadata', 'maintenance_info']);
       if (body.name !== undefined && (!isStr(body.name) || body.name === '')) throw unprocessable("Name can't be blank");
       if (body.tags !== undefined && !stringArray(body.tags)) throw unprocessable('Tags must be a list of strings');
-      if (body.parameters !== undefined && !isObj(body.parameters)) throw unprocessable('Parameters must be an object');
-      if (body.maintenance_info !== undefined && !(isObj(body.maintenance_info) && isStr(body.maintenance_info.version))) {
+      if (body.parameters !== undefined && !isJsonObject(body.parameters)) throw unprocessable('Parameters must be an object');
+      if (body.maintenance_info !== undefined && !(isJsonObject(body.maintenance_info) && isStr(body.maintenance_info.version))) {
         throw unprocessable('Maintenance info version must be a string');
       }
       if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
@@ -173,7 +174,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
       if (inst.type === 'user-provided') {
         if (newName) inst.name = newName;
         if (body.tags) inst.tags = body.tags as string[];
-        if (isObj(body.credentials)) inst.credentials = body.credentials;
+        if (isJsonObject(body.credentials)) inst.credentials = body.credentials;
         if (isStr(body.syslog_drain_url)) inst.syslog_drain_url = body.syslog_drain_url;
         if (isStr(body.route_service_url)) inst.route_service_url = body.route_service_url;
         m.setLastOperation(inst, { type: 'update', state: 'succeeded', description: 'Operation succeeded' });
@@ -217,11 +218,11 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
       return accepted(c, d, job!.guid);
     } catch (e) {
       undo?.();
-      return handleError(e, c);
+      throw e;
     }
   });
 
-  app.delete('/v3/service_instances/:guid', handled(async (c) => {
+  app.delete('/v3/service_instances/:guid', async (c) => {
     const inst = visible(c, c.req.param('guid'));
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     if (c.req.query('purge') === 'true' || inst.type === 'user-provided') {
@@ -231,30 +232,30 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
     const { job } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
     return accepted(c, d, job!.guid);
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/parameters', handled(async (c) => {
+  app.get('/v3/service_instances/:guid/parameters', async (c) => {
     const inst = visible(c, c.req.param('guid'));
     if (inst.type !== 'managed') throw ccError('ServiceFetchInstanceParametersNotSupported');
     return instanceParameters(d, c, inst, () => {
       if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
     });
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/credentials', handled((c) => {
+  app.get('/v3/service_instances/:guid/credentials', (c) => {
     const inst = visible(c, c.req.param('guid'));
     if (inst.type !== 'user-provided') throw notFound3('Service instance');
     if (!access(d, c).developsIn(inst.space_guid) && !access(d, c).all) throw ccError('NotAuthorized');
     return json(inst.credentials ?? {});
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/relationships/shared_spaces', handled((c) => {
+  app.get('/v3/service_instances/:guid/relationships/shared_spaces', (c) => {
     const inst = visible(c, c.req.param('guid'));
     const b = baseUrl(c, d.kernel);
     return json({ data: [], links: { self: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces` } } });
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/relationships/shared_spaces/usage_summary', handled((c) => {
+  app.get('/v3/service_instances/:guid/relationships/shared_spaces/usage_summary', (c) => {
     const inst = visible(c, c.req.param('guid'));
     const b = baseUrl(c, d.kernel);
     return json({
@@ -265,15 +266,15 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
         service_instance: { href: `${b}/v3/service_instances/${inst.guid}` },
       },
     });
-  }));
+  });
 }
 
 /** `metadata: {labels, annotations}` in a request: set, and a `null` value removes the key (CC's rule). */
 export function applyMetadata(target: { labels: Record<string, string>; annotations: Record<string, string> }, md: unknown): void {
-  if (!isObj(md)) return;
+  if (!isJsonObject(md)) return;
   for (const k of ['labels', 'annotations'] as const) {
     const src = md[k];
-    if (!isObj(src)) continue;
+    if (!isJsonObject(src)) continue;
     for (const [key, v] of Object.entries(src)) {
       if (v === null) delete target[k][key];
       else if (typeof v === 'string') target[k][key] = v;
