@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../fakes/core/config.js';
+import path from 'node:path';
+import { loadConfigFile, parseConfigText } from '../../fakes/core/config.js';
 import { STEMCELL } from './helpers.js';
 import { inProcess } from './inprocess.js';
 
@@ -166,5 +167,14 @@ describe('errands', () => {
     env.bosh.control.scriptErrand({ errand: 'dummy_errand', exit_code: 0, times: 1 });
     expect((await run('dummy_errand')).task.result).toBe('2 succeeded, 0 errored, 0 canceled');
     expect((await run('health-check')).results[0]).toMatchObject({ exit_code: 0, stdout: '' });
+  });
+
+  it('reads default errand results from the example config file', async () => {
+    const config = loadConfigFile(path.resolve(import.meta.dirname, '../../examples/foundation.yaml'));
+    env = await inProcess('errands-example', { bosh: config.bosh });
+    expect(env.bosh.config.errands).toEqual([
+      { name: 'smoke-tests', exit_code: 0, stdout: 'smoke tests passed\n', stderr: '' },
+      { name: 'upgrade-all-service-instances', exit_code: 0, stdout: '[upgrade-all] FINISHED UPGRADES\n', stderr: '' },
+    ]);
   });
 });
