@@ -96,7 +96,7 @@ export class BoshControl {
   }
 
   scriptErrand(s: ErrandScriptInput): void {
-    this.d.model.state.errand_scripts.push({
+    this.d.model.addErrandScript({
       deployment: s.deployment ?? null,
       errand: s.errand,
       exit_code: s.exit_code ?? 0,

@@ -1,6 +1,4 @@
 import { BoshError, E } from '../../errors.js';
-import type { BoshModel } from '../../model/model.js';
-import type { BoshConfig } from '../../config.js';
 import type { DeploymentRecord, InstanceRecord } from '../../state.js';
 import type { JobSpec } from '../engine.js';
 import { stage } from '../events.js';
@@ -70,25 +68,12 @@ function targetsOf(d: DeploymentRecord, p: ErrandPayload, warn: (m: string) => v
   });
 }
 
-/** The exit code and output of a run: a script for this deployment, then one for any deployment, then the config's default. */
-function runFor(model: BoshModel, config: BoshConfig, deployment: string, errand: string): ErrandPlan['run'] {
-  const live = model.state.errand_scripts.filter((s) => s.errand === errand && s.remaining !== 0);
-  const script = live.find((s) => s.deployment === deployment) ?? live.find((s) => s.deployment === null);
-  if (script) {
-    if (script.remaining !== null) script.remaining--;
-    model.state.errand_scripts = model.state.errand_scripts.filter((s) => s.remaining !== 0);
-    return { exit_code: script.exit_code, stdout: script.stdout, stderr: script.stderr };
-  }
-  const preset = config.errands.find((e) => e.name === errand);
-  return preset ? { exit_code: preset.exit_code, stdout: preset.stdout, stderr: preset.stderr } : { exit_code: 0, stdout: '', stderr: '' };
-}
-
 /** `run_errand`: one result line per instance; the task is `done` whatever the exit codes. */
 export const errandJob: JobSpec = {
   lock: true,
   event: ({ task }) => ({ action: 'run', object_type: 'errand', object_name: String(task.payload.errand) }),
   first: () => ({ stage: 'Preparing deployment', task: 'Preparing deployment', tags: [], total: 1, index: 1 }),
-  prepare({ model, task, config, warn }): ErrandPlan {
+  prepare({ model, task, warn }): ErrandPlan {
     const p = task.payload as unknown as ErrandPayload;
     const d = model.deployment(task.deployment!);
     if (!d) throw E.deploymentNotFound(task.deployment!);
@@ -100,7 +85,7 @@ export const errandJob: JobSpec = {
     const stopped = instances.find((t) => !t.lifecycle && d.instances.find((i) => i.id === t.id)!.state !== 'started');
     if (stopped) throw new BoshError(400, 510000, `Instance '${stopped.group}/${stopped.id}' is not running. Errands cannot be run on stopped instances.`);
     const skipped = p.when_changed && d.errand_runs[p.errand] !== undefined && d.errand_runs[p.errand] === d.manifest_text;
-    return { skipped, instances, run: runFor(model, config, d.name, p.errand) };
+    return { skipped, instances, run: model.takeErrandRun(d.name, p.errand) };
   },
   steps(ctx, raw) {
     const plan = raw as ErrandPlan;
