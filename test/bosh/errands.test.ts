@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadConfigFile, parseConfigText } from '../../fakes/core/config.js';
-import { STEMCELL } from './helpers.js';
+import { STEMCELL, groupsManifest, instanceGroup } from './helpers.js';
 import { inProcess } from './inprocess.js';
 
 type Env = Awaited<ReturnType<typeof inProcess>>;
@@ -13,21 +13,15 @@ const RELEASE = {
   jobs: ['dummy', 'plain-job', { name: 'health-check', errand: true }, { name: 'dummy_errand', errand: true }],
 };
 
-const group = (name: string, jobs: string[], opts: { instances?: number; lifecycle?: string; azs?: string[] } = {}) => `- name: ${name}
-${opts.lifecycle ? `  lifecycle: ${opts.lifecycle}\n` : ''}  instances: ${opts.instances ?? 1}
-  azs: [${(opts.azs ?? ['z1']).join(', ')}]
-  vm_type: default
-  stemcell: default
-  networks: [{name: default}]
-  jobs: [${jobs.map((j) => `{name: ${j}, release: dummy}`).join(', ')}]
-`;
+const group = (name: string, jobs: string[], opts: { instances?: number; lifecycle?: string; azs?: string[] } = {}) => instanceGroup(name, jobs, { ...opts, release: 'dummy' });
 
-const MANIFEST = `name: d
-releases: [{name: dummy, version: '1'}]
-stemcells: [{alias: default, os: ubuntu-jammy, version: latest}]
-update: {canaries: 1, max_in_flight: 1, canary_watch_time: 1000, update_watch_time: 1000}
-instance_groups:
-${group('dummy', ['dummy', 'health-check', 'plain-job'], { instances: 2, azs: ['z1', 'z2'] })}${group('dummy-errand', ['dummy_errand'], { lifecycle: 'errand' })}${group('health-check', ['dummy_errand'], { lifecycle: 'errand' })}${group('plain', ['dummy'])}${group('empty-errand', ['dummy'], { lifecycle: 'errand', instances: 0 })}`;
+const MANIFEST = groupsManifest('d', RELEASE, [
+  group('dummy', ['dummy', 'health-check', 'plain-job'], { instances: 2, azs: ['z1', 'z2'] }),
+  group('dummy-errand', ['dummy_errand'], { lifecycle: 'errand' }),
+  group('health-check', ['dummy_errand'], { lifecycle: 'errand' }),
+  group('plain', ['dummy']),
+  group('empty-errand', ['dummy'], { lifecycle: 'errand', instances: 0 }),
+]);
 
 const AMBIGUOUS =
   "Ambiguous request: the requested errand name 'health-check' matches both a job name and an errand instance group name. Executing errand on all relevant instances with job 'health-check'.";
@@ -111,6 +105,10 @@ describe('errands', () => {
     const one = await run('health-check', { instances: [{ group: 'dummy', id: '1' }] });
     expect(one.warnings).toEqual([AMBIGUOUS]);
     expect(one.results.map((r) => r.instance)).toEqual([slugOf('dummy', 1)]);
+    // `first` is the group's instance with the lowest id.
+    const first = await run('health-check', { instances: [{ group: 'dummy', id: 'first' }] });
+    const lowest = [slugOf('dummy', 0), slugOf('dummy', 1)].sort((a, b) => (a.id < b.id ? -1 : 1))[0];
+    expect(first.results.map((r) => r.instance)).toEqual([lowest]);
   });
 
   it('falls back to a lifecycle errand group of that name, which refuses instance filters', async () => {

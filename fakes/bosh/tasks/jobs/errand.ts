@@ -21,7 +21,13 @@ interface ErrandPlan {
 type Filter = ErrandPayload['instances'][number];
 type Group = NonNullable<DeploymentRecord['instance_groups']>[number];
 
-const matches = (i: InstanceRecord, f: Filter) => i.group === f.group && (f.id === undefined || f.id === '' || f.id === i.id || f.id === String(i.index));
+/** `InstanceFilter#matches?`: a group, one of its instances by id or index, or `first` (the lowest id). */
+function matches(i: InstanceRecord, f: Filter, all: InstanceRecord[]): boolean {
+  if (i.group !== f.group) return false;
+  if (f.id === undefined || f.id === '') return true;
+  if (f.id === 'first') return all.filter((x) => x.group === f.group).map((x) => x.id).sort()[0] === i.id;
+  return f.id === i.id || f.id === String(i.index);
+}
 
 /** The deployment's instance groups; a deployment recorded before they were kept derives them from its instances. */
 function groupsOf(d: DeploymentRecord): Group[] {
@@ -61,7 +67,7 @@ function targetsOf(d: DeploymentRecord, p: ErrandPayload, warn: (m: string) => v
   }
   return byJob.flatMap((g) => {
     const members = membersOf(d, g.name);
-    const matching = p.instances.length ? members.filter((i) => p.instances.some((f) => matches(i, f))) : members;
+    const matching = p.instances.length ? members.filter((i) => p.instances.some((f) => matches(i, f, d.instances))) : members;
     if (matching.length > 1) warn('Executing errand on multiple instances in parallel. Use the `--instance` flag to run the errand on a single instance.');
     if (g.lifecycle === 'errand') return members[0] && matching.includes(members[0]) ? [target(members[0], true)] : [];
     return matching.map((i) => target(i, false));
@@ -78,7 +84,7 @@ export const errandJob: JobSpec = {
     const d = model.deployment(task.deployment!);
     if (!d) throw E.deploymentNotFound(task.deployment!);
     const instances = targetsOf(d, p, warn);
-    const unmatched = p.instances.filter((f) => !d.instances.some((i) => matches(i, f)));
+    const unmatched = p.instances.filter((f) => !d.instances.some((i) => matches(i, f, d.instances)));
     if (unmatched.length) {
       throw new BoshError(400, 510000, `No instances match selection criteria: [${unmatched.map((f) => (f.id ? `${f.group}/${f.id}` : f.group)).join(', ')}]`);
     }
