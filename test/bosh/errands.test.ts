@@ -111,6 +111,17 @@ describe('errands', () => {
     expect(first.results.map((r) => r.instance)).toEqual([lowest]);
   });
 
+  it('skips, with a warning, a service instance that has no VM', async () => {
+    await setup();
+    const inst = env.bosh.control.deployment('d')!.instances.find((i) => i.group === 'dummy' && i.index === 1)!;
+    const stop = await env.call('POST', `/deployments/d/instance_groups/dummy/${inst.id}/actions/stop?hard=true`);
+    expect((await env.runTask(env.taskId(stop))).state).toBe('done');
+    const { task, results, warnings } = await run('plain-job');
+    expect(task.result).toBe('1 succeeded, 0 errored, 0 canceled');
+    expect(results.map((r) => r.instance)).toEqual([slugOf('dummy', 0)]);
+    expect(warnings).toEqual([PARALLEL, `Skipping instance: dummy/${inst.id} (1) no matching VM reference was found`]);
+  });
+
   it('falls back to a lifecycle errand group of that name, which refuses instance filters', async () => {
     await setup();
     const { task, results, warnings } = await run('dummy-errand');

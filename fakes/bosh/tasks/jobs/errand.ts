@@ -70,7 +70,11 @@ function targetsOf(d: DeploymentRecord, p: ErrandPayload, warn: (m: string) => v
     const matching = p.instances.length ? members.filter((i) => p.instances.some((f) => matches(i, f, d.instances))) : members;
     if (matching.length > 1) warn('Executing errand on multiple instances in parallel. Use the `--instance` flag to run the errand on a single instance.');
     if (g.lifecycle === 'errand') return members[0] && matching.includes(members[0]) ? [target(members[0], true)] : [];
-    return matching.map((i) => target(i, false));
+    return matching.flatMap((i) => {
+      if (i.vm_cid !== null) return [target(i, false)];
+      warn(`Skipping instance: ${slug(i)} no matching VM reference was found`);
+      return [];
+    });
   });
 }
 
