@@ -94,4 +94,42 @@ describe('CC failure texts through the v3 API', () => {
       ['DELETE', 'orphan-mitigation', 2, 410],
     ]);
   });
+
+  it('a broker that never answers is timed out on the virtual clock, and the cleanup DELETE follows', async () => {
+    f = await Foundation.create({ seed: 'cc-silent', factories: CC_FACTORIES, config: { cc: { broker_client_timeout_seconds: 2 } } });
+    const urls = f.mountInProcess();
+    const cc = f.service<CcSimulator>('cc');
+    const seen: string[] = [];
+    // answers the catalog and DELETEs, and never the provision PUT
+    const silent = f.mountApp('silent-broker', async (r) => {
+      const path = new URL(r.url).pathname;
+      seen.push(`${r.method} ${path}`);
+      if (path === '/v2/catalog') return Response.json((await import('./helpers.js')).CATALOG);
+      if (r.method === 'PUT') return new Promise<Response>(() => undefined);
+      return Response.json({});
+    });
+    await cc.driver.registerBroker({ name: 'silent', url: silent, username: 'u', password: 'p' });
+    cc.driver.enableAccess('test-db');
+    const req = client(urls.cc, await token(f, { user: 'admin' }));
+    const space = cc.model.all('spaces')[0];
+    const plan = cc.driver.plan({ offering: 'test-db', plan: 'small' });
+    const t0 = f.clock.now();
+    const res = await req('POST', '/v3/service_instances', { type: 'managed', name: 'db', relationships: { space: { data: { guid: space.guid } }, service_plan: { data: { guid: plan.guid } } } });
+    expect(res.status).toBe(202);
+    // the PUT waits for an answer that never comes (driver.settle() would wait with it): move the clock
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(cc.model.all('jobs').at(-1)!.state).toBe('PROCESSING');
+    await f.clock.advance(1_999);
+    expect(cc.model.all('jobs').at(-1)!.state).toBe('PROCESSING');
+    await f.clock.advance(1);
+    await cc.driver.settle();
+    const job = (await req('GET', new URL(res.headers.get('location')!).pathname)).body;
+    expect(job.errors).toEqual([{ code: 10009, title: 'CF-UnableToPerform', detail: 'provision could not be completed: The request to the service broker timed out' }]);
+    const calls = f.journal.query({ service: 'cc->broker' }).filter((e) => e.method !== 'GET');
+    expect(calls.map((e) => [e.method, e.tags[0], (e.virtualTime - t0) / 1000, (e.virtualEndTime - t0) / 1000, e.status])).toEqual([
+      ['PUT', 'provision', 0, 2, 0],
+      ['DELETE', 'orphan-mitigation', 2, 2, 200],
+    ]);
+    expect(seen.filter((s) => !s.startsWith('GET'))).toEqual([`PUT /v2/service_instances/${cc.model.all('instances')[0].guid}`, `DELETE /v2/service_instances/${cc.model.all('instances')[0].guid}`]);
+  });
 });
