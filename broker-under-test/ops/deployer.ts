@@ -71,6 +71,29 @@ function withoutUpdateBlocks(manifest: string): unknown {
   return copy;
 }
 
+/** One generate-manifest call for the instance, with the request-scoped log. */
+function generate(
+  deps: Deps,
+  log: Logger,
+  instanceId: string,
+  plan: Plan,
+  prev: { requestParams: RequestParameters; manifest: string; plan: Plan | null; configs: Record<string, string> | null; uaaClient: Record<string, string> | null },
+): Promise<GenerateManifestOutput> {
+  return deps.adapter.generateManifest(
+    {
+      serviceDeployment: serviceDeployment(deps.config, instanceId),
+      plan,
+      requestParameters: prev.requestParams,
+      previousManifest: prev.manifest,
+      previousPlan: prev.plan,
+      previousSecrets: null,
+      previousConfigs: prev.configs,
+      uaaClient: prev.uaaClient,
+    },
+    { log: (l) => log.log(l) },
+  );
+}
+
 export interface DeployResult {
   taskId: number;
   manifest: string;
@@ -83,19 +106,9 @@ export async function create(
 ): Promise<DeployResult> {
   const name = deploymentName(a.instanceId);
   await assertNoTasksInProgress(deps, log, name);
-  const out = await deps.adapter.generateManifest(
-    {
-      serviceDeployment: serviceDeployment(deps.config, a.instanceId),
-      plan: adapterPlan(deps.config, a.plan),
-      requestParameters: a.requestParams,
-      previousManifest: '',
-      previousPlan: null,
-      previousSecrets: null,
-      previousConfigs: null,
-      uaaClient: a.uaaClient,
-    },
-    { log: (l) => log.log(l) },
-  );
+  const out = await generate(deps, log, a.instanceId, adapterPlan(deps.config, a.plan), {
+    requestParams: a.requestParams, manifest: '', plan: null, configs: null, uaaClient: a.uaaClient,
+  });
   const taskId = await uploadAndDeploy(deps, log, name, out, a.contextId);
   log.log(`Bosh task ID for create deployment ${name} is ${taskId}`);
   return { taskId, manifest: out.manifest };
@@ -126,39 +139,18 @@ export async function update(
   },
 ): Promise<DeployResult> {
   const { name, manifest, configs, previousPlan } = await current(deps, log, a.instanceId, a.previousPlanId);
-  const adapterLog = { log: (l: string) => log.log(l) };
   if (!deps.config.broker.skip_check_for_pending_changes && previousPlan) {
-    const regenerated = await deps.adapter.generateManifest(
-      {
-        serviceDeployment: serviceDeployment(deps.config, a.instanceId),
-        plan: previousPlan,
-        requestParameters: {},
-        previousManifest: manifest,
-        previousPlan,
-        previousSecrets: null,
-        previousConfigs: configs,
-        uaaClient: a.uaaClient,
-      },
-      adapterLog,
-    );
+    const regenerated = await generate(deps, log, a.instanceId, previousPlan, {
+      requestParams: {}, manifest, plan: previousPlan, configs, uaaClient: a.uaaClient,
+    });
     if (!isDeepStrictEqual(withoutUpdateBlocks(regenerated.manifest), withoutUpdateBlocks(manifest))) {
       log.log(`pending changes detected for ${name}: the regenerated manifest differs from the deployed one`);
       throw new PendingChangesError('pending changes detected');
     }
   }
-  const out = await deps.adapter.generateManifest(
-    {
-      serviceDeployment: serviceDeployment(deps.config, a.instanceId),
-      plan: adapterPlan(deps.config, a.plan),
-      requestParameters: a.requestParams,
-      previousManifest: manifest,
-      previousPlan,
-      previousSecrets: null,
-      previousConfigs: configs,
-      uaaClient: a.uaaClient,
-    },
-    adapterLog,
-  );
+  const out = await generate(deps, log, a.instanceId, adapterPlan(deps.config, a.plan), {
+    requestParams: a.requestParams, manifest, plan: previousPlan, configs, uaaClient: a.uaaClient,
+  });
   const taskId = await uploadAndDeploy(deps, log, name, out, a.contextId);
   log.log(`Bosh task ID for update deployment ${name} is ${taskId}`);
   return { taskId, manifest: out.manifest };
@@ -171,19 +163,9 @@ export async function upgrade(
   a: { instanceId: string; plan: PlanConfig; contextId?: string; uaaClient: Record<string, string> | null },
 ): Promise<DeployResult> {
   const { name, manifest, configs, previousPlan } = await current(deps, log, a.instanceId, a.plan.plan_id);
-  const out = await deps.adapter.generateManifest(
-    {
-      serviceDeployment: serviceDeployment(deps.config, a.instanceId),
-      plan: adapterPlan(deps.config, a.plan),
-      requestParameters: {},
-      previousManifest: manifest,
-      previousPlan,
-      previousSecrets: null,
-      previousConfigs: configs,
-      uaaClient: a.uaaClient,
-    },
-    { log: (l) => log.log(l) },
-  );
+  const out = await generate(deps, log, a.instanceId, adapterPlan(deps.config, a.plan), {
+    requestParams: {}, manifest, plan: previousPlan, configs, uaaClient: a.uaaClient,
+  });
   const taskId = await uploadAndDeploy(deps, log, name, out, a.contextId);
   log.log(`Bosh task ID for upgrade deployment ${name} is ${taskId}`);
   return { taskId, manifest: out.manifest };
