@@ -32,8 +32,8 @@ export interface CreateBrokerOptions {
   fetch?: FetchLike;
   /** Time (task polling, token expiry, log stamps); a harness may drive it virtually. */
   clock?: BrokerClock;
-  /** Where log lines go (default: stdout). */
-  logger?: LogSink;
+  /** Where log lines go (default: stdout): a function, or an object with `log(line)`. */
+  logger?: LogSink | { log(line: string): void };
   /** Called after each adapter invocation (subcommand, masked args/stdin, exit code, duration). */
   onAdapterCall?: AdapterCallListener;
   /** A TypeScript adapter run in-process instead of `service_adapter.path`. */
@@ -72,7 +72,13 @@ export async function createBroker(rawConfig: BrokerConfig | Record<string, unkn
   const inProcess = !!(opts.adapter || opts.serviceAdapter);
   const config = validateConfig(rawConfig, { inProcessAdapter: inProcess });
   const clock = opts.clock ?? realClock;
-  const logger = new Logger(opts.logger ?? ((line) => process.stdout.write(`${line}\n`)), clock);
+  const sink: LogSink =
+    typeof opts.logger === 'function'
+      ? opts.logger
+      : opts.logger
+        ? (line) => (opts.logger as { log(line: string): void }).log(line)
+        : (line) => process.stdout.write(`${line}\n`);
+  const logger = new Logger(sink, clock);
   const closers: (() => Promise<void>)[] = [];
 
   let boshFetch = opts.fetch;

@@ -300,6 +300,40 @@ export class BoshClient {
     return (await this.#json<{ id: string; name: string }[]>('GET', `/deployments/${encodeURIComponent(deployment)}/variables`)) ?? [];
   }
 
+  /**
+   * ODB's `binding_with_dns`: for each entry, a temporary external link to the named shared
+   * provider, its DNS address, then the link removed again.
+   */
+  async dnsAddresses(
+    deployment: string,
+    entries: { name: string; link_provider: string; instance_group: string; properties?: { azs?: string[]; status?: string } }[],
+  ): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    if (!entries.length) return out;
+    const providers =
+      (await this.#json<{ id: string; name: string; shared: boolean; owner_object?: { info?: { instance_group?: string } } }[]>(
+        'GET',
+        `/link_providers?deployment=${encodeURIComponent(deployment)}`,
+      )) ?? [];
+    for (const e of entries) {
+      const provider = providers.find((p) => p.shared && p.name === e.link_provider && p.owner_object?.info?.instance_group === e.instance_group);
+      if (!provider) throw new Error(`could not find link provider matching ${e.link_provider} in instance group ${e.instance_group}`);
+      const link = await this.#json<{ id: string }>('POST', '/links', {
+        body: JSON.stringify({ link_provider_id: provider.id, link_consumer: { owner_object: { name: 'external_consumer_id', type: 'external' } } }),
+        contentType: 'application/json',
+      });
+      try {
+        const query = [`link_id=${encodeURIComponent(link.id)}`];
+        for (const az of e.properties?.azs ?? []) query.push(`azs[]=${encodeURIComponent(az)}`);
+        if (e.properties?.status) query.push(`status=${encodeURIComponent(e.properties.status)}`);
+        out[e.name] = (await this.#json<{ address: string }>('GET', `/link_address?${query.join('&')}`)).address;
+      } finally {
+        await this.request('DELETE', `/links/${encodeURIComponent(link.id)}`).then((r) => r.body?.cancel()).catch(() => undefined);
+      }
+    }
+    return out;
+  }
+
   async getConfigs(name: string): Promise<BoshConfigRecord[]> {
     return (await this.#json<BoshConfigRecord[]>('GET', `/configs?latest=true&limit=1&name=${encodeURIComponent(name)}`)) ?? [];
   }

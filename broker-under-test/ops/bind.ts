@@ -10,7 +10,12 @@ import type { Op } from './context.js';
 import { deploymentName, findPlan } from './plans.js';
 import { checkPlanSchemas } from './schemas.js';
 
-async function deploymentInfo(op: Op, instanceId: string, action: 'bind' | 'unbind'): Promise<{ manifest: string; vms: BoshVMs }> {
+async function deploymentInfo(
+  op: Op,
+  instanceId: string,
+  action: 'bind' | 'unbind',
+  planId: string,
+): Promise<{ manifest: string; vms: BoshVMs; dns: Record<string, string> | null }> {
   const { bosh } = op.deps;
   const name = deploymentName(instanceId);
   let manifest: string | undefined;
@@ -35,7 +40,16 @@ async function deploymentInfo(op: Op, instanceId: string, action: 'bind' | 'unbi
   } catch (err) {
     op.log.log(`failed to retrieve variables for deployment ${name}: ${(err as Error).message}`);
   }
-  return { manifest, vms };
+  const entries = findPlan(op.deps.config, planId)?.binding_with_dns ?? [];
+  let dns: Record<string, string> | null = null;
+  if (entries.length) {
+    try {
+      dns = await bosh.dnsAddresses(name, entries);
+    } catch (err) {
+      throw genericError(op.rc, new Error(`failed to get required DNS info: ${(err as Error).message}`));
+    }
+  }
+  return { manifest, vms, dns };
 }
 
 export async function bind(
@@ -43,7 +57,7 @@ export async function bind(
   req: { instanceId: string; bindingId: string; details: Record<string, unknown> },
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const { deps, log } = op;
-  const { manifest, vms } = await deploymentInfo(op, req.instanceId, 'bind');
+  const { manifest, vms, dns } = await deploymentInfo(op, req.instanceId, 'bind', String(req.details.plan_id ?? ''));
   if (deps.config.broker.enable_plan_schemas) {
     const plan = findPlan(deps.config, String(req.details.plan_id ?? ''));
     if (!plan) throw new DisplayableError(new Error(`plan ${String(req.details.plan_id)} not found`), new Error(`finding plan ID ${String(req.details.plan_id)}`));
@@ -52,7 +66,7 @@ export async function bind(
   log.log(`service adapter will create binding with ID ${req.bindingId} for instance ${req.instanceId}`);
   try {
     const binding = await deps.adapter.createBinding(
-      { bindingId: req.bindingId, boshVms: vms, manifest, requestParameters: req.details, secrets: null, dnsAddresses: null },
+      { bindingId: req.bindingId, boshVms: vms, manifest, requestParameters: req.details, secrets: null, dnsAddresses: dns },
       { log: (l) => log.log(l) },
     );
     const body: Record<string, unknown> = { credentials: binding.credentials ?? {} };
@@ -71,11 +85,11 @@ export async function unbind(
   req: { instanceId: string; bindingId: string; details: Record<string, unknown> },
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const { deps, log } = op;
-  const { manifest, vms } = await deploymentInfo(op, req.instanceId, 'unbind');
+  const { manifest, vms, dns } = await deploymentInfo(op, req.instanceId, 'unbind', String(req.details.plan_id ?? ''));
   log.log(`service adapter will delete binding with ID ${req.bindingId} for instance ${req.instanceId}`);
   try {
     await deps.adapter.deleteBinding(
-      { bindingId: req.bindingId, boshVms: vms, manifest, requestParameters: req.details, secrets: null, dnsAddresses: null },
+      { bindingId: req.bindingId, boshVms: vms, manifest, requestParameters: req.details, secrets: null, dnsAddresses: dns },
       { log: (l) => log.log(l) },
     );
   } catch (err) {
