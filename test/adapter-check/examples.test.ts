@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { checkAdapter } from '../../adapter-check/index.js';
+import { exampleAdapters } from '../../broker-under-test/example-adapters/index.js';
+import { countOutcomes, isGreen, type RunResult } from '../../report/index.js';
+
+/** The example adapters pass adapter-check cleanly: every lifecycle step, no warnings. */
+
+const summary = (run: RunResult) => run.cases.map((c) => `${c.outcome} ${c.suite} › ${c.title}${c.message ? ` — ${c.message}` : ''}`);
+
+describe('adapter-check on the example adapters', () => {
+  it('redis, plan cache-large, both input modes: all passed', async () => {
+    const run = await checkAdapter({ adapter: exampleAdapters.redis.adapterPath, plans: ['cache-large'] });
+    expect(isGreen(run), summary(run).join('\n')).toBe(true);
+    const counts = countOutcomes(run.cases);
+    expect(counts).toMatchObject({ failed: 0, warned: 0, 'not-run': 0, 'not-applicable': 0, total: 28 });
+    expect(run.meta).toMatchObject({ adapter: exampleAdapters.redis.adapterPath, config: exampleAdapters.redis.odbConfigPath, plans: 'cache-large', 'input modes': 'stdin, legacy' });
+    const titles = run.cases.filter((c) => c.suite === 'stdin mode › plan cache-large').map((c) => c.title);
+    expect(titles).toEqual([
+      '01 provision: generate-manifest',
+      '02 provision: the director deploys the manifest',
+      '03 provision: dashboard-url',
+      '04 provision: post-deploy errands',
+      '05 bind: create-binding with the VMs the director reports',
+      '06 catalog: generate-plan-schemas',
+      '07 update: previous_manifest gives back the deployed manifest',
+      '08 update: arbitrary parameters',
+      '09 update: plan change',
+      '10 upgrade: new release versions',
+      '11 failure: create-binding with no VMs',
+      '12 unbind: delete-binding',
+      '13 delete: pre-delete errands, then the deployment',
+    ]);
+    // The adapter calls are in the report as steps, with the BOSH calls in the journal.
+    const deploy = run.cases.find((c) => c.id === 'stdin/cache-large/provision/deploy')!;
+    expect(deploy.journal!.map((e) => `${e.method} ${e.path}`)).toEqual(expect.arrayContaining(['POST /deployments', 'GET /tasks', 'GET /tasks/1']));
+    const gen = run.cases.find((c) => c.id === 'stdin/cache-large/provision/generate-manifest')!;
+    expect(gen.steps!.map((s) => [s.label, s.reply])).toEqual([['generate-manifest', 'exit 0']]);
+    // Secrets are masked in what the report keeps of each call.
+    expect(String(gen.steps![0].details!.stdout)).toContain('password: ***');
+  }, 120_000);
+
+  it('kafka, plan cluster-small, stdin mode: all passed (plan change to cluster-ha, smoke tests after each deploy)', async () => {
+    const run = await checkAdapter({ adapter: exampleAdapters.kafka.adapterPath, config: exampleAdapters.kafka.odbConfigPath, plans: ['cluster-small'], inputModes: ['stdin'] });
+    expect(isGreen(run), summary(run).join('\n')).toBe(true);
+    expect(countOutcomes(run.cases)).toMatchObject({ passed: 14, total: 14 });
+    const change = run.cases.find((c) => c.id === 'stdin/cluster-small/update/plan-change')!;
+    expect(change.journal!.filter((e) => e.method === 'POST').map((e) => e.path)).toEqual(['/deployments', '/deployments/service-instance_00000000-0000-4000-8000-000000000001/errands/smoke-tests/runs']);
+  }, 120_000);
+});
