@@ -109,9 +109,11 @@ export async function checkAdapter(opts: AdapterCheckOptions): Promise<RunResult
   meta.plans = plans.map((p) => String(p.name)).join(', ');
 
   const director = await CheckDirector.start(opts.seed ?? 'adapter-check');
+  const before = cases.length;
+  let ctx: RunContext | undefined;
   try {
     director.setCloudConfig(cloudConfigForPlans(all));
-    const ctx = new RunContext(adapterPath, config, director, timeoutMs, push);
+    ctx = new RunContext(adapterPath, config, director, timeoutMs, push);
     for (const mode of modes) {
       for (const plan of plans) {
         const other = all.length > 1 ? all[(all.indexOf(plan) + 1) % all.length] : undefined;
@@ -122,6 +124,8 @@ export async function checkAdapter(opts: AdapterCheckOptions): Promise<RunResult
   } finally {
     await director.close();
   }
+  // Secrets learnt late (binding credentials) are masked in earlier cases too.
+  for (let i = before; i < cases.length; i++) cases[i] = ctx!.maskCase(cases[i]);
   return finish();
 }
 

@@ -81,6 +81,7 @@ export class RunContext {
     } finally {
       this.current = undefined;
     }
+    for (const call of rec.calls) this.learnSecrets(call.stdout);
     const extra: Partial<CaseResult> = {};
     if (r.message) extra.message = this.secrets.mask(r.message);
     if (r.finding) {
@@ -94,6 +95,33 @@ export class RunContext {
     this.cases.push(result);
     this.onCase?.(result);
     return r;
+  }
+
+  /**
+   * Secrets in output adapter-check could not use (a manifest after a log line, say): any JSON
+   * object on stdout with a "manifest" string, or YAML, is searched for secret-looking values.
+   */
+  learnSecrets(stdout: string): void {
+    const start = stdout.indexOf('{');
+    if (start >= 0) {
+      try {
+        const doc = JSON.parse(stdout.slice(start)) as unknown;
+        if (isObj(doc) && typeof doc.manifest === 'string') this.secrets.addManifest(doc.manifest);
+        else this.secrets.addValues(doc);
+        return;
+      } catch {
+        // not JSON from there on
+      }
+    }
+    this.secrets.addManifest(stdout);
+  }
+
+  /**
+   * A case with every secret seen in the whole run masked, everywhere it is kept (messages, adapter
+   * calls, journal bodies): reports get shared, secrets must not travel with them.
+   */
+  maskCase(c: CaseResult): CaseResult {
+    return JSON.parse(this.secrets.mask(JSON.stringify(c))) as CaseResult;
   }
 
   /** Records a case that was never reached. */
@@ -131,8 +159,10 @@ export function unexpectedAdapterError(err: AdapterError, rec: CaseRecorder, inp
     return { message: `${sub} could not be run: ${err.message}`, finding: { message: '', input, expected: 'an executable file', why: 'service_adapter.path must name an executable file; ODB refuses to start otherwise.', call } };
   }
   if (err instanceof AdapterOutputError) {
-    const hint = /invalid JSON|not valid YAML/.test(err.message) ? ' Only the result goes to stdout: log lines belong on stderr.' : '';
-    return { message: `${sub} exited 0 but ODB cannot use what it printed: ${err.message.split(' at ')[0]}`, finding: { message: '', input, expected, why: `ODB reads stdout as the result and refuses it with: ${err.message}.${hint}`, call } };
+    const hint = /invalid JSON|not valid YAML|is not valid JSON|Unexpected token/.test(err.message) ? ' Only the result goes to stdout: log lines belong on stderr.' : '';
+    // ODB's message quotes stdout and stderr, which the finding shows apart (and masked).
+    const odb = err.message.split(/\. stdout: '|, stdout: '| stdout: '/)[0];
+    return { message: `${sub} exited 0 but ODB cannot use what it printed: ${odb}`, finding: { message: '', input, expected, why: `ODB reads stdout as the result and refuses it with: ${odb}.${hint}`, call } };
   }
   const meaning = err instanceof NotImplementedError ? ' ("not implemented")'
     : err instanceof BindingNotFoundError ? ' ("binding not found")'

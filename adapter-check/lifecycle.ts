@@ -8,7 +8,7 @@
 import { parse as parseYaml } from 'yaml';
 import { AdapterError, NotImplementedError, UnknownFailureError, type GenerateManifestOutput, type Plan, type PlanSchema, type ServiceDeployment } from '../broker-under-test/adapter/index.js';
 import { isObj, unexpectedAdapterError, type InputMode, type Obj, type RunContext, type StepResult } from './context.js';
-import { jobSpecsFromManifest } from './director.js';
+import { jobSpecsFromManifest, type ReleaseSpec } from './director.js';
 import type { CaseRecorder } from './findings.js';
 import { manifestChanges } from './manifest-diff.js';
 import { bindRequest, deploymentName, planInput, provisionRequest, serviceDeploymentInput, unbindRequest, updateRequest } from './odb-inputs.js';
@@ -206,31 +206,30 @@ export class PlanLifecycle {
     };
   }
 
+  /**
+   * Seeds the director with the operator's releases (the jobs service_deployment lists, with the
+   * links the manifest wires on them) and stemcells, as if they had been uploaded. A job the
+   * manifest uses but service_deployment does not list is left out: the director then refuses it.
+   */
   private seedFor(manifestText: string): void {
     const manifest = (parseYaml(manifestText) ?? {}) as Obj;
-    const releases = (isObj(this.config.service_deployment) && Array.isArray(this.config.service_deployment.releases) ? this.config.service_deployment.releases : []) as { name: string; version: string; jobs: string[] }[];
+    const sd = isObj(this.config.service_deployment) ? this.config.service_deployment : {};
+    const releases = (Array.isArray(sd.releases) ? sd.releases : []) as { name: string; version: string; jobs: string[] }[];
     const specs = jobSpecsFromManifest(manifest);
-    const manifestReleases = Array.isArray(manifest.releases) ? (manifest.releases as Obj[]) : [];
-    for (const ig of Array.isArray(manifest.instance_groups) ? (manifest.instance_groups as Obj[]) : []) {
-      for (const job of Array.isArray(ig.jobs) ? (ig.jobs as Obj[]) : []) {
-        const rel = String(job.release ?? ig.release ?? (manifestReleases.length === 1 ? manifestReleases[0].name : ''));
-        const spec = specs.get(String(job.name));
-        if (!spec) continue;
-        const jobs = this.ctx.releaseJobs.get(rel) ?? new Map();
-        jobs.set(spec.name, spec);
-        this.ctx.releaseJobs.set(rel, jobs);
-      }
-    }
     for (const r of releases) {
-      const jobs = this.ctx.releaseJobs.get(r.name) ?? new Map();
-      for (const j of r.jobs) if (!jobs.has(j)) jobs.set(j, { name: j });
+      const jobs = this.ctx.releaseJobs.get(r.name) ?? new Map<string, ReleaseSpec['jobs'][number]>();
+      for (const name of (Array.isArray(r.jobs) ? r.jobs : []).map(String)) {
+        const seen = jobs.get(name);
+        const spec = specs.get(name);
+        if (!seen || (spec && (spec.provides?.length || spec.consumes?.length || spec.errand))) jobs.set(name, spec ?? seen ?? { name });
+      }
       this.ctx.releaseJobs.set(r.name, jobs);
-      const versions = this.ctx.seeded.get(r.name) ?? new Set();
+      const versions = this.ctx.seeded.get(r.name) ?? new Set<string>();
       versions.add(String(r.version));
       this.ctx.seeded.set(r.name, versions);
       for (const v of versions) this.ctx.director.seedReleases([{ name: r.name, version: v, jobs: [...jobs.values()] }], []);
     }
-    const stemcells = (isObj(this.config.service_deployment) && Array.isArray(this.config.service_deployment.stemcells) ? this.config.service_deployment.stemcells : []) as { os: string; version: string }[];
+    const stemcells = (Array.isArray(sd.stemcells) ? sd.stemcells : []) as { os: string; version: string }[];
     this.ctx.director.seedReleases([], stemcells.map((s) => ({ os: String(s.os), version: String(s.version) })));
   }
 

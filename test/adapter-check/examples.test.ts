@@ -37,6 +37,9 @@ describe('adapter-check on the example adapters', () => {
     expect(gen.steps!.map((s) => [s.label, s.reply])).toEqual([['generate-manifest', 'exit 0']]);
     // Secrets are masked in what the report keeps of each call.
     expect(String(gen.steps![0].details!.stdout)).toContain('password: ***');
+    // Nor do they travel in the journal (the manifest POSTed to the director, read back at bind).
+    expect(deploy.journal!.find((e) => e.path === '/deployments')!.requestBody).toContain('password: ***');
+    expect(JSON.stringify(run)).not.toMatch(/password: [A-Za-z0-9_-]{32}/);
   }, 120_000);
 
   it('kafka, plan cluster-small, stdin mode: all passed (plan change to cluster-ha, smoke tests after each deploy)', async () => {
