@@ -18,14 +18,25 @@ export function reproduction(adapterPath: string, call: AdapterCall): string {
   return `${line} <<'STDIN'\n${call.stdin.replace(/\n$/, '')}\nSTDIN`;
 }
 
-const clip = (s: string, max = 2000) => (s.length > max ? `${s.slice(0, max)}… (${s.length - max} more characters)` : s);
+/** Output as it reads in a terminal: indented lines, long output cut. */
+function block(text: string, maxLines = 30): string {
+  if (text === '') return '(empty)';
+  const lines = text.replace(/\n$/, '').split('\n').map((l) => (l.length > 400 ? `${l.slice(0, 400)}… (${l.length - 400} more characters)` : l));
+  const shown = lines.length > maxLines ? [...lines.slice(0, maxLines), `… (${lines.length - maxLines} more lines)`] : lines;
+  return shown.length === 1 ? shown[0] : `\n  ${shown.join('\n  ')}`;
+}
+
 const indent = (s: string) => s.replace(/\n/g, '\n            ');
 
 /** What a call printed, for a finding: exit code, stdout and stderr apart. */
 export function printed(call: AdapterCall | undefined, mask: (s: string) => string = (s) => s): string {
   if (!call) return 'nothing (the call was not made)';
   const exit = call.timedOut ? `no exit: killed after ${call.durationMs} ms` : call.exitCode === null ? 'no exit: it could not be started' : `exit ${call.exitCode}`;
-  return [exit, `stdout: ${call.stdout === '' ? '(empty)' : JSON.stringify(clip(mask(call.stdout)))}`, `stderr: ${call.stderr === '' ? '(empty)' : JSON.stringify(clip(mask(call.stderr)))}`].join('\n');
+  const field = (name: string, text: string) => {
+    const b = block(mask(text));
+    return `${name}:${b.startsWith('\n') ? '' : ' '}${b}`;
+  };
+  return [exit, field('stdout', call.stdout), field('stderr', call.stderr)].join('\n');
 }
 
 export interface Finding {
@@ -53,8 +64,7 @@ export function findingDetails(adapterPath: string, f: Finding, mask?: (s: strin
     `why:        ${indent(f.why)}`,
   ];
   if (f.more) lines.push('', f.more);
-  const repro = f.call ? reproduction(adapterPath, f.call) : undefined;
-  if (repro) lines.push('', 'reproduce (secrets masked as ***):', repro);
+  const repro = f.call ? `# secrets are masked as ***\n${reproduction(adapterPath, f.call)}` : undefined;
   return { details: lines.join('\n'), ...(repro ? { reproduction: repro } : {}) };
 }
 

@@ -484,7 +484,7 @@ export class PlanLifecycle {
     if (changes.length) {
       return {
         outcome: 'failed',
-        message: `parameters given at the last update are lost at the next one (${changes[0]})`,
+        message: `an update without parameters, right after one with them, changes the manifest (${changes.length} change(s), first: ${changes[0]})`,
         finding: {
           message: '',
           input: this.inputWords('update', this.deployed!.plan.name, ': previous_manifest = the manifest deployed with the parameters, no parameters this time'),
