@@ -24,7 +24,7 @@ export const PARTICIPANTS: ReadonlyArray<{ name: string; id: string; label: stri
 export interface SequenceOptions {
   /** Who made an inbound request (default: a `from:<name>` tag, else `broker`). */
   callerOf?: (entry: JournalEntry) => string;
-  /** Leave entries out (e.g. the harness's own setup calls). */
+  /** Leave entries out (default: {@link isInternalLookup} entries are left out). */
   include?: (entry: JournalEntry) => boolean;
   /** At most this many arrows; the rest is summarised in a note (default 120). */
   maxMessages?: number;
@@ -87,6 +87,14 @@ function replyLabel(e: JournalEntry): string {
   return parts.join(' ');
 }
 
+/**
+ * A fake's own lookup of another, not a call anyone made: BOSH and CC fetch UAA's keys and OIDC
+ * document (with no headers at all) to verify the tokens they are shown.
+ */
+export function isInternalLookup(e: JournalEntry): boolean {
+  return e.service === 'uaa' && e.method === 'GET' && (e.path === '/token_keys' || e.path === '/.well-known/openid-configuration') && Object.keys(e.requestHeaders).length === 0;
+}
+
 /** The default caller of an inbound request. */
 export function defaultCaller(e: JournalEntry): string {
   const tag = e.tags.find((t) => t.startsWith('from:'));
@@ -98,7 +106,7 @@ function calls(trace: Trace, opts: SequenceOptions): Call[] {
   const callerOf = opts.callerOf ?? defaultCaller;
   const out: Call[] = [];
   for (const e of trace.journal ?? []) {
-    if (opts.include && !opts.include(e)) continue;
+    if (!(opts.include ?? ((x: JournalEntry) => !isInternalLookup(x)))(e)) continue;
     const [from, to] = e.direction === 'outbound' && e.service.includes('->') ? e.service.split('->', 2) : [callerOf(e), e.service];
     out.push({
       from,

@@ -45,6 +45,9 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
 
 export const isStr = (v: unknown): v is string => typeof v === 'string';
 
+/** The `:guid` path parameter. */
+export const pg = (c: Context): string => c.req.param('guid') ?? '';
+
 /** `{"data":{"guid":"…"}}` → the guid, or undefined. */
 export function relGuid(body: Record<string, unknown>, rel: string): string | undefined {
   const r = isJsonObject(body.relationships) ? body.relationships[rel] : undefined;

@@ -6,10 +6,13 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 /** Replaces characters XML 1.0 cannot carry (controls, lone surrogates) so any text can go in. */
 const xmlSafe = (char: string) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`;
 
+/** XML parsers turn CR and CRLF into LF anyway; doing it here keeps what we write what is read. */
+const lf = (s: string) => s.replace(/\r\n?/g, '\n');
+
 function caseText(c: CaseResult): string {
-  return [c.message, c.details, c.spec && `spec: ${c.spec.section} (${c.spec.level})`, c.reproduction && `reproduce: ${c.reproduction}`]
+  return lf([c.message, c.details, c.spec && `spec: ${c.spec.section} (${c.spec.level})`, c.reproduction && `reproduce: ${c.reproduction}`]
     .filter(Boolean)
-    .join('\n\n');
+    .join('\n\n'));
 }
 
 /**
@@ -44,14 +47,14 @@ export function toJunitXml(run: RunResult): string {
       timestamp: run.started,
     });
     for (const c of cases) {
-      const tc = suite.ele('testcase', { name: c.title, classname: name, time: seconds(c.duration) });
+      const tc = suite.ele('testcase', { name: lf(c.title), classname: name, time: seconds(c.duration) });
       const props: [string, string][] = [['outcome', c.outcome], ['id', c.id], ...c.tags.map((t): [string, string] => ['tag', t])];
       if (c.spec) props.push(['spec', `${c.spec.section} (${c.spec.level})`]);
       for (const [k, v] of Object.entries(c.meta ?? {})) props.push([k, v]);
       const p = tc.ele('properties');
       for (const [k, v] of props) p.ele('property', { name: k, value: v });
       if (c.outcome === 'failed') {
-        tc.ele('failure', { message: c.message ?? 'failed', type: 'AssertionError' }).txt(caseText(c));
+        tc.ele('failure', { message: lf(c.message ?? 'failed'), type: 'AssertionError' }).txt(caseText(c));
       } else if (c.outcome === 'skipped' || c.outcome === 'not-applicable' || c.outcome === 'not-run') {
         tc.ele('skipped', { message: `${c.outcome}${c.message ? `: ${c.message}` : ''}` });
       } else if (c.outcome === 'warned') {

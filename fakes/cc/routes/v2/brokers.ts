@@ -1,11 +1,13 @@
 import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
-import { ccError, fromInfo } from '../../errors.js';
-import { isStr, json, readBody } from '../../http.js';
+import { ccError } from '../../errors.js';
+import { isStr, json, pg, readBody } from '../../http.js';
+import { brokerNameTaken, brokerUrlInvalid, orgsNotFound } from '../../ops/rules.js';
+import { refuse } from '../../refusals.js';
+import { decodeV2 } from './decode.js';
 import type { Broker, Instance, Offering, Plan, Visibility } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
-import { missingField, pg } from './orgs.js';
 import { broker2, instance2, plan2, service2, visibility2 } from './present.js';
 
 /** v2 brokers (catalog fetched synchronously), services, plans (`PUT {public}` answers 201) and visibilities. */
@@ -42,15 +44,6 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     gateway_name: () => '',
   };
 
-  const validUrl = (u: string) => {
-    try {
-      const p = new URL(u);
-      return p.protocol === 'http:' || p.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  };
-
   // ---- brokers
 
   app.get('/v2/service_brokers', (c) => {
@@ -65,24 +58,35 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!(a.all || (b.space_guid && a.developsIn(b.space_guid)))) throw ccError('NotAuthorized');
     return json(broker2(b));
   });
+  const brokerFieldsV2 = {
+    name: { type: 'string' },
+    broker_url: { type: 'string' },
+    auth_username: { type: 'string' },
+    auth_password: { type: 'string' },
+    space_guid: { type: 'string' },
+  } as const;
+
   app.post('/v2/service_brokers', async (c) => {
     const body = await readBody(c);
-    for (const f of ['name', 'broker_url', 'auth_username', 'auth_password']) if (!isStr(body[f])) throw missingField(f);
-    const spaceGuid = isStr(body.space_guid) ? body.space_guid : undefined;
+    decodeV2(body, {
+      name: { type: 'string', required: true },
+      broker_url: { type: 'string', required: true },
+      auth_username: { type: 'string', required: true },
+      auth_password: { type: 'string', required: true },
+      space_guid: { type: 'string' },
+    });
+    const spaceGuid = body.space_guid as string | undefined;
     if (spaceGuid) {
       if (!m.get('spaces', spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);
       if (!access(d, c).developsIn(spaceGuid)) throw ccError('NotAuthorized');
     } else admin(c);
-    const url = body.broker_url as string;
-    if (!validUrl(url)) throw ccError('ServiceBrokerUrlInvalid', url);
-    if (m.all('brokers').some((b) => b.name === body.name)) throw ccError('ServiceBrokerNameTaken');
-    const broker = m.addBroker({ name: body.name as string, url, username: body.auth_username as string, password: body.auth_password as string, space_guid: spaceGuid });
-    const r = await d.ops.track(d.brokers.sync(broker, broker, principal(c).userGuid));
-    if (!r.ok) {
-      d.brokers.removeBroker(broker);
-      throw fromInfo(r.error);
-    }
-    broker.state = 'AVAILABLE';
+    refuse(brokerUrlInvalid(body.broker_url));
+    refuse(brokerNameTaken(m, body.name as string));
+    const { broker } = await d.brokers.register(
+      { name: body.name as string, url: body.broker_url as string, username: body.auth_username as string, password: body.auth_password as string, spaceGuid },
+      'v2',
+      principal(c).userGuid,
+    );
     return json(broker2(broker), 201, { location: `/v2/service_brokers/${broker.guid}` });
   });
   app.put('/v2/service_brokers/:guid', async (c) => {
@@ -91,16 +95,15 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!broker.space_guid) admin(c);
     else if (!access(d, c).developsIn(broker.space_guid)) throw ccError('NotAuthorized');
     const body = await readBody(c);
-    if (isStr(body.name) && m.all('brokers').some((b) => b.name === body.name && b.guid !== broker.guid)) throw ccError('ServiceBrokerNameTaken');
-    if (isStr(body.broker_url) && !validUrl(body.broker_url)) throw ccError('ServiceBrokerUrlInvalid', body.broker_url);
-    const target = {
-      url: isStr(body.broker_url) ? body.broker_url : broker.url,
-      username: isStr(body.auth_username) ? body.auth_username : broker.username,
-      password: isStr(body.auth_password) ? body.auth_password : broker.password,
-    };
-    const r = await d.ops.track(d.brokers.sync(broker, target, principal(c).userGuid));
-    if (!r.ok) throw fromInfo(r.error);
-    Object.assign(broker, target, { name: isStr(body.name) ? body.name : broker.name, state: 'AVAILABLE', updated_at: m.now() });
+    decodeV2(body, brokerFieldsV2);
+    if (isStr(body.name)) refuse(brokerNameTaken(m, body.name, broker));
+    if (isStr(body.broker_url)) refuse(brokerUrlInvalid(body.broker_url));
+    await d.brokers.update(
+      broker,
+      { name: body.name as string | undefined, url: body.broker_url as string | undefined, username: body.auth_username as string | undefined, password: body.auth_password as string | undefined },
+      'v2',
+      principal(c).userGuid,
+    );
     return json(broker2(broker), 200);
   });
   app.delete('/v2/service_brokers/:guid', (c) => {
@@ -149,11 +152,8 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     admin(c);
     const body = await readBody(c);
-    if (body.public !== undefined) {
-      if (typeof body.public !== 'boolean') throw ccError('MessageParseError', 'Field: public, Error: Expected instance of TrueClass/FalseClass');
-      p.public = body.public;
-    }
-    m.touch(p);
+    decodeV2(body, { public: { type: 'boolean' } });
+    m.setPublic(p, body.public as boolean | undefined);
     return json(plan2(m, p), 201);
   });
   app.get('/v2/service_plans/:guid/service_instances', (c) => {
@@ -177,10 +177,10 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     return json(visibility2(v));
   });
   const checkPair = (body: Record<string, unknown>, exceptGuid?: string) => {
-    if (!isStr(body.service_plan_guid)) throw missingField('service_plan_guid');
-    if (!isStr(body.organization_guid)) throw missingField('organization_guid');
+    decodeV2(body, { service_plan_guid: { type: 'string', required: true }, organization_guid: { type: 'string', required: true } });
+    if (!isStr(body.service_plan_guid) || !isStr(body.organization_guid)) throw ccError('InvalidRequest');
     if (!m.get('plans', body.service_plan_guid)) throw ccError('ServicePlanVisibilityInvalid', 'service_plan is invalid');
-    if (!m.get('orgs', body.organization_guid)) throw ccError('ServicePlanVisibilityInvalid', 'organization is invalid');
+    refuse(orgsNotFound(m, [body.organization_guid]));
     if (m.all('visibilities').some((v) => v.guid !== exceptGuid && v.plan_guid === body.service_plan_guid && v.org_guid === body.organization_guid)) {
       throw ccError('ServicePlanVisibilityAlreadyExists', 'organization_id and service_plan_id unique');
     }
@@ -198,7 +198,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!v) throw ccError('ServicePlanVisibilityNotFound', pg(c));
     const body = await readBody(c);
     const { plan, org } = checkPair({ service_plan_guid: v.plan_guid, organization_guid: v.org_guid, ...body }, v.guid);
-    Object.assign(v, { plan_guid: plan, org_guid: org, updated_at: m.now() });
+    m.moveVisibility(v, plan, org);
     return json(visibility2(v), 201);
   });
   app.delete('/v2/service_plan_visibilities/:guid', (c) => {

@@ -2,17 +2,11 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
-import { isStr, json, readBody } from '../../http.js';
+import { isStr, json, pg, readBody } from '../../http.js';
+import { decodeV2 } from './decode.js';
 import type { App, Instance, Org, Space } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
 import { app2, instance2, org2, space2 } from './present.js';
-
-/** The `:guid` path parameter. */
-export const pg = (c: Context): string => c.req.param('guid') ?? '';
-
-export function missingField(name: string) {
-  return ccError('MessageParseError', `Field: ${name}, Error: Missing field ${name}`);
-}
 
 /** v2 organizations, spaces and apps: what ODB reads (`q=name:<org>`, `spaces_url?q=name:<space>`). */
 export function orgRoutes2(app: Hono, d: CcDeps): void {
@@ -60,7 +54,8 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
   app.post('/v2/organizations', async (c) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const body = await readBody(c);
-    if (!isStr(body.name)) throw missingField('name');
+    decodeV2(body, { name: { type: 'string', required: true } });
+    if (!isStr(body.name)) throw ccError('InvalidRequest');
     if (body.name.trim() === '') throw ccError('OrganizationInvalid', 'name is invalid');
     if (m.orgByName(body.name)) throw ccError('OrganizationNameTaken', body.name);
     const o = m.addOrg(body.name);
@@ -85,8 +80,8 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
   });
   app.post('/v2/spaces', async (c) => {
     const body = await readBody(c);
-    if (!isStr(body.name)) throw missingField('name');
-    if (!isStr(body.organization_guid)) throw missingField('organization_guid');
+    decodeV2(body, { name: { type: 'string', required: true }, organization_guid: { type: 'string', required: true } });
+    if (!isStr(body.name) || !isStr(body.organization_guid)) throw ccError('InvalidRequest');
     if (body.name.trim() === '') throw ccError('SpaceInvalid', 'name is invalid');
     const org = m.get('orgs', body.organization_guid);
     if (!org) throw ccError('OrganizationNotFound', body.organization_guid);
@@ -118,8 +113,8 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
   });
   app.post('/v2/apps', async (c) => {
     const body = await readBody(c);
-    if (!isStr(body.name)) throw missingField('name');
-    if (!isStr(body.space_guid)) throw missingField('space_guid');
+    decodeV2(body, { name: { type: 'string', required: true }, space_guid: { type: 'string', required: true } });
+    if (!isStr(body.name) || !isStr(body.space_guid)) throw ccError('InvalidRequest');
     if (!m.get('spaces', body.space_guid)) throw ccError('SpaceNotFound', body.space_guid);
     if (!access(d, c).developsIn(body.space_guid)) throw ccError('NotAuthorized');
     const x = m.addApp(body.space_guid, body.name, body.state === 'STARTED' ? 'STARTED' : 'STOPPED');

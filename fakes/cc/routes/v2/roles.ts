@@ -2,10 +2,9 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
-import { isStr, iso, json, readBody } from '../../http.js';
+import { isStr, iso, json, pg, readBody } from '../../http.js';
 import type { RoleType, User } from '../../model/state.js';
 import { listV2 } from './list.js';
-import { pg } from './orgs.js';
 import { org2, space2 } from './present.js';
 
 /** v2 user role associations: `/v2/organizations/:guid/{users,managers,billing_managers,auditors}[/:user]`, same for spaces, and `/v2/users`. */

@@ -9,8 +9,9 @@ import type { Binding } from '../../model/state.js';
 import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { Included } from './included.js';
 import { accepted } from './accepted.js';
-import { applyMetadata } from './instances.js';
 import { inSet, listV3 } from './list.js';
+import { notBindable } from '../../ops/rules.js';
+import { refuse } from '../../refusals.js';
 import { app3, binding3, instance3 } from './present.js';
 
 /** `/v3/service_credential_bindings`: app bindings and service keys, with `details` and `parameters`. */
@@ -152,11 +153,11 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
         volume_mounts: [],
         last_operation: m.lastOperation('create', 'succeeded'),
       });
-      applyMetadata(b.metadata, body.metadata);
+      m.applyMetadata(b.metadata, body.metadata);
       return json(binding3(b, baseUrl(c, d.kernel), true), 201);
     }
     const { plan, offering } = d.ops.resolvePlan(inst);
-    if (!(plan?.bindable ?? offering?.bindable)) throw unprocessable('Service plan does not allow bindings');
+    refuse(notBindable(plan, offering, 'binding'));
     const lo = inst.last_operation;
     if (lo?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
     if (lo?.type === 'create' && lo.state === 'failed') throw unprocessable('Service instance not found');
@@ -168,7 +169,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
       parameters: body.parameters as Record<string, unknown> | undefined,
       userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
       via: 'v3',
-      init: (b) => applyMetadata(b.metadata, body.metadata),
+      metadata: body.metadata,
     });
     return accepted(c, d, job!.guid);
   });

@@ -3,32 +3,36 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { brokerNameTaken, brokerUrlInvalid, orgsNotFound } from '../../ops/rules.js';
+import { refuse } from '../../refusals.js';
 import type { Broker, CcState, Offering, Plan } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { accepted } from './accepted.js';
 import { Included, pick } from './included.js';
-import { applyMetadata } from './instances.js';
 import { inSet, listV3 } from './list.js';
+import { Problems } from './message.js';
 import { broker3, offering3, org3, plan3, space3 } from './present.js';
 
-function validUrl(u: unknown): u is string {
-  if (!isStr(u)) return false;
-  try {
-    const p = new URL(u);
-    return p.protocol === 'http:' || p.protocol === 'https:';
-  } catch {
-    return false;
-  }
+/** `authentication: {type: basic, credentials: {username, password}}` → the pair (checked by `brokerMessage`). */
+function credentials(body: Record<string, unknown>): { username: string; password: string } | undefined {
+  const a = body.authentication;
+  if (!isJsonObject(a) || !isJsonObject(a.credentials)) return undefined;
+  return { username: a.credentials.username as string, password: a.credentials.password as string };
 }
 
-/** `authentication: {type: basic, credentials: {username, password}}` → the pair, or a 422. */
-function credentials(body: Record<string, unknown>): { username: string; password: string } {
-  const a = body.authentication;
-  if (!isJsonObject(a) || a.type !== 'basic' || !isJsonObject(a.credentials) || !isStr(a.credentials.username) || !isStr(a.credentials.password)) {
-    throw unprocessable('Authentication credentials must be present');
+/** ServiceBrokerCreateMessage / ServiceBrokerUpdateMessage: everything wrong with the body, in one 422. */
+function brokerMessage(body: Record<string, unknown>, allowed: string[], create: boolean): void {
+  const p = new Problems().unknownKeys(body, allowed);
+  if (create || body.name !== undefined) p.add((!isStr(body.name) || body.name === '') && (isStr(body.name) || body.name === undefined ? "Name can't be blank" : 'Name must be a string'));
+  if (create || body.url !== undefined) p.add(brokerUrlInvalid(body.url) && 'Url must be a valid url');
+  if (create || body.authentication !== undefined) {
+    const a = body.authentication;
+    const ok = isJsonObject(a) && a.type === 'basic' && isJsonObject(a.credentials) && isStr(a.credentials.username) && isStr(a.credentials.password);
+    p.add(!ok && 'Authentication credentials must be present');
   }
-  return { username: a.credentials.username, password: a.credentials.password };
+  if (create) p.relationships(body.relationships, ['space']);
+  p.metadata(body.metadata).check();
 }
 
 /** `/v3/service_brokers`, `/v3/service_offerings`, `/v3/service_plans` and plan visibility. */
@@ -62,33 +66,18 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
 
   app.post('/v3/service_brokers', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, ['name', 'url', 'authentication', 'relationships', 'metadata']);
+    brokerMessage(body, ['name', 'url', 'authentication', 'relationships', 'metadata'], true);
     const spaceGuid = relGuid(body, 'space');
     if (spaceGuid) {
       if (!m.get('spaces', spaceGuid) || !access(d, c).developsIn(spaceGuid)) throw unprocessable('Space does not exist');
     } else adminOnly(c);
-    if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
-    if (!validUrl(body.url)) throw unprocessable(`Url must be a valid url`);
-    const cred = credentials(body);
-    if (m.all('brokers').some((b) => b.name === body.name)) throw unprocessable(`Name must be unique`);
-    const broker = m.addBroker({ name: body.name, url: body.url, ...cred, space_guid: spaceGuid });
-    applyMetadata(broker.metadata, body.metadata);
-    const userGuid = principal(c).userGuid;
-    const job = m.addJob('service_broker.catalog.synchronize', { type: 'service_brokers', guid: broker.guid });
-    d.ops.track(
-      d.brokers.runJob(
-        job,
-        async () => {
-          const r = await d.brokers.sync(broker, broker, userGuid);
-          if (m.get('brokers', broker.guid)) broker.state = r.ok ? 'AVAILABLE' : 'SYNCHRONIZATION_FAILED';
-          return r;
-        },
-        () => {
-          if (m.get('brokers', broker.guid)) broker.state = 'SYNCHRONIZATION_FAILED';
-        },
-      ),
+    refuse(brokerNameTaken(m, body.name as string));
+    const { job } = await d.brokers.register(
+      { name: body.name as string, url: body.url as string, ...credentials(body)!, spaceGuid, metadata: body.metadata },
+      'v3',
+      principal(c).userGuid,
     );
-    return accepted(c, d, job.guid);
+    return accepted(c, d, job!.guid);
   });
 
   app.patch('/v3/service_brokers/:guid', async (c) => {
@@ -96,38 +85,17 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
     if (!broker.space_guid) adminOnly(c);
     const body = await readBody(c);
-    allowKeys(body, ['name', 'url', 'authentication', 'metadata']);
-    if (body.name !== undefined && (!isStr(body.name) || body.name === '')) throw unprocessable("Name can't be blank");
-    if (body.url !== undefined && !validUrl(body.url)) throw unprocessable('Url must be a valid url');
-    const cred = body.authentication !== undefined ? credentials(body) : undefined;
-    if (isStr(body.name) && m.all('brokers').some((b) => b.name === body.name && b.guid !== broker.guid)) throw unprocessable('Name must be unique');
-    const metadataOnly = body.name === undefined && body.url === undefined && cred === undefined;
-    // refused before anything changes (metadata included)
+    brokerMessage(body, ['name', 'url', 'authentication', 'metadata'], false);
+    if (isStr(body.name)) refuse(brokerNameTaken(m, body.name, broker));
+    const metadataOnly = body.name === undefined && body.url === undefined && body.authentication === undefined;
     if (!metadataOnly && broker.state === 'SYNCHRONIZING') throw unprocessable('Cannot update a broker when other operation is already in progress');
-    applyMetadata(broker.metadata, body.metadata);
-    if (metadataOnly) {
-      m.touch(broker);
-      return json(broker3(broker, baseUrl(c, d.kernel)));
-    }
-    const target = { url: isStr(body.url) ? body.url : broker.url, ...(cred ?? { username: broker.username, password: broker.password }) };
-    const newName = isStr(body.name) ? body.name : broker.name;
-    const userGuid = principal(c).userGuid;
-    const job = m.addJob('service_broker.update', { type: 'service_brokers', guid: broker.guid });
-    const previous = broker.state;
-    broker.state = 'SYNCHRONIZING';
-    d.ops.track(
-      d.brokers.runJob(
-        job,
-        async () => {
-          const r = await d.brokers.sync(broker, target, userGuid);
-          if (r.ok) Object.assign(broker, target, { name: newName, state: 'AVAILABLE', updated_at: m.now() });
-          else broker.state = previous;
-          return r;
-        },
-        () => (broker.state = previous),
-      ),
+    const { job } = await d.brokers.update(
+      broker,
+      { name: body.name as string | undefined, url: body.url as string | undefined, ...credentials(body), metadata: body.metadata },
+      'v3',
+      principal(c).userGuid,
     );
-    return accepted(c, d, job.guid);
+    return job ? accepted(c, d, job.guid) : json(broker3(broker, baseUrl(c, d.kernel)));
   });
 
   app.delete('/v3/service_brokers/:guid', (c) => {
@@ -136,7 +104,6 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     if (!broker.space_guid) adminOnly(c);
     if (d.brokers.hasInstances(broker)) throw ccError('ServiceBrokerNotRemovable', broker.name);
     const job = m.addJob('service_broker.delete', { type: 'service_brokers', guid: broker.guid });
-    broker.state = 'DELETE_IN_PROGRESS';
     d.brokers.removeBroker(broker);
     m.setJob(job, 'COMPLETE');
     return accepted(c, d, job.guid);
@@ -210,8 +177,8 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       const r = m.get(coll, c.req.param('guid'));
       if (!r) throw notFound3(resource);
       const body = await readBody(c);
-      allowKeys(body, ['metadata']);
-      applyMetadata(r.metadata, body.metadata);
+      new Problems().unknownKeys(body, ['metadata']).metadata(body.metadata).check();
+      m.applyMetadata(r.metadata, body.metadata);
       m.touch(r);
       return json(present(r, baseUrl(c, d.kernel)));
     };
@@ -334,7 +301,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
     adminOnly(c);
     const body = await readBody(c);
-    allowKeys(body, ['type', 'organizations']);
+    new Problems().unknownKeys(body, ['type', 'organizations']).check();
     const type = body.type;
     if (type !== 'public' && type !== 'admin' && type !== 'organization' && type !== 'space') {
       throw unprocessable("Type must be one of 'public', 'admin', 'organization'");
@@ -344,13 +311,9 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     if (type === 'organization') {
       if (!Array.isArray(body.organizations) || body.organizations.length === 0) throw unprocessable("Organizations can't be blank when type is 'organization'");
       orgs = body.organizations.map((o) => (isJsonObject(o) && isStr(o.guid) ? o.guid : ''));
-      const missing = orgs.filter((g) => !m.get('orgs', g));
-      if (missing.length) throw unprocessable(`Could not find Organizations with guids: ${JSON.stringify(missing)}`);
+      refuse(orgsNotFound(m, orgs));
     } else if (body.organizations !== undefined) throw unprocessable("Organizations can only be specified when type is 'organization'");
-    if (!append || type !== 'organization') for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
-    p.public = type === 'public';
-    for (const g of orgs) if (!m.visibilitiesOf(p.guid).some((v) => v.org_guid === g)) m.addVisibility(p.guid, g);
-    m.touch(p);
+    m.setVisibility(p, type, orgs, append);
     return json(append && type === 'organization' ? { type: 'organization' } : visibilityBody(p));
   };
   app.patch('/v3/service_plans/:guid/visibility', changeVisibility(false));

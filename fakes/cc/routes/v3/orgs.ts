@@ -9,7 +9,6 @@ import { filter, parseV3 } from '../../pagination.js';
 import { Deletion } from '../../ops/deletion.js';
 import { accepted } from './accepted.js';
 import { Included } from './included.js';
-import { applyMetadata } from './instances.js';
 import { inSet, listV3 } from './list.js';
 import { org3, role3, space3, user3 } from './present.js';
 
@@ -54,7 +53,7 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
     const name = checkName(body);
     if (m.orgByName(name)) throw unprocessable(`Organization '${name}' already exists.`);
     const org = m.addOrg(name);
-    applyMetadata(org.metadata, body.metadata);
+    m.applyMetadata(org.metadata, body.metadata);
     return json(org3(org, baseUrl(c, d.kernel)), 201);
   });
 
