@@ -210,6 +210,32 @@ export class CheckDirector {
     return { task: t, exitCode: r.exit_code, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /**
+   * ODB's `binding_with_dns` lookup (odb-broker.md §1.13): for each entry, the shared link provider
+   * of that name on that instance group, an external link to it, its address, then the link
+   * deleted again. An entry whose provider is missing is returned in `missing`.
+   */
+  async dnsAddresses(deployment: string, entries: Obj[]): Promise<{ addresses: Record<string, string>; missing: Obj[] }> {
+    const addresses: Record<string, string> = {};
+    const missing: Obj[] = [];
+    if (!entries.length) return { addresses, missing };
+    const providers = await this.json<{ id: string; name: string; shared: boolean; owner_object: { info: { instance_group: string } } }[]>(`/link_providers?deployment=${encodeURIComponent(deployment)}`);
+    for (const e of entries) {
+      const p = providers.find((x) => x.shared && x.name === e.link_provider && x.owner_object?.info?.instance_group === e.instance_group);
+      if (!p) {
+        missing.push(e);
+        continue;
+      }
+      const res = await this.call('POST', '/links', { type: 'application/json', body: JSON.stringify({ link_provider_id: p.id, link_consumer: { owner_object: { name: 'external_consumer_id', type: 'external' } } }) });
+      const link = (await res.json()) as { id: string };
+      const props = isObj(e.properties) ? e.properties : {};
+      const query = [`link_id=${encodeURIComponent(link.id)}`, ...arr(props.azs).map((az) => `azs[]=${encodeURIComponent(String(az))}`), ...(props.status ? [`status=${encodeURIComponent(String(props.status))}`] : [])];
+      addresses[String(e.name)] = (await this.json<{ address: string }>(`/link_address?${query.join('&')}`)).address;
+      await this.call('DELETE', `/links/${encodeURIComponent(link.id)}`);
+    }
+    return { addresses, missing };
+  }
+
   async deleteDeployment(deployment: string, contextId: string): Promise<BoshTask> {
     const t = await this.task(await this.call('DELETE', `/deployments/${deployment}`, { headers: { 'x-bosh-context-id': contextId } }));
     for (const type of Object.keys(await this.configs(deployment).catch(() => ({})))) {

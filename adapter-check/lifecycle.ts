@@ -290,13 +290,34 @@ export class PlanLifecycle {
 
   // ---- bind ----
 
-  private async bindInputs(vms: Record<string, string[]>) {
+  private async bindInputs(vms: Record<string, string[]>, dnsAddresses: Record<string, string> = {}) {
     return {
       bindingId: this.bindingId!,
       boshVms: vms,
       manifest: (await this.ctx.director.deployedManifest(this.deployment)) ?? this.deployed!.manifest,
       secrets: null,
-      dnsAddresses: {},
+      dnsAddresses,
+    };
+  }
+
+  /** The plan's binding_with_dns addresses, as ODB looks them up before create- and delete-binding. */
+  private async dns(): Promise<{ addresses: Record<string, string>; missing: Obj[] }> {
+    const entries = Array.isArray(this.deployed!.plan.binding_with_dns) ? (this.deployed!.plan.binding_with_dns as unknown[]).filter(isObj) : [];
+    return this.ctx.director.dnsAddresses(this.deployment, entries);
+  }
+
+  private missingDns(missing: Obj[]): StepResult {
+    const e = missing[0];
+    return {
+      outcome: 'failed',
+      message: `the deployment has no shared link '${String(e.link_provider)}' on instance group '${String(e.instance_group)}', which the plan's binding_with_dns '${String(e.name)}' names`,
+      finding: {
+        message: '',
+        call: undefined,
+        input: `the manifest generate-manifest printed for plan '${String(this.deployed!.plan.name)}'`,
+        expected: `a job in instance group '${String(e.instance_group)}' that provides a link named '${String(e.link_provider)}' (its name, or \`as\`) with shared: true`,
+        why: 'For binding_with_dns ODB looks the provider up with GET /link_providers and fails the bind when there is none (odb-broker.md §1.13).',
+      },
     };
   }
 
@@ -307,11 +328,16 @@ export class PlanLifecycle {
     this.bindingId = this.ctx.guid();
     const vms = await this.ctx.director.boshVms(this.deployment);
     await this.ctx.director.variables(this.deployment);
-    const input = `binding ${this.bindingId}, bosh_vms ${JSON.stringify(vms)}, the deployed manifest, an app GUID, no parameters`;
+    const dns = await this.dns();
+    if (dns.missing.length) {
+      this.bindingId = undefined;
+      return this.missingDns(dns.missing);
+    }
+    const input = `binding ${this.bindingId}, bosh_vms ${JSON.stringify(vms)}${Object.keys(dns.addresses).length ? `, dns_addresses ${JSON.stringify(dns.addresses)}` : ''}, the deployed manifest, an app GUID, no parameters`;
     const expected = 'exit 0 and {"credentials": {...}} on stdout';
     let credentials: Record<string, unknown>;
     try {
-      const b = await this.adapter.createBinding({ ...(await this.bindInputs(vms)), requestParameters: bindRequest(this.config, this.plan, IDS, APP_GUID) });
+      const b = await this.adapter.createBinding({ ...(await this.bindInputs(vms, dns.addresses)), requestParameters: bindRequest(this.config, this.plan, IDS, APP_GUID) });
       credentials = b.credentials;
     } catch (err) {
       this.ctx.noteFailure(this.mode, err, rec);
@@ -338,7 +364,7 @@ export class PlanLifecycle {
         return { outcome: 'failed', message: `create-binding printed "${k}" as ${typeof doc[k]}, not a string`, finding: { message: '', input, expected: `"${k}" a string URL, or absent`, why: 'ODB decodes the binding into the SDK Binding type; a wrong type fails the bind.' } };
       }
     }
-    const ips = Object.values(vms).flat();
+    const ips = [...Object.values(vms).flat(), ...Object.values(dns.addresses)];
     const text = JSON.stringify(credentials);
     if (!Object.keys(credentials).length) return { outcome: 'warned', message: 'create-binding gave empty credentials: the app gets nothing to connect with' };
     if (ips.length && !ips.some((ip) => text.includes(ip))) {
@@ -456,7 +482,9 @@ export class PlanLifecycle {
       if (err instanceof UnknownFailureError) {
         if (this.ctx.secrets.foundIn(err.stdout).length) return this.leak(err, rec, inputWords);
         const said = err.stdout.trim();
-        return { outcome: 'warned', message: said ? `${what} refused, telling the user: ${said.split('\n')[0]}` : `${what} refused with nothing on stdout: users see only ODB's generic error`, finding: { message: '', input: inputWords, expected: `exit 0, or exit 1 with a message for the user when the ${what} is not possible`, why: 'A refusal is the adapter\'s right; the user should be told why on stdout.' } };
+        // Refusing is the adapter's right (a smaller plan, say); the user should be told why.
+        if (said) return { outcome: 'passed', message: `${what} refused, telling the user: ${said.split('\n')[0]}` };
+        return { outcome: 'warned', message: `${what} refused with nothing on stdout: users see only ODB's generic error`, finding: { message: '', input: inputWords, expected: `exit 0, or exit 1 with a message for the user on stdout when the ${what} is not possible`, why: 'On exit 1 ODB shows stdout to the Cloud Foundry user; when it is empty they only learn that something went wrong.' } };
       }
       return { outcome: 'failed', ...unexpectedAdapterError(err, rec, inputWords, 'exit 0 and the updated manifest') };
     }
@@ -540,9 +568,11 @@ export class PlanLifecycle {
     if (!this.bindingId) return { outcome: 'not-applicable', message: 'no binding was made' };
     const vms = await this.ctx.director.boshVms(this.deployment);
     await this.ctx.director.variables(this.deployment);
+    const dns = await this.dns();
+    if (dns.missing.length) return this.missingDns(dns.missing);
     const input = `binding ${this.bindingId} (made by create-binding earlier), bosh_vms ${JSON.stringify(vms)}, the deployed manifest`;
     try {
-      await this.adapter.deleteBinding({ ...(await this.bindInputs(vms)), requestParameters: unbindRequest(this.config, this.deployed!.plan) });
+      await this.adapter.deleteBinding({ ...(await this.bindInputs(vms, dns.addresses)), requestParameters: unbindRequest(this.config, this.deployed!.plan) });
       return { outcome: 'passed' };
     } catch (err) {
       this.ctx.noteFailure(this.mode, err, rec);

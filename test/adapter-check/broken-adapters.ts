@@ -10,12 +10,12 @@ import { exampleAdapters } from '../../broker-under-test/example-adapters/index.
  */
 
 const contract = pathToFileURL(path.join(path.dirname(exampleAdapters.redis.adapterPath), '..', 'cli-contract.mjs')).href;
-const redisHandlers = pathToFileURL(path.join(path.dirname(exampleAdapters.redis.adapterPath), 'handlers.mjs')).href;
+const handlersOf = (name: 'redis' | 'kafka') => pathToFileURL(path.join(path.dirname(exampleAdapters[name].adapterPath), 'handlers.mjs')).href;
 
-/** A redis variant: `body` may replace entries of `h` (the redis handlers) before the run. */
-const variant = (body: string) => `#!/usr/bin/env node
+/** A variant of an example: `body` may replace entries of `h` (its handlers) before the run. */
+const variant = (body: string, of: 'redis' | 'kafka' = 'redis') => `#!/usr/bin/env node
 import { AdapterError, runServiceAdapter, bindingNotFound } from '${contract}';
-import { handlers } from '${redisHandlers}';
+import { handlers } from '${handlersOf(of)}';
 const h = { ...handlers };
 ${body}
 await runServiceAdapter(h);
@@ -69,6 +69,11 @@ h.createBinding = (p) => {
   }
   return bind(p);
 };`),
+
+  /** kafka whose brokers' link is not shared, though the plan's binding_with_dns needs it. */
+  'unshared-link': variant(`
+const gen = h.generateManifest;
+h.generateManifest = (p) => { const out = gen(p); out.manifest.instance_groups[1].jobs[0].provides.kafka.shared = false; return out; };`, 'kafka'),
 
   /** dashboard-url never returns. */
   hangs: variant(`

@@ -93,6 +93,16 @@ describe('adapter-check on broken adapters', () => {
     expect(JSON.stringify(run)).not.toMatch(/password:? [A-Za-z0-9_-]{32}/);
   }, 60_000);
 
+  it('binding_with_dns naming a link the manifest does not share: the bind fails before the adapter is called', async () => {
+    const run = await check('unshared-link', { config: exampleAdapters.kafka.odbConfigPath, plans: ['cluster-ha'] });
+    const bind = byId(run, 'stdin/cluster-ha/bind/create-binding');
+    expect(bind.outcome).toBe('failed');
+    expect(bind.message).toBe("the deployment has no shared link 'kafka-brokers' on instance group 'kafka', which the plan's binding_with_dns 'kafka-brokers' names");
+    expect(bind.details).toContain("expected:   a job in instance group 'kafka' that provides a link named 'kafka-brokers' (its name, or `as`) with shared: true");
+    expect(bind.steps).toBeUndefined();
+    expect(byId(run, 'stdin/cluster-ha/unbind/delete-binding').outcome).toBe('not-applicable');
+  }, 60_000);
+
   it('a call that hangs is killed after the timeout and reported', async () => {
     const run = await check('hangs', { timeoutMs: 1500 });
     const dash = byId(run, 'stdin/cache-small/provision/dashboard-url');

@@ -42,11 +42,19 @@ describe('adapter-check on the example adapters', () => {
     expect(JSON.stringify(run)).not.toMatch(/password: [A-Za-z0-9_-]{32}/);
   }, 120_000);
 
-  it('kafka, plan cluster-small, stdin mode: all passed (plan change to cluster-ha, smoke tests after each deploy)', async () => {
-    const run = await checkAdapter({ adapter: exampleAdapters.kafka.adapterPath, config: exampleAdapters.kafka.odbConfigPath, plans: ['cluster-small'], inputModes: ['stdin'] });
+  it('kafka, both plans, stdin mode: all passed (plan changes, smoke tests after each deploy, binding_with_dns)', async () => {
+    const run = await checkAdapter({ adapter: exampleAdapters.kafka.adapterPath, config: exampleAdapters.kafka.odbConfigPath, inputModes: ['stdin'] });
     expect(isGreen(run), summary(run).join('\n')).toBe(true);
-    expect(countOutcomes(run.cases)).toMatchObject({ passed: 14, total: 14 });
+    expect(countOutcomes(run.cases)).toMatchObject({ passed: 27, total: 27 });
     const change = run.cases.find((c) => c.id === 'stdin/cluster-small/update/plan-change')!;
     expect(change.journal!.filter((e) => e.method === 'POST').map((e) => e.path)).toEqual(['/deployments', '/deployments/service-instance_00000000-0000-4000-8000-000000000001/errands/smoke-tests/runs']);
-  }, 120_000);
+    // Going from three brokers to one is refused, and the user is told why.
+    const shrink = run.cases.find((c) => c.id === 'stdin/cluster-ha/update/plan-change')!;
+    expect(shrink.message).toBe("plan change to 'cluster-small' refused, telling the user: cannot migrate to a smaller plan: choose a plan with at least as many kafka and zookeeper instances");
+    // cluster-ha has binding_with_dns: ODB's link calls, then the address handed to create-binding.
+    const bind = run.cases.find((c) => c.id === 'stdin/cluster-ha/bind/create-binding')!;
+    expect(bind.journal!.map((e) => `${e.method} ${e.path}`)).toEqual(expect.arrayContaining(['GET /link_providers', 'POST /links', 'GET /link_address', expect.stringMatching(/^DELETE \/links\/\d+$/)]));
+    const stdin = JSON.parse(String(bind.steps![0].details!.stdin));
+    expect(JSON.parse(stdin.create_binding.dns_addresses)).toEqual({ 'kafka-brokers': expect.stringMatching(/^q-s0\.kafka\.default\.service-instance-00000000-0000-4000-8000-000000000004\.bosh$/) });
+  }, 180_000);
 });
