@@ -4,6 +4,7 @@ import path from 'node:path';
 import { envLines, type ConnectionInfo } from './connection-info.js';
 import { runningPid, startDetached, stopDetached } from './daemon.js';
 import { odbConfigYaml } from './odb-config.js';
+import { register as registerRun } from './commands/run.js';
 import { upForeground, type UpOptions } from './up.js';
 
 const program = new Command();
@@ -86,6 +87,8 @@ program
     if (!existsSync(file)) throw new Error(`nothing running from ${opts.dir} (no up.json)`);
     process.stdout.write(odbConfigYaml(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo));
   });
+
+registerRun(program);
 
 function rawArgsAfter(command: string): string[] {
   const i = process.argv.indexOf(command);
