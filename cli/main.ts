@@ -4,6 +4,7 @@ import path from 'node:path';
 import { envLines, type ConnectionInfo } from './connection-info.js';
 import { runningPid, startDetached, stopDetached } from './daemon.js';
 import { odbConfigYaml } from './odb-config.js';
+import { register as registerRun } from './commands/run.js';
 import { upForeground, type UpOptions } from './up.js';
 import { register as registerBroker } from './commands/broker.js';
 import { register as registerAdapterCheck } from './commands/adapter-check.js';
@@ -91,6 +92,7 @@ program
 
 registerBroker(program);
 registerAdapterCheck(program);
+registerRun(program);
 
 function rawArgsAfter(command: string): string[] {
   const i = process.argv.indexOf(command);
