@@ -5,6 +5,7 @@ import { envLines, type ConnectionInfo } from './connection-info.js';
 import { runningPid, startDetached, stopDetached } from './daemon.js';
 import { odbConfigYaml } from './odb-config.js';
 import { upForeground, type UpOptions } from './up.js';
+import { register as registerConformance } from './commands/conformance.js';
 
 const program = new Command();
 program
@@ -86,6 +87,8 @@ program
     if (!existsSync(file)) throw new Error(`nothing running from ${opts.dir} (no up.json)`);
     process.stdout.write(odbConfigYaml(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo));
   });
+
+registerConformance(program);
 
 function rawArgsAfter(command: string): string[] {
   const i = process.argv.indexOf(command);
