@@ -11,7 +11,8 @@ export interface SeedRelease {
 }
 
 export interface ErrandScriptInput {
-  deployment: string;
+  /** Absent: runs of this errand in any deployment (a script naming the deployment wins). */
+  deployment?: string;
   errand: string;
   exit_code?: number;
   stdout?: string;
@@ -62,28 +63,28 @@ export class BoshControl {
     const m = this.d.model;
     const manifest = parseManifestSync(manifestText);
     const dep = m.ensureDeployment(manifest.name, opts.teams ?? []);
-    const plan = planDeployment({
-      manifest,
-      releases: m.state.releases,
-      stemcells: m.state.stemcells,
-      cloud: m.cloud(dep.teams),
-      existing: dep,
-      ipOwner: (n, ip) => m.ipOwner(n, ip),
-      random: m.random,
-      nextProviderId: () => m.nextId('link_provider'),
-    });
-    const iso = this.d.kernel.clock.iso();
-    for (const i of plan.instances) if (i.vm_cid && !i.vm_created_at) i.vm_created_at = iso;
-    m.setInstances(dep, plan.instances);
-    dep.manifest_text = manifestText;
-    dep.releases = plan.releases;
-    dep.stemcells = plan.stemcells;
-    dep.errands = plan.errands;
-    dep.link_providers = plan.link_providers;
-    dep.variables = variableNames(manifestText, manifest).map((n) => ({
-      id: String(m.nextId('variable')),
-      name: n.startsWith('/') ? n : `/${this.d.config.name}/${dep.name}/${n}`,
-    }));
+    let plan;
+    try {
+      plan = planDeployment({
+        manifest,
+        releases: m.state.releases,
+        stemcells: m.state.stemcells,
+        cloud: m.cloud(dep.teams),
+        existing: dep,
+        ips: m.ips,
+        taskId: 0,
+        random: m.random,
+        nextProviderId: () => m.nextId('link_provider'),
+      });
+      const iso = this.d.kernel.clock.iso();
+      for (const i of plan.instances) if (i.vm_cid && !i.vm_created_at) i.vm_created_at = iso;
+      dep.releases = plan.releases;
+      dep.stemcells = plan.stemcells;
+      m.commitPlan(dep, plan, manifestText, variableNames(manifestText, manifest));
+    } finally {
+      // Task 0 stands for this call: what a failed plan reserved goes back.
+      m.ips.releaseTask(0);
+    }
     return dep;
   }
 
@@ -105,7 +106,7 @@ export class BoshControl {
 
   scriptErrand(s: ErrandScriptInput): void {
     this.d.model.state.errand_scripts.push({
-      deployment: s.deployment,
+      deployment: s.deployment ?? null,
       errand: s.errand,
       exit_code: s.exit_code ?? 0,
       stdout: s.stdout ?? '',

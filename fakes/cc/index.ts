@@ -49,7 +49,7 @@ export class CcSimulator implements Simulator<CcState> {
     this.#platform = this.#newPlatform();
     const platform = () => this.#platform;
     this.ops = new ServiceOps(this.model, platform);
-    this.brokers = new BrokerSync(this.model, platform);
+    this.brokers = new BrokerSync(this.model, platform, (p) => this.ops.track(p));
     const uaa = () => peers.get('uaa') as UaaSimulator | undefined;
     const deps: CcDeps = { kernel, config: this.config, model: this.model, ops: this.ops, brokers: this.brokers, platform, uaa };
     const requestIds = kernel.random.fork('cc-request-ids');

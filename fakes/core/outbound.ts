@@ -4,22 +4,52 @@ import type { Kernel } from './kernel.js';
 import { maskBody, maskHeaders, queryRecord } from './journal.js';
 
 export interface OutboundOptions {
-  /** Give up after this much virtual time (a hang or latency fault longer than this times out). */
+  /**
+   * Give up after this long, measured on the foundation's clock, as the real system's client
+   * timeouts do (CC's `broker_client_timeout_seconds`): for a real call it covers connecting,
+   * sending and reading the whole response; for a `latency` or `hang` fault it covers the wait.
+   * With the virtual clock the call times out when the clock is moved past the deadline (a real
+   * call's deadline never draws the clock by itself: see `Clock.deadline`); with the real clock,
+   * after that much wall time. The call then rejects with {@link OutboundTimeoutError}.
+   */
   timeoutMs?: number;
   /** Labels recorded on the journal entry, e.g. `orphan-mitigation`. */
   tags?: string[];
 }
 
-export class OutboundTimeoutError extends Error {
-  constructor(url: string, ms: number) {
-    super(`request to ${url} timed out after ${ms} ms`);
+/** Why an outbound call got no answer: `timeout` (the deadline passed) or `unreachable` (no connection, reset). */
+export type OutboundFailure = 'timeout' | 'unreachable';
+
+/**
+ * An outbound call that got no HTTP answer. Callers map `kind` to the real system's error, e.g.
+ * CC's `HttpClientTimeout` ("The request to the service broker timed out") for `timeout` and
+ * "The service broker could not be reached" for `unreachable`.
+ */
+export abstract class OutboundError extends Error {
+  abstract readonly kind: OutboundFailure;
+  constructor(
+    readonly url: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class OutboundTimeoutError extends OutboundError {
+  readonly kind = 'timeout';
+  constructor(
+    url: string,
+    readonly timeoutMs: number,
+  ) {
+    super(url, `request to ${url} timed out after ${timeoutMs} ms`);
     this.name = 'OutboundTimeoutError';
   }
 }
 
-export class OutboundNetworkError extends Error {
+export class OutboundNetworkError extends OutboundError {
+  readonly kind = 'unreachable';
   constructor(url: string, cause?: unknown) {
-    super(`connection to ${url} failed${cause instanceof Error ? `: ${cause.message}` : ''}`);
+    super(url, `connection to ${url} failed${cause instanceof Error ? `: ${cause.message}` : ''}`);
     this.name = 'OutboundNetworkError';
   }
 }
@@ -44,8 +74,11 @@ function httpsWithCa(url: URL, init: RequestInit, cas: string[]): Promise<Respon
             else if (v !== undefined) h.set(k, v);
           }
           const status = res.statusCode ?? 502;
-          const noBody = status === 204 || status === 304 || (status >= 100 && status < 200);
-          resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers: h }));
+          try {
+            resolve(new Response(nullBodyStatus(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers: h }));
+          } catch (err) {
+            reject(err);
+          }
         });
         res.on('error', reject);
       },
@@ -54,6 +87,55 @@ function httpsWithCa(url: URL, init: RequestInit, cas: string[]): Promise<Respon
     if (init.signal) init.signal.addEventListener('abort', () => req.destroy(new Error('aborted')));
     if (init.body != null) req.write(typeof init.body === 'string' ? init.body : Buffer.from(init.body as ArrayBuffer));
     req.end();
+  });
+}
+
+/** Bodies that a Response cannot carry. */
+function nullBodyStatus(status: number): boolean {
+  return status === 204 || status === 205 || status === 304 || (status >= 100 && status < 200);
+}
+
+/**
+ * The network leg: the whole exchange (connect, send, headers, body) must finish before the
+ * deadline, or the call is aborted and rejects with OutboundTimeoutError. The body is read here,
+ * inside the deadline, as a real client's receive timeout covers it too.
+ */
+function realCall(kernel: Kernel, url: URL, init: RequestInit, timeout: { ms: number; of: number } | undefined): Promise<Response> {
+  const abort = new AbortController();
+  const signal = init.signal ? AbortSignal.any([init.signal, abort.signal]) : abort.signal;
+  const exchange = async (): Promise<Response> => {
+    const res =
+      url.protocol === 'https:' && kernel.trustedCas.length > 0
+        ? await httpsWithCa(url, { ...init, signal }, kernel.trustedCas)
+        : await fetch(url, { ...init, signal });
+    const body = await res.arrayBuffer();
+    return new Response(nullBodyStatus(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  return new Promise<Response>((resolve, reject) => {
+    let settled = false;
+    const deadline =
+      timeout === undefined
+        ? undefined
+        : kernel.clock.deadline(timeout.ms, () => {
+            if (settled) return;
+            settled = true;
+            abort.abort();
+            reject(new OutboundTimeoutError(url.href, timeout.of));
+          });
+    exchange().then(
+      (res) => {
+        if (settled) return;
+        settled = true;
+        deadline?.cancel();
+        resolve(res);
+      },
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        deadline?.cancel();
+        reject(new OutboundNetworkError(url.href, (err as { cause?: unknown }).cause ?? err));
+      },
+    );
   });
 }
 
@@ -117,14 +199,9 @@ export async function outboundFetch(
       }
     }
     if (!response) {
-      try {
-        response =
-          url.protocol === 'https:' && kernel.trustedCas.length > 0
-            ? await httpsWithCa(url, { ...init, method }, kernel.trustedCas)
-            : await fetch(url, { ...init, method });
-      } catch (err) {
-        throw new OutboundNetworkError(url.href, (err as { cause?: unknown }).cause ?? err);
-      }
+      // What a latency fault used of the timeout is gone.
+      const remaining = deadline === undefined ? undefined : { ms: deadline - kernel.clock.now(), of: opts.timeoutMs! };
+      response = await realCall(kernel, url, { ...init, method }, remaining);
     }
     return response;
   } catch (err) {

@@ -50,6 +50,9 @@ export function createServiceApp(kernel: Kernel, service: string, formatError: E
   const app = new Hono();
 
   app.onError((err, c) => {
+    // An error that carries its own response (as Hono's HTTPException does) is answered with it.
+    const own = (err as { getResponse?: (c: Context) => Response | Promise<Response> }).getResponse;
+    if (typeof own === 'function') return own.call(err, c);
     if (process.env.FAKEFOUNDRY_DEBUG) console.error(`[fakefoundry:${service}]`, err);
     return formatError(c, 500, 'Internal error');
   });

@@ -58,6 +58,15 @@ describe('in-process mount', () => {
     expect(JSON.parse(text)).toEqual({ echo_error: 'Internal error' });
     expect(text).not.toContain('secret internals');
   });
+
+  it('answers an error that carries its own response with that response, journaled like any other', async () => {
+    const f = await make();
+    const u = f.mountInProcess();
+    const res = await fetch(`${u.echo}/refused`);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({ echo_error: 'not today' });
+    expect(f.journal.query({ service: 'echo', path: '/refused' })).toMatchObject([{ status: 409, responseBody: '{"echo_error":"not today"}' }]);
+  });
 });
 
 describe('redirects in-process follow fetch (undici) rules', () => {

@@ -8,7 +8,7 @@
  * `fetch-binding`, `orphan-mitigation` (with `deprovision`/`unbind`), `redirect` (a followed hop).
  * Time comes only from the kernel clock: polls and orphan-mitigation retries are clock timers.
  *
- * Reference: /work/shared/reference/uaa-cc-osbapi.md §C.1–C.6.
+ * Reference: ../shared/reference/uaa-cc-osbapi.md §C.1–C.6.
  */
 import type { Kernel } from '../../core/kernel.js';
 

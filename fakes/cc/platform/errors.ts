@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../core/json.js';
 import { STATUS_CODES } from 'node:http';
 import type { CcErrorInfo, OperationType, ResourceKind } from './api.js';
 
@@ -85,7 +86,7 @@ function quoteBody(body: string): string {
 function parseObject(body: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(body);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return isJsonObject(v) ? v : undefined;
   } catch {
     return undefined;
   }
