@@ -25,7 +25,5 @@ export type { Citation, ConformanceCase, ConformanceResult, ConformanceSummary, 
 export { realTiming, clockTiming, type Timing, type ClockLike } from './timing.js';
 export type { FetchLike } from './http.js';
 export { formatCitation, citationUrl } from './citations.js';
-export { renderPretty, type PrettyOptions } from './output/pretty.js';
-export { renderJson } from './output/json.js';
-export { writeReports, REPORTERS, type ReporterName } from './output/index.js';
+export { writeReports, toRunResult, REPORTERS, type ReporterName, type WriteOptions } from './output/index.js';
 export { CHECKLIST } from './checklist.js';

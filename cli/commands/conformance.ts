@@ -10,7 +10,6 @@ interface ConformanceCliOptions {
   out: string;
   caCert?: string;
   skipSslValidation?: boolean;
-  verbose?: boolean;
 }
 
 /** `fakefoundry conformance`: run the OSB API conformance suite against a broker. */
@@ -27,7 +26,6 @@ export function register(program: Command): void {
     .option('--out <dir>', 'where file reports go', 'conformance-report')
     .option('--ca-cert <file>', "PEM of the CA that signed the broker's certificate")
     .option('--skip-ssl-validation', "do not verify the broker's certificate")
-    .option('--verbose', 'list passed and not-applicable checks too')
     .action(async (opts: ConformanceCliOptions) => {
       const { readFileSync } = await import('node:fs');
       const { runConformance, loadConfigFile, writeReports, REPORTERS } = await import('../../conformance/index.js');
@@ -48,8 +46,11 @@ export function register(program: Command): void {
         onCase: pretty && process.stderr.isTTY ? (c) => process.stderr.write(`\r\x1b[2K  ${c.id} ${c.scope ?? ''}`) : undefined,
       });
       if (pretty && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
-      const files = await writeReports(result, reporters as never, { outDir: opts.out, color: process.stdout.isTTY, verbose: opts.verbose });
+      const { wantsColor } = await import('../../report/writers/pretty.js');
+      const files = await writeReports(result, reporters as never, { outDir: opts.out, color: wantsColor(process.stdout) });
       for (const f of files) console.log(`wrote ${f}`);
+      const s = result.summary;
+      console.log(result.ok ? `conformance: no MUST failed${s.warned ? ` (${s.warned} warning${s.warned > 1 ? 's' : ''}: SHOULD/MAY not met)` : ''}` : `conformance: ${s.failed} check${s.failed > 1 ? 's' : ''} failed a MUST${s.notRun ? `, ${s.notRun} could not run` : ''}`);
       process.exitCode = result.ok ? 0 : 1;
     });
 }

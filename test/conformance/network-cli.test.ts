@@ -7,6 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clock } from '../../fakes/core/clock.js';
 import { runConformance } from '../../conformance/runner.js';
+import { parseJsonReport } from '../../report/writers/json.js';
 import { createTestBroker, type Fault } from './test-broker.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -65,20 +66,27 @@ describe('conformance over the network', () => {
     const r = await cli(['--broker-url', url, '--username', 'broker', '--password', 'secret', '--config', path.join(dir, 'config.yaml'), '--reporter', 'pretty,json', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^OSBAPI 2\.17 conformance — http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(r.stdout).toMatch(/\d+ passed, 0 failed, 0 warnings, 0 not run, 1 skipped/);
-    expect(r.stdout).toContain('no MUST failed');
-    const json = JSON.parse(readFileSync(path.join(out, 'conformance.json'), 'utf8'));
-    expect(json.ok).toBe(true);
-    expect(json.cases.find((c: { id: string }) => c.id === 'PROV-01').citation.url).toBe('https://github.com/openservicebrokerapi/servicebroker/blob/v2.17/spec.md#provisioning');
+    expect(r.stdout).toMatch(/^OSBAPI 2\.17 conformance: \d+ cases in /m);
+    expect(r.stdout).toMatch(/^ {2}skipped +1$/m);
+    expect(r.stdout).not.toMatch(/^ {2}(failed|warned|not run) /m);
+    expect(r.stdout).toMatch(/^conformance: no MUST failed$/m);
+    const report = parseJsonReport(readFileSync(path.join(out, 'conformance.json'), 'utf8'));
+    expect(report.tool).toBe('conformance');
+    expect(report.cases.find((c) => c.id === 'conformance-db/small:PROV-01')?.spec).toEqual({
+      section: 'spec.md Provisioning (#provisioning)',
+      level: 'MUST',
+      url: 'https://github.com/openservicebrokerapi/servicebroker/blob/v2.17/spec.md#provisioning',
+    });
   });
 
   it('exits 1 when a MUST fails, and says which, with the citation', async () => {
     const url = await listen(['status-500']);
     const r = await cli(['--broker-url', url, '--username', 'broker', '--password', 'secret', '--config', path.join(dir, 'config.yaml'), '--osb-version', '2.14']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ PROV-01 +provision answers 201 Created/);
-    expect(r.stdout).toContain('spec.md Provisioning (#provisioning), MUST');
-    expect(r.stdout).toMatch(/OSBAPI 2\.14/);
+    expect(r.stdout).toMatch(/^✗ conformance-db\/small › PROV-01 provision answers 201 Created/m);
+    expect(r.stdout).toMatch(/^FAILED {2}conformance-db\/small › PROV-01 /m);
+    expect(r.stdout).toContain('[MUST] spec.md Provisioning (#provisioning), MUST: a valid provision request gets 201 or 202');
+    expect(r.stdout).toMatch(/^conformance: \d+ checks failed a MUST/m);
+    expect(r.stdout).toMatch(/^OSBAPI 2\.14 conformance/m);
   });
 });
