@@ -8,6 +8,7 @@ import { register as registerRun } from './commands/run.js';
 import { upForeground, type UpOptions } from './up.js';
 import { register as registerBroker } from './commands/broker.js';
 import { register as registerAdapterCheck } from './commands/adapter-check.js';
+import { register as registerConformance } from './commands/conformance.js';
 
 const program = new Command();
 program
@@ -93,6 +94,7 @@ program
 registerBroker(program);
 registerAdapterCheck(program);
 registerRun(program);
+registerConformance(program);
 
 function rawArgsAfter(command: string): string[] {
   const i = process.argv.indexOf(command);
