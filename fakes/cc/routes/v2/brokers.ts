@@ -80,6 +80,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
       if (!m.get('spaces', spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);
       if (!access(d, c).developsIn(spaceGuid)) throw ccError('NotAuthorized');
     } else admin(c);
+    if (body.name === '') throw ccError('ServiceBrokerInvalid', 'name presence');
     refuse(brokerUrlInvalid(body.broker_url));
     refuse(brokerNameTaken(m, body.name as string));
     const { broker } = await d.brokers.register(
@@ -96,6 +97,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     else if (!access(d, c).developsIn(broker.space_guid)) throw ccError('NotAuthorized');
     const body = await readBody(c);
     decodeV2(body, brokerFieldsV2);
+    if (body.name === '') throw ccError('ServiceBrokerInvalid', 'name presence');
     if (isStr(body.name)) refuse(brokerNameTaken(m, body.name, broker));
     if (isStr(body.broker_url)) refuse(brokerUrlInvalid(body.broker_url));
     await d.brokers.update(

@@ -4,12 +4,13 @@ import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
 import { bindingParameters } from '../fetch-parameters.js';
-import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
 import type { Binding } from '../../model/state.js';
 import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { Included } from './included.js';
 import { accepted } from './accepted.js';
 import { inSet, listV3 } from './list.js';
+import { Problems } from './message.js';
 import { notBindable } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
 import { app3, binding3, instance3 } from './present.js';
@@ -115,10 +116,14 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
 
   app.post('/v3/service_credential_bindings', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, ['type', 'name', 'relationships', 'parameters', 'metadata', 'strategy']);
-    if (body.type !== 'app' && body.type !== 'key') throw unprocessable("Type must be 'app' or 'key'");
-    if (body.name !== undefined && body.name !== null && !isStr(body.name)) throw unprocessable('Name must be a string');
-    if (body.parameters !== undefined && !isJsonObject(body.parameters)) throw unprocessable('Parameters must be an object');
+    new Problems()
+      .unknownKeys(body, ['type', 'name', 'relationships', 'parameters', 'metadata', 'strategy'])
+      .add(body.type !== 'app' && body.type !== 'key' && "Type must be 'app' or 'key'")
+      .add(body.name !== undefined && body.name !== null && !isStr(body.name) && 'Name must be a string')
+      .add(body.parameters !== undefined && !isJsonObject(body.parameters) && 'Parameters must be an object')
+      .relationships(body.relationships, body.type === 'key' ? ['service_instance'] : ['service_instance', 'app'])
+      .metadata(body.metadata)
+      .check();
     const a = access(d, c);
     const instGuid = relGuid(body, 'service_instance');
     const inst = m.get('instances', instGuid);
@@ -162,7 +167,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     if (lo?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
     if (lo?.type === 'create' && lo.state === 'failed') throw unprocessable('Service instance not found');
     const { job } = await d.ops.createBinding({
-      type: body.type,
+      type: body.type as 'app' | 'key',
       inst,
       app: appRec,
       name,

@@ -12,7 +12,7 @@ import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { accepted } from './accepted.js';
 import { Included, pick } from './included.js';
 import { inSet, listV3 } from './list.js';
-import { Problems } from './message.js';
+import { nameProblem, Problems } from './message.js';
 import { broker3, instance3, offering3, org3, plan3, space3 } from './present.js';
 
 const IN_PROGRESS = 'There is an operation in progress for the service instance.';
@@ -97,7 +97,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     const upsi = body.type === 'user-provided';
     const p = new Problems().unknownKeys(body, upsi ? UPSI_CREATE_KEYS : MANAGED_CREATE_KEYS);
     p.add(body.type !== 'managed' && !upsi && "Type must be one of 'managed', 'user-provided'");
-    p.add((!isStr(body.name) || body.name === '') && "Name can't be blank");
+    p.add(nameProblem(body.name));
     p.add(body.tags !== undefined && !Array.isArray(body.tags) && 'Tags must be an array');
     p.add(Array.isArray(body.tags) && !stringArray(body.tags) && 'Tags must be a list of strings');
     p.add(body.parameters !== undefined && !isJsonObject(body.parameters) && 'Parameters must be an object');
