@@ -5,7 +5,7 @@ import { ccError } from '../../errors.js';
 import { isStr, json, pg, readBody } from '../../http.js';
 import { brokerNameTaken, brokerUrlInvalid, orgsNotFound } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
-import { decodeV2 } from './decode.js';
+import { decodeV2, requiring } from './decode.js';
 import type { Broker, Instance, Offering, Plan, Visibility } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
 import { broker2, instance2, plan2, service2, visibility2 } from './present.js';
@@ -68,13 +68,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
 
   app.post('/v2/service_brokers', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, {
-      name: { type: 'string', required: true },
-      broker_url: { type: 'string', required: true },
-      auth_username: { type: 'string', required: true },
-      auth_password: { type: 'string', required: true },
-      space_guid: { type: 'string' },
-    });
+    decodeV2(body, requiring(brokerFieldsV2, 'name', 'broker_url', 'auth_username', 'auth_password'));
     const spaceGuid = body.space_guid as string | undefined;
     if (spaceGuid) {
       if (!m.get('spaces', spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);

@@ -11,7 +11,7 @@ import { Included } from './included.js';
 import { accepted } from './accepted.js';
 import { inSet, listV3 } from './list.js';
 import { Problems } from './message.js';
-import { notBindable } from '../../ops/rules.js';
+import { instanceInProgress, keyNameTaken, notBindable } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
 import { app3, binding3, instance3 } from './present.js';
 
@@ -133,9 +133,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     let appRec;
     if (body.type === 'key') {
       if (!name) throw unprocessable("Name can't be blank");
-      if (m.bindingsOf(inst.guid).some((b) => b.type === 'key' && b.name === name)) {
-        throw unprocessable(`The binding name is invalid. Key binding names must be unique. The service instance already has a key binding with name '${name}'.`);
-      }
+      refuse(keyNameTaken(m, inst, name));
       if (inst.type === 'user-provided') throw unprocessable('Service credential bindings of type key are not supported for user-provided service instances.');
     } else {
       const appGuid = relGuid(body, 'app');
@@ -164,7 +162,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     const { plan, offering } = d.ops.resolvePlan(inst);
     refuse(notBindable(plan, offering, 'binding'));
     const lo = inst.last_operation;
-    if (lo?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
+    refuse(instanceInProgress(inst));
     if (lo?.type === 'create' && lo.state === 'failed') throw unprocessable('Service instance not found');
     const { job } = await d.ops.createBinding({
       type: body.type as 'app' | 'key',
@@ -188,7 +186,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
       return new Response(null, { status: 204 });
     }
     if (b.last_operation?.state === 'in progress') throw unprocessable('There is an operation in progress for the service binding.');
-    if (inst.last_operation?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
+    refuse(instanceInProgress(inst));
     const { job } = await d.ops.deleteBinding({ binding: b, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
     return accepted(c, d, job!.guid);
   });

@@ -15,7 +15,6 @@ import { inSet, listV3 } from './list.js';
 import { nameProblem, Problems } from './message.js';
 import { broker3, instance3, offering3, org3, plan3, space3 } from './present.js';
 
-const IN_PROGRESS = 'There is an operation in progress for the service instance.';
 
 const MANAGED_CREATE_KEYS = ['type', 'name', 'relationships', 'parameters', 'tags', 'metadata'];
 const UPSI_CREATE_KEYS = ['type', 'name', 'relationships', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata'];
@@ -205,7 +204,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
       d.ops.purgeInstance(inst);
       return new Response(null, { status: 204 });
     }
-    if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
+    refuse(instanceInProgress(inst));
     const { job } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
     return accepted(c, d, job!.guid);
   });
@@ -214,7 +213,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     const inst = visible(c, c.req.param('guid'));
     if (inst.type !== 'managed') throw ccError('ServiceFetchInstanceParametersNotSupported');
     return instanceParameters(d, c, inst, () => {
-      if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
+      refuse(instanceInProgress(inst));
     });
   });
 
