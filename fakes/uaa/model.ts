@@ -19,6 +19,7 @@ import {
   type UaaClient,
   type UaaGroup,
   type UaaGroupMember,
+  type StoredToken,
   type UaaState,
   type UaaUser,
 } from './state.js';
@@ -303,6 +304,16 @@ export class UaaModel {
     user.tokenSalt = this.random.secret(8);
   }
 
+  /** `/oauth/token/revoke/user/{id}/client/{cid}`: the stored tokens of that user with that client are gone. */
+  revokeUserClientTokens(userId: string, clientId: string): void {
+    this.#dropTokens((t) => t.claims.user_id === userId && t.claims.cid === clientId);
+  }
+
+  /** Remembers a token UAA must look up later: an opaque value, or a revocable JWT by its jti. */
+  storeToken(token: StoredToken): void {
+    this.state.tokens[token.value] = token;
+  }
+
   /** `DELETE /oauth/token/revoke/{tokenId}`: only stored (revocable, e.g. opaque) tokens can be revoked by id. */
   revokeToken(tokenId: string): { userId?: string; clientId?: string } {
     const stored = Object.hasOwn(this.state.tokens, tokenId) ? this.state.tokens[tokenId] : undefined;
@@ -404,6 +415,18 @@ export class UaaModel {
     delete this.state.users[id];
     this.#dropTokens((t) => t.claims.user_id === id);
     return user;
+  }
+
+  /** A successful password login: the previous logon time moves back, the last one is now. */
+  recordLogon(id: string): void {
+    const user = this.requireUser(id);
+    user.previousLogonTime = user.lastLogonTime;
+    user.lastLogonTime = this.kernel.clock.now();
+  }
+
+  /** `PATCH /Users/{id}/status` with `passwordChangeRequired: true`: the password grant refuses until the password changes. */
+  requirePasswordChange(id: string): void {
+    this.requireUser(id).passwordChangeRequired = true;
   }
 
   setPassword(id: string, password: string): void {
