@@ -6,6 +6,7 @@ import {
   CF_CLIENT_SCOPES,
   DEFAULT_ADMIN_USER,
   DEFAULT_CLIENTS,
+  ODB_CLIENT_AUTHORITIES,
   UAA_ADMIN_AUTHORITIES,
   type UaaClientConfig,
   type UaaConfig,
@@ -573,6 +574,15 @@ export class UaaModel {
         scope: ['uaa.none'],
       });
       this.addUser({ userName: DEFAULT_ADMIN_USER, groups: ADMIN_USER_GROUPS, givenName: 'Admin', familyName: 'User' });
+      this.addClient({
+        client_id: DEFAULT_CLIENTS.odb,
+        // Its own stream, so adding this client shifted no other seeded value.
+        client_secret: this.kernel.random.fork('uaa/odb').secret(24),
+        name: 'On-Demand Service Broker and its errands',
+        authorized_grant_types: ['client_credentials'],
+        authorities: ODB_CLIENT_AUTHORITIES,
+        scope: ['uaa.none'],
+      });
     }
     for (const g of this.config.groups) this.ensureGroup(g);
     for (const c of this.config.clients) this.addClient(c);
