@@ -50,10 +50,9 @@ export function createServiceApp(kernel: Kernel, service: string, formatError: E
   const app = new Hono();
 
   app.onError((err, c) => {
-    // An error that carries its own answer (Hono's HTTPException, a fake's own error class) is
-    // answered as it says, so routes can throw their refusals instead of wrapping each handler.
-    const own = (err as { getResponse?: unknown }).getResponse;
-    if (typeof own === 'function') return own.call(err) as Response | Promise<Response>;
+    // An error that carries its own response (as Hono's HTTPException does) is answered with it.
+    const own = (err as { getResponse?: (c: Context) => Response | Promise<Response> }).getResponse;
+    if (typeof own === 'function') return own.call(err, c);
     if (process.env.FAKEFOUNDRY_DEBUG) console.error(`[fakefoundry:${service}]`, err);
     return formatError(c, 500, 'Internal error');
   });
