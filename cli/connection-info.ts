@@ -13,6 +13,8 @@ export interface ConnectionInfo {
     uaa_admin?: { client_id: string; client_secret: string };
     bosh?: { client_id: string; client_secret: string; auth: 'uaa' | 'basic' };
     cf_admin_client?: { client_id: string; client_secret: string };
+    /** The CF UAA client made for the On-Demand Service Broker and its errands (`odb-config` uses it). */
+    odb_client?: { client_id: string; client_secret: string };
     cf_user?: { username: string; password: string };
   };
   state_file?: string;
@@ -45,6 +47,7 @@ export function connectionInfo(f: Foundation, opts: { caPath?: string; caPem?: s
         ? { client_id: boshVars.BOSH_CLIENT, client_secret: boshVars.BOSH_CLIENT_SECRET ?? '', auth: f.service<BoshSimulator>('bosh').auth.mode }
         : undefined,
       cf_admin_client: client(DEFAULT_CLIENTS.ccAdmin),
+      odb_client: client(DEFAULT_CLIENTS.odb),
       cf_user: admin ? { username: admin.userName, password: admin.password } : undefined,
     },
     state_file: opts.stateFile,
