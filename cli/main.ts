@@ -1,7 +1,11 @@
 import { Command } from 'commander';
+import * as adapterCheck from './commands/adapter-check.js';
+import * as broker from './commands/broker.js';
+import * as conformance from './commands/conformance.js';
 import * as down from './commands/down.js';
 import * as env from './commands/env.js';
 import * as odbConfig from './commands/odb-config.js';
+import * as run from './commands/run.js';
 import * as start from './commands/start.js';
 import * as up from './commands/up.js';
 
@@ -17,6 +21,10 @@ start.register(program);
 down.register(program);
 env.register(program);
 odbConfig.register(program);
+broker.register(program);
+adapterCheck.register(program);
+run.register(program);
+conformance.register(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`fakefoundry: ${err.message}`);

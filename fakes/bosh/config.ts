@@ -62,6 +62,17 @@ export const boshConfigSchema = z.object({
   stemcells: z
     .array(z.object({ name: z.string(), version: z.string(), operating_system: z.string().optional(), api_version: z.number().int().optional() }))
     .default([]),
+  /** What an errand (by errand or job name) reports in any deployment when no test scripted it. */
+  errands: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        exit_code: z.number().int().min(0).max(255).default(0),
+        stdout: z.string().default(''),
+        stderr: z.string().default(''),
+      }),
+    )
+    .default([]),
 });
 
 export type BoshConfig = z.infer<typeof boshConfigSchema>;

@@ -4,7 +4,7 @@ import type { BoshControl, SeedRelease } from './control.js';
 import { BoshError } from './errors.js';
 
 const errandSchema = z.object({
-  deployment: z.string(),
+  deployment: z.string().optional(),
   errand: z.string(),
   exit_code: z.number().int().optional(),
   stdout: z.string().optional(),

@@ -1,7 +1,7 @@
 import { planDeployment } from './manifest/plan.js';
 import { parseManifestSync, variableNames } from './manifest/parse.js';
 import type { Director } from './director.js';
-import type { DeploymentRecord, ReleaseJob, TaskRecord } from './state.js';
+import type { DeploymentRecord, ReleaseJob, TaskRecord, TaskRule } from './state.js';
 import { BoshError } from './errors.js';
 
 export interface SeedRelease {
@@ -11,7 +11,8 @@ export interface SeedRelease {
 }
 
 export interface ErrandScriptInput {
-  deployment: string;
+  /** Absent: runs of this errand in any deployment (a script naming the deployment wins). */
+  deployment?: string;
   errand: string;
   exit_code?: number;
   stdout?: string;
@@ -20,17 +21,8 @@ export interface ErrandScriptInput {
   times?: number;
 }
 
-export interface TaskRuleInput {
-  type?: string;
-  deployment?: string;
-  /** Fail at the first step of this stage, e.g. "Updating instance" or "Preparing deployment". */
-  fail_at_stage?: string;
-  message?: string;
-  code?: number;
-  /** Never finish until told (`completeTask`/`failTask`) or cancelled. */
-  hang?: boolean;
-  times?: number;
-}
+/** A task rule (`fail_at_stage`, `hang`, ...) as `addTaskRule` takes it; `times` limits it to the next N matching tasks. */
+export type TaskRuleInput = Omit<TaskRule, 'id' | 'remaining'> & { times?: number };
 
 const UNREACHABLE_RULE = 'bosh-unreachable';
 
@@ -62,28 +54,28 @@ export class BoshControl {
     const m = this.d.model;
     const manifest = parseManifestSync(manifestText);
     const dep = m.ensureDeployment(manifest.name, opts.teams ?? []);
-    const plan = planDeployment({
-      manifest,
-      releases: m.state.releases,
-      stemcells: m.state.stemcells,
-      cloud: m.cloud(dep.teams),
-      existing: dep,
-      ipOwner: (n, ip) => m.ipOwner(n, ip),
-      random: m.random,
-      nextProviderId: () => m.nextId('link_provider'),
-    });
-    const iso = this.d.kernel.clock.iso();
-    for (const i of plan.instances) if (i.vm_cid && !i.vm_created_at) i.vm_created_at = iso;
-    m.setInstances(dep, plan.instances);
-    dep.manifest_text = manifestText;
-    dep.releases = plan.releases;
-    dep.stemcells = plan.stemcells;
-    dep.errands = plan.errands;
-    dep.link_providers = plan.link_providers;
-    dep.variables = variableNames(manifestText, manifest).map((n) => ({
-      id: String(m.nextId('variable')),
-      name: n.startsWith('/') ? n : `/${this.d.config.name}/${dep.name}/${n}`,
-    }));
+    let plan;
+    try {
+      plan = planDeployment({
+        manifest,
+        releases: m.state.releases,
+        stemcells: m.state.stemcells,
+        cloud: m.cloud(dep.teams),
+        existing: dep,
+        ips: m.ips,
+        taskId: 0,
+        random: m.random,
+        nextProviderId: () => m.nextId('link_provider'),
+      });
+      const iso = this.d.kernel.clock.iso();
+      for (const i of plan.instances) if (i.vm_cid && !i.vm_created_at) i.vm_created_at = iso;
+      dep.releases = plan.releases;
+      dep.stemcells = plan.stemcells;
+      m.commitPlan(dep, plan, manifestText, variableNames(manifestText, manifest));
+    } finally {
+      // Task 0 stands for this call: what a failed plan reserved goes back.
+      m.ips.releaseTask(0);
+    }
     return dep;
   }
 
@@ -104,8 +96,8 @@ export class BoshControl {
   }
 
   scriptErrand(s: ErrandScriptInput): void {
-    this.d.model.state.errand_scripts.push({
-      deployment: s.deployment,
+    this.d.model.addErrandScript({
+      deployment: s.deployment ?? null,
       errand: s.errand,
       exit_code: s.exit_code ?? 0,
       stdout: s.stdout ?? '',

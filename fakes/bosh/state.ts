@@ -104,8 +104,15 @@ export interface DeploymentRecord {
   instances: InstanceRecord[];
   variables: { id: string; name: string }[];
   link_providers: LinkProviderRecord[];
-  /** Errands by name: instance groups with `lifecycle: errand` and colocated errand jobs. */
+  /**
+   * What `GET /deployments/:d/errands` lists, in the director's order: the `lifecycle: errand`
+   * instance groups, then every job that can run as an errand (`bin/run`), in any group.
+   */
   errands: { name: string; groups: string[] }[];
+  /** The manifest's instance groups (in order) with their lifecycle and jobs: what errand runs look jobs up in. */
+  instance_groups?: { name: string; lifecycle: 'service' | 'errand'; jobs: string[] }[];
+  /** `features.use_short_dns_addresses` of the deployed manifest (links to it resolve to short DNS names). */
+  use_short_dns_addresses?: boolean;
   /** Manifest text at each errand's last successful run (for `when-changed`). */
   errand_runs: Record<string, string>;
   created_at: number;
@@ -170,7 +177,8 @@ export interface EventRecord {
 }
 
 export interface ErrandScript {
-  deployment: string;
+  /** null: any deployment. */
+  deployment: string | null;
   errand: string;
   exit_code: number;
   stdout: string;
@@ -183,10 +191,11 @@ export interface TaskRule {
   id: number;
   type?: string;
   deployment?: string;
-  /** Fail at this stage (e.g. "Updating instance") with this error. */
+  /** Fail at the first step of this stage (e.g. "Updating instance" or "Preparing deployment") with this error. */
   fail_at_stage?: string;
   message?: string;
   code?: number;
+  /** Never finish until told (`completeTask`/`failTask`) or cancelled. */
   hang?: boolean;
   remaining: number | null;
 }
@@ -199,6 +208,21 @@ export interface ExternalLink {
   deployment: string;
   consumer_name: string;
   created_at: number;
+  /** Copied from the provider's deployment when the link is made (the link's content). */
+  use_short_dns_addresses?: boolean;
+}
+
+/**
+ * One IP address held on a network (the director's `ip_addresses` table): recorded when a deploy
+ * plans, so concurrent deploys never hand out the same address. `task_id` is set while the deploy
+ * that made it runs; it is cleared when that deploy commits and dropped if it does not.
+ */
+export interface IpReservation {
+  network: string;
+  ip: string;
+  deployment: string;
+  instance: string;
+  task_id: number | null;
 }
 
 export interface BoshState {
@@ -214,4 +238,7 @@ export interface BoshState {
   errand_scripts: ErrandScript[];
   task_rules: TaskRule[];
   links: ExternalLink[];
+  ip_reservations: IpReservation[];
+  /** Local DNS encodings (`local_dns_encoded_*`): a network's or instance group's number is its index + 1. */
+  dns: { networks: string[]; groups: { deployment: string; group: string }[] };
 }

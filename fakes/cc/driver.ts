@@ -1,3 +1,4 @@
+import { CcError } from './errors.js';
 import type { CcDeps } from './deps.js';
 import type { CcSimulator } from './index.js';
 import type { App, Binding, Broker, Instance, Job, Org, Plan, RoleType, Space } from './model/state.js';
@@ -61,16 +62,18 @@ export class CcDriver {
 
   /** Registers (or updates, when the name exists) a broker; throws with CC's error when the catalog is refused. */
   async registerBroker(b: BrokerInput): Promise<Broker> {
-    const m = this.model;
-    const existing = m.all('brokers').find((x) => x.name === b.name);
-    const broker = existing ?? m.addBroker({ name: b.name, url: b.url, username: b.username, password: b.password, space_guid: b.spaceGuid });
-    const r = await this.d.brokers.sync(broker, { url: b.url, username: b.username, password: b.password });
-    if (!r.ok) {
-      if (!existing) this.d.brokers.removeBroker(broker);
-      throw Object.assign(new Error(`${r.error.errorCode}: ${r.error.description}`), { ccError: r.error });
+    const existing = this.model.all('brokers').find((x) => x.name === b.name);
+    const creds = { url: b.url, username: b.username, password: b.password };
+    try {
+      if (existing) {
+        await this.d.brokers.update(existing, creds, 'v2');
+        return existing;
+      }
+      return (await this.d.brokers.register({ name: b.name, ...creds, spaceGuid: b.spaceGuid }, 'v2')).broker;
+    } catch (e) {
+      if (!(e instanceof CcError) || !e.info) throw e;
+      throw Object.assign(new Error(`${e.info.errorCode}: ${e.info.description}`), { ccError: e.info });
     }
-    Object.assign(broker, { url: b.url, username: b.username, password: b.password, state: 'AVAILABLE' });
-    return broker;
   }
 
   /** `cf enable-service-access`: every plan of the offering (or one plan), public or for one org. */

@@ -87,6 +87,8 @@ export type CcErrorName = keyof typeof CC_ERRORS | `ServiceBroker${string}` | st
 export class CcError extends Error {
   /** Extra fields some broker errors carry in v2 (`http: {method, status}`). */
   extra?: Record<string, unknown>;
+  /** The platform's account of the error, when it came from there (see `fromInfo`). */
+  info?: CcErrorInfoLike;
   constructor(
     readonly errorName: string,
     readonly code: number,
@@ -98,6 +100,10 @@ export class CcError extends Error {
   }
   get title(): string {
     return `CF-${this.errorName}`;
+  }
+  /** The error as CC answers it: v3's format under `/v3`, v2's elsewhere (the app's error handler calls this). */
+  getResponse(c?: Context): Response {
+    return errorResponse(this, c ? isV3Path(c.req.path) : false);
   }
 }
 
@@ -116,9 +122,12 @@ export const badQuery = (detail: string) => ccError('BadQueryParameter', detail)
 export const notAuthorized = () => ccError('NotAuthorized');
 
 /** An error from the platform module (broker errors), given as `{httpStatus, code, errorCode, description}`. */
-export function fromInfo(info: { httpStatus: number; code: number; errorCode: string; title?: string; description: string; http?: unknown }): CcError {
+type CcErrorInfoLike = { httpStatus: number; code: number; errorCode: string; title?: string; description: string; http?: unknown };
+
+export function fromInfo(info: CcErrorInfoLike): CcError {
   const name = info.errorCode.replace(/^CF-/, '');
   const err = new CcError(name, info.code, info.httpStatus, info.description);
+  err.info = info;
   if (info.http) err.extra = { http: info.http };
   return err;
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Kernel } from '../core/kernel.js';
-import { ccError, CcError, errorResponse, isV3Path } from './errors.js';
+import { isJsonObject } from '../core/json.js';
+import { ccError, isV3Path } from './errors.js';
 
 /** CC's timestamp format: ISO 8601 to the second, `2020-03-10T15:49:29Z`. */
 export function iso(ms: number): string {
@@ -36,37 +37,22 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   } catch {
     throw ccError('MessageParseError', isV3Path(c.req.path) ? 'invalid request body' : text.slice(0, 200));
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw ccError('MessageParseError', isV3Path(c.req.path) ? 'invalid request body' : text.slice(0, 200));
-  return v as Record<string, unknown>;
-}
-
-/** Turns a thrown CcError into CC's response for the path; anything else is rethrown (→ 500 in CC's format). */
-export function handleError(err: unknown, c: Context): Response {
-  if (err instanceof CcError) return errorResponse(err, isV3Path(c.req.path));
-  throw err;
-}
-
-/** A route handler whose thrown CcError becomes CC's error response (through handleError). */
-export function handled(fn: (c: Context) => Response | Promise<Response>): (c: Context) => Promise<Response> {
-  return async (c: Context) => {
-    try {
-      return await fn(c);
-    } catch (e) {
-      return handleError(e, c);
-    }
-  };
+  if (!isJsonObject(v)) throw ccError('MessageParseError', isV3Path(c.req.path) ? 'invalid request body' : text.slice(0, 200));
+  return v;
 }
 
 // ---- small validators over an untyped body
 
-export const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 export const isStr = (v: unknown): v is string => typeof v === 'string';
+
+/** The `:guid` path parameter. */
+export const pg = (c: Context): string => c.req.param('guid') ?? '';
 
 /** `{"data":{"guid":"…"}}` → the guid, or undefined. */
 export function relGuid(body: Record<string, unknown>, rel: string): string | undefined {
-  const r = isObj(body.relationships) ? body.relationships[rel] : undefined;
-  const d = isObj(r) ? r.data : undefined;
-  return isObj(d) && isStr(d.guid) ? d.guid : undefined;
+  const r = isJsonObject(body.relationships) ? body.relationships[rel] : undefined;
+  const d = isJsonObject(r) ? r.data : undefined;
+  return isJsonObject(d) && isStr(d.guid) ? d.guid : undefined;
 }
 
 export function stringArray(v: unknown): v is string[] {

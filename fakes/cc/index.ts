@@ -49,7 +49,7 @@ export class CcSimulator implements Simulator<CcState> {
     this.#platform = this.#newPlatform();
     const platform = () => this.#platform;
     this.ops = new ServiceOps(this.model, platform);
-    this.brokers = new BrokerSync(this.model, platform);
+    this.brokers = new BrokerSync(this.model, platform, (p) => this.ops.track(p));
     const uaa = () => peers.get('uaa') as UaaSimulator | undefined;
     const deps: CcDeps = { kernel, config: this.config, model: this.model, ops: this.ops, brokers: this.brokers, platform, uaa };
     const requestIds = kernel.random.fork('cc-request-ids');
@@ -75,6 +75,8 @@ export class CcSimulator implements Simulator<CcState> {
       brokerTimeoutSeconds: this.config.broker_client_timeout_seconds,
       defaultPollIntervalSeconds: this.config.broker_client_default_async_poll_interval_seconds,
       maxPollingDurationMinutes: this.config.broker_client_max_async_poll_duration_minutes,
+      maxPollIntervalSeconds: this.config.broker_client_max_async_poll_interval_seconds,
+      pollBackoffRate: this.config.broker_client_async_poll_exponential_backoff_rate,
       apiInfoLocation: apiInfoLocation(this.kernel, this.config.enable_v2),
     });
   }

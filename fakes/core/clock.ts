@@ -22,6 +22,8 @@ interface Timer {
   fn: () => void | Promise<void>;
   cancelled: boolean;
   realHandle?: ReturnType<typeof setTimeout>;
+  /** A deadline: fires when the clock passes it, but never draws the clock forward itself. */
+  weak?: boolean;
 }
 
 export interface ClockState {
@@ -88,7 +90,29 @@ export class Clock {
 
   /** Runs `fn` when the clock reaches `dueAt` (ms since epoch). */
   at(dueAt: number, fn: () => void | Promise<void>): TimerHandle {
-    const timer: Timer = { id: this.#nextId++, dueAt, fn, cancelled: false };
+    return this.#add({ id: this.#nextId++, dueAt, fn, cancelled: false });
+  }
+
+  /**
+   * A deadline for work the clock cannot see, such as a real network call: runs `fn` when the
+   * clock passes `now() + ms`, but unlike `after()` it never draws the clock forward itself, so
+   * `runAll()`, instant mode and `pending()`/`nextDueAt()` ignore it (a driver that jumps to the
+   * next due timer would otherwise time out every call in flight).
+   * - `virtual`: fires when `advance()`/`advanceTo()` (or other timers run by `runAll()`) pass it.
+   * - `real`: fires when the wall clock reaches it.
+   * - `instant`: fires after `ms` of wall time; virtual time races ahead in this mode, so passing
+   *   the deadline on the clock would say nothing about how long the work took.
+   */
+  deadline(ms: number, fn: () => void): TimerHandle {
+    if (this.#mode === 'instant') {
+      const handle = setTimeout(fn, Math.min(Math.max(0, ms), 2 ** 31 - 1));
+      return { id: this.#nextId++, dueAt: this.now() + ms, cancel: () => clearTimeout(handle) };
+    }
+    return this.#add({ id: this.#nextId++, dueAt: this.now() + Math.max(0, ms), fn, cancelled: false, weak: true });
+  }
+
+  #add(timer: Timer): TimerHandle {
+    const dueAt = timer.dueAt;
     // Binary insertion keeps due order (ties in creation order) without re-sorting: O(log n) search.
     let lo = 0;
     let hi = this.#timers.length;
@@ -116,12 +140,20 @@ export class Clock {
     return new Promise((resolve) => this.after(delayMs, resolve));
   }
 
+  /** Timers waiting to fire (deadlines excluded: they do not draw the clock). */
   pending(): number {
-    return this.#timers.length;
+    let n = 0;
+    for (const t of this.#timers) if (!t.weak) n++;
+    return n;
   }
 
+  /** When the next timer falls due (deadlines excluded). */
   nextDueAt(): number | undefined {
-    return this.#timers[0]?.dueAt;
+    return this.#firstStrong()?.dueAt;
+  }
+
+  #firstStrong(): Timer | undefined {
+    return this.#timers.find((t) => !t.weak);
   }
 
   /** Moves virtual time forward by `ms`, firing every timer that falls due, in order. */
@@ -154,7 +186,8 @@ export class Clock {
   async runAll(limit = 100_000): Promise<number> {
     let fired = 0;
     await this.#settle();
-    while (this.#timers.length > 0 && fired < limit) {
+    // Deadlines fire when a timer that draws the clock passes them, never on their own.
+    while (this.#firstStrong() && fired < limit) {
       const next = this.#timers[0];
       if (this.#mode !== 'real') this.#virtualNow = Math.max(this.#virtualNow, next.dueAt);
       else this.#realBase += Math.max(0, next.dueAt - this.now());
@@ -266,12 +299,12 @@ export class Clock {
     setImmediate(() => {
       this.#instantScheduled = false;
       if (this.#mode !== 'instant' || this.#closed) return;
+      if (!this.#firstStrong()) return;
       const next = this.#timers[0];
-      if (!next) return;
       this.#virtualNow = Math.max(this.#virtualNow, next.dueAt);
       void this.#fire(next).then(() => {
         this.#notify();
-        if (this.#timers.length > 0) this.#scheduleInstant();
+        if (this.#firstStrong()) this.#scheduleInstant();
       });
     });
   }

@@ -39,6 +39,12 @@ export const uaaConfigSchema = z.object({
   groups: z.array(z.string()).default([]),
   /** The issuer base; defaults to the UAA's own URL once mounted. */
   issuer: z.string().optional(),
+  /**
+   * The first signing key (PKCS#8 and SPKI PEM) instead of a freshly generated one: RSA key
+   * generation takes most of a foundation's start-up, so harnesses building one foundation per
+   * test generate a key once and hand it to each.
+   */
+  signing_key: z.object({ private_pem: z.string(), public_pem: z.string() }).optional(),
 });
 
 export type UaaConfig = z.infer<typeof uaaConfigSchema>;

@@ -27,7 +27,9 @@ export class UaaSimulator implements Simulator<UaaState> {
 
   constructor(kernel: Kernel, config: UaaConfigInput = {}) {
     this.model = new UaaModel(kernel, uaaConfigSchema.parse(config));
-    this.model.rotateKey();
+    const given = this.model.config.signing_key;
+    if (given) this.model.adoptKey(given.private_pem, given.public_pem);
+    else this.model.rotateKey();
     this.tokens = new TokenService(this.model);
     this.app = createServiceApp(kernel, 'uaa', formatUaaError);
     tokenRoutes(this.app, this.model, this.tokens);

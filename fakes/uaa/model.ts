@@ -93,6 +93,14 @@ export class UaaModel {
     return key;
   }
 
+  /** Starts with a given key (PEMs) instead of generating one; see `signing_key` in the config. */
+  adoptKey(privatePem: string, publicPem: string): SigningKey {
+    const key: SigningKey = { kid: `key-${++this.state.keyCounter}`, privatePem, publicPem, active: true, createdAt: this.kernel.clock.now() };
+    for (const k of this.state.keys) k.active = false;
+    this.state.keys.push(key);
+    return key;
+  }
+
   removeKey(kid: string): boolean {
     const i = this.state.keys.findIndex((k) => k.kid === kid);
     if (i < 0 || this.state.keys[i].active) return false;

@@ -41,6 +41,13 @@ describe('other director endpoints and bad input', () => {
     const ign = await env.call('PUT', `/deployments/d/instance_groups/redis-server/${inst.id}/ignore`, env.admin, { headers: { 'content-type': 'application/json' }, body: '{"ignore":true}' });
     expect([ign.status, await ign.text()]).toEqual([200, '']);
     expect(env.bosh.control.deployment('d')!.instances[0].ignore).toBe(true);
+    // A non-boolean is refused and changes nothing; the route takes ids, not indexes.
+    const put = (path: string, body: string) => env.call('PUT', path, env.admin, { headers: { 'content-type': 'application/json' }, body });
+    const bad = await put(`/deployments/d/instance_groups/redis-server/${inst.id}/ignore`, '{"ignore":"false"}');
+    expect([bad.status, await bad.json()]).toEqual([400, { code: 40000, description: "Property 'ignore' value did not match the required type 'Boolean'" }]);
+    expect(env.bosh.control.deployment('d')!.instances[0].ignore).toBe(true);
+    const byIndex = await put('/deployments/d/instance_groups/redis-server/0/ignore', '{"ignore":false}');
+    expect([byIndex.status, await byIndex.json()]).toEqual([404, { code: 70001, description: "'d/redis-server/0' doesn't exist" }]);
     const logs = await env.runTask(env.taskId(await env.call('GET', '/deployments/d/jobs/redis-server/0/logs?type=job')));
     expect(logs).toMatchObject({ type: 'fetch_logs', state: 'done', result: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const blob = await env.call('GET', `/resources/${logs.result}`);
@@ -66,32 +73,44 @@ describe('other director endpoints and bad input', () => {
     expect(await json(await env.call('GET', '/stemcells'))).toEqual([]);
   });
 
-  it('never answers odd manifests with a 500: either a 400 or a task that ends with a director error line', async () => {
-    const odd = [
-      'name: x\nreleases: oops\n',
-      'name: x\nreleases: [1, 2]\n',
-      'name: x\ninstance_groups: {a: 1}\n',
-      'name: x\ninstance_groups: [{name: g, instances: two, jobs: []}]\n',
-      'name: x\ninstance_groups: [{name: g, jobs: {a: 1}}]\n',
-      'name: x\ninstance_groups: [{name: 7}]\n',
-      'name: [1]\n',
-      'name: x\nstemcells: [{alias: default, os: nope}]\n',
-      'name: y\ninstance_groups: [{name: g, instances: 1, jobs: [], vm_type: default, stemcell: s, networks: default}]\nstemcells: [{alias: s, os: ubuntu-jammy}]\n',
-      '&a [*a]',
-      '{{{{',
-      '\u0000\u0001',
+  it('answers each odd manifest with its one outcome: a 400, or a task that ends in a director error', async () => {
+    const type = (name: string, value: string, t: string) => `Property '${name}' value (${value}) did not match the required type '${t}'`;
+    // [manifest, the POST's status, then the body's code and description, or the task's error code and message]
+    const odd: [string, 302 | 400, number, string][] = [
+      ['name: x\nreleases: oops\n', 302, 40000, type('releases', '"oops"', 'Array')],
+      ['name: x\nreleases: [1, 2]\n', 302, 40000, type('releases', '1', 'Hash')],
+      ['name: x\ninstance_groups: {a: 1}\n', 302, 40000, type('instance_groups', '{"a":1}', 'Array')],
+      ['name: x\ninstance_groups: [{name: g, instances: two, jobs: []}]\n', 302, 140003, "Instance group 'g' is missing either 'vm_type' or 'vm_resources' or 'resource_pool' section."],
+      ['name: x\ninstance_groups: [{name: g, jobs: {a: 1}}]\n', 302, 40000, type('jobs', '{"a":1}', 'Array')],
+      ['name: x\ninstance_groups: [{name: 7}]\n', 302, 40000, type('name', '7', 'String')],
+      ['name: [1]\n', 400, 40000, type('name', '[1]', 'String')],
+      ['name: x\nstemcells: [{alias: default, os: nope}]\n', 302, 50003, "Stemcell version 'latest' for OS 'nope' doesn't exist"],
+      [
+        'name: y\ninstance_groups: [{name: g, instances: 1, jobs: [], vm_type: default, stemcell: s, networks: default}]\nstemcells: [{alias: s, os: ubuntu-jammy}]\n',
+        302,
+        40000,
+        type('networks', '"default"', 'Array'),
+      ],
+      ['&a [*a]', 400, 440001, 'Manifest should be a hash'],
+      [
+        '{{{{',
+        400,
+        440001,
+        'Incorrect YAML structure of the uploaded manifest: #<Psych::SyntaxError: (<unknown>): Flow map in block collection must be sufficiently indented and end with a } at line 1, column 5:>',
+      ],
+      ['\u0000\u0001', 400, 440001, 'Manifest should be a hash'],
     ];
-    for (const text of odd) {
+    for (const [text, status, code, message] of odd) {
       const res = await env.yaml('/deployments', text);
-      expect([302, 400]).toContain(res.status);
-      if (res.status === 400) {
-        expect(await json(res)).toEqual({ code: expect.any(Number), description: expect.any(String) });
+      expect([text, res.status]).toEqual([text, status]);
+      if (status === 400) {
+        expect(await json(res)).toEqual({ code, description: message });
         continue;
       }
       const task = await env.runTask(env.taskId(res));
-      expect(['error', 'done']).toContain(task.state);
+      expect([text, task.state, task.result]).toEqual([text, 'error', message]);
       for (const line of task.event_output.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
-      if (task.state === 'error') expect(env.lastEvent(task.id).error).toEqual({ code: expect.any(Number), message: expect.any(String) });
+      expect(env.lastEvent(task.id).error).toEqual({ code, message });
     }
     expect(env.f.journal.query({ service: 'bosh', status: 500 })).toEqual([]);
   });

@@ -6,7 +6,8 @@ import { RELEASE, STEMCELL, manifest } from './helpers.js';
 const PATHS = [
   '/info', '/deployments', '/deployments/d', '/deployments/d/diff', '/deployments/d/vms', '/deployments/d/instances', '/deployments/d/errands',
   '/deployments/d/errands/smoke-tests/runs', '/deployments/d/jobs/*', '/deployments/d/jobs/redis-server/0', '/deployments/d/jobs/redis-server/zz',
-  '/deployments/d/instance_groups/redis-server/0/actions/stop', '/deployments/d/instance_groups/redis-server/0/ignore', '/deployments/d/variables',
+  '/deployments/d/instance_groups/redis-server/0/actions/stop', '/deployments/d/instance_groups/redis-server/:id/actions/stop',
+  '/deployments/d/instance_groups/redis-server/0/ignore', '/deployments/d/instance_groups/redis-server/:id/ignore', '/deployments/d/variables',
   '/deployments/d/jobs/redis-server/0/logs', '/deployments/d/certificate_expiry', '/tasks', '/tasks/1', '/tasks/1/output', '/task/1', '/tasks/cancel',
   '/configs', '/configs/1', '/configs/diff', '/cloud_configs', '/cloud_configs/diff', '/runtime_configs', '/cpi_configs', '/releases', '/releases/redis',
   '/stemcells', '/stemcells/x/1', '/stemcell_uploads', '/packages/matches', '/locks', '/events', '/events/1', '/link_providers', '/link_consumers',
@@ -45,11 +46,12 @@ it('answers garbage on every route without a 5xx, and a refused request changes 
     const bosh = f.service<BoshSimulator>('bosh');
     bosh.control.seedRelease(RELEASE);
     bosh.control.seedStemcell(STEMCELL);
-    bosh.control.createDeployment(manifest('d'));
+    // Routes that look instances up by id get the real one, so the checks behind the lookup run.
+    const id = bosh.control.createDeployment(manifest('d')).instances[0].id;
     const auth = 'Basic ' + Buffer.from('admin:admin').toString('base64');
     const bad: string[] = [];
     let answered = 0;
-    for (const p of PATHS) for (const m of ['GET', 'POST', 'PUT', 'DELETE']) for (const q of QUERIES) for (const [ct, body] of BODIES) {
+    for (const p of PATHS.map((x) => x.replace(':id', id))) for (const m of ['GET', 'POST', 'PUT', 'DELETE']) for (const q of QUERIES) for (const [ct, body] of BODIES) {
       if ((m === 'GET' || m === 'DELETE') && body !== undefined) continue;
       const before = durable(bosh);
       const headers: Record<string, string> = { authorization: auth };

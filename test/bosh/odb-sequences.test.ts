@@ -66,7 +66,8 @@ describe('ODB sequences against the fake director', () => {
 
     // Bind: vms?format=full is a task whose result lines carry job_name and ips.
     const vms = await client.get(`/deployments/${DEP}/vms?format=full`);
-    expect(vms.redirectedFrom).toBeDefined();
+    // The deploy was task 1; the vms task is the next one, and the 302 named it by its full URL.
+    expect([vms.redirectedFrom, vms.json.id]).toEqual([`${env.urls.bosh}/tasks/2`, 2]);
     const vmsDone = await waitLikeCli(f, client, vms.json.id);
     const lines = vmsDone.result!.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.job_name)).toEqual(['redis-server']);

@@ -23,6 +23,12 @@ export function echoFactory(name = 'echo'): SimulatorFactory {
       // Like the BOSH director's task protocol: a write answered with a redirect to a GET.
       app.on(['POST', 'PUT'], '/redirect', (c) => c.body(null, 302, { location: '/count' }));
       app.put('/count', (c) => c.json({ put: true }));
+      app.get('/refused', () => {
+        // A refusal that carries its own response, as Hono's HTTPException does.
+        throw Object.assign(new Error('refused'), {
+          getResponse: () => new Response('{"echo_error":"not today"}', { status: 409, headers: { 'content-type': 'application/json' } }),
+        });
+      });
       app.get('/boom', () => {
         throw new Error('secret internals');
       });

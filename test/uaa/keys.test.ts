@@ -169,3 +169,25 @@ describe('seeds, snapshots and state', () => {
     expect(f.uaa.model.state.keys.map((k) => k.kid)).toEqual([...keys.map((k) => k.kid), 'key-2']);
   });
 });
+
+describe('a given first signing key (config signing_key)', () => {
+  it('is served and signs tokens, so foundations built with it skip RSA key generation', async () => {
+    const donor = await Foundation.create({ seed: 'donor', services: ['uaa'] });
+    const k = donor.uaa.model.activeKey;
+    const f = await Foundation.create({ seed: 'given', services: ['uaa'], config: { uaa: { signing_key: { private_pem: k.privatePem, public_pem: k.publicPem } } } });
+    try {
+      expect(f.uaa.model.state.keys).toEqual([expect.objectContaining({ kid: 'key-1', publicPem: k.publicPem, active: true })]);
+      const urls = f.mountInProcess();
+      const admin = f.uaa.model.client('admin')!;
+      const token = await fetch(`${urls.uaa}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + btoa(`${admin.client_id}:${admin.client_secret}`) },
+        body: 'grant_type=client_credentials',
+      }).then((r) => r.json() as Promise<{ access_token: string }>);
+      await expect(jwtVerify(token.access_token, createPublicKey(k.publicPem), { currentDate: new Date(f.clock.now()) })).resolves.toBeTruthy();
+    } finally {
+      await f.close();
+      await donor.close();
+    }
+  });
+});

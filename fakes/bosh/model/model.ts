@@ -1,10 +1,12 @@
 import type { Kernel } from '../../core/kernel.js';
 import type { Random } from '../../core/random.js';
 import { DEFAULT_CLOUD_CONFIG, type BoshConfig } from '../config.js';
+import type { DeployPlan } from '../manifest/plan.js';
 import type {
   BoshState,
   ConfigRecord,
   DeploymentRecord,
+  ErrandScript,
   EventRecord,
   LockRecord,
   ReleaseJob,
@@ -14,7 +16,9 @@ import type {
   TaskRecord,
 } from '../state.js';
 import { buildCloud, type CloudModel } from './cloud.js';
-import { ipToInt } from './ip.js';
+import { BoshError, E } from '../errors.js';
+import { IpBook } from './ip-book.js';
+import { Links } from './links.js';
 import { canonical } from './names.js';
 
 /** Task types `GET /tasks` lists at the default `verbose=1`. */
@@ -42,7 +46,17 @@ export class BoshModel {
   state!: BoshState;
   readonly random: Random;
   readonly uuid: string;
-  #ipIndex: Map<string, Map<number, string>> | null = null;
+  /** Every deployment's IP reservations, made as deploys plan. */
+  readonly ips = new IpBook(
+    () => this.state.ip_reservations,
+    (l) => (this.state.ip_reservations = l),
+  );
+  /** External links (`POST /links`). */
+  readonly links = new Links(
+    () => this.state,
+    (k) => this.nextId(k),
+    () => this.kernel.clock.now(),
+  );
   #cloudCache: { key: string; cloud: CloudModel } | null = null;
   #lockIndex: Map<string, LockRecord> | null = null;
   #canonicalIndex: Map<string, string> | null = null;
@@ -70,7 +84,13 @@ export class BoshModel {
 
   replace(state: BoshState): void {
     this.state = state;
-    this.#ipIndex = null;
+    this.ips.invalidate();
+    // A state saved before reservations were kept: every instance holds the address it has.
+    if (!state.ip_reservations) {
+      state.ip_reservations = [];
+      for (const d of Object.values(state.deployments)) this.ips.commit(d);
+    }
+    state.dns ??= { networks: [], groups: [] };
     this.#cloudCache = null;
     this.#latest.clear();
     this.#lockIndex = null;
@@ -96,6 +116,8 @@ export class BoshModel {
       errand_scripts: [],
       task_rules: [],
       links: [],
+      ip_reservations: [],
+      dns: { networks: [], groups: [] },
     };
     const cc = this.config.cloud_config === undefined ? DEFAULT_CLOUD_CONFIG : this.config.cloud_config;
     if (cc !== null) this.createConfig({ type: 'cloud', name: 'default', content: cc, team: null });
@@ -267,7 +289,7 @@ export class BoshModel {
   removeDeployment(name: string): void {
     const d = this.deployment(name);
     if (!d) return;
-    this.#unindex(d);
+    this.ips.releaseDeployment(name);
     delete this.state.deployments[name];
     if (this.#canonicalIndex?.get(canonical(name)) === name) this.#canonicalIndex.delete(canonical(name));
     this.state.links = this.state.links.filter((l) => l.deployment !== name);
@@ -279,41 +301,49 @@ export class BoshModel {
     return this.#canonicalIndex.get(canonical(name));
   }
 
-  /** Swaps a deployment's instances, keeping the IP index in step. */
+  /** Swaps a deployment's instances; its IP reservations become exactly theirs. */
   setInstances(d: DeploymentRecord, instances: DeploymentRecord['instances']): void {
-    this.#unindex(d);
     d.instances = instances;
-    this.#index(d);
+    this.ips.commit(d);
   }
 
-  ipOwner(network: string, ip: number): string | undefined {
-    return this.#ips().get(network)?.get(ip);
+  /** A deploy succeeded: the deployment becomes what was planned (its variables keep their ids). */
+  commitPlan(d: DeploymentRecord, plan: DeployPlan, manifestText: string, variableNames: string[]): void {
+    this.setInstances(d, plan.instances);
+    d.manifest_text = manifestText;
+    d.errands = plan.errands;
+    d.instance_groups = plan.instance_groups;
+    d.link_providers = plan.link_providers;
+    d.use_short_dns_addresses = plan.use_short_dns_addresses;
+    const prevVars = new Map(d.variables.map((v) => [v.name, v.id]));
+    d.variables = variableNames.map((n) => {
+      const full = n.startsWith('/') ? n : `/${this.config.name}/${d.name}/${n}`;
+      return { id: prevVars.get(full) ?? String(this.nextId('variable')), name: full };
+    });
+    this.encodeDns(d.name, plan.networks, plan.instance_groups.map((g) => g.name));
   }
 
-  #ips(): Map<string, Map<number, string>> {
-    if (!this.#ipIndex) {
-      this.#ipIndex = new Map();
-      for (const d of Object.values(this.state.deployments)) this.#index(d);
-    }
-    return this.#ipIndex;
+  /** Numbers the networks and instance groups a deploy uses, as local DNS encodes them (`q-n<net>`, `q-g<group>`). */
+  encodeDns(deployment: string, networks: string[], groups: string[]): void {
+    const dns = this.state.dns;
+    for (const n of networks) if (!dns.networks.includes(n)) dns.networks.push(n);
+    for (const g of groups) if (!dns.groups.some((x) => x.deployment === deployment && x.group === g)) dns.groups.push({ deployment, group: g });
   }
 
-  #index(d: DeploymentRecord): void {
-    if (!this.#ipIndex) return;
-    for (const i of d.instances) {
-      for (const n of i.networks) {
-        const ip = ipToInt(n.ip);
-        if (ip === null) continue;
-        let m = this.#ipIndex.get(n.name);
-        if (!m) this.#ipIndex.set(n.name, (m = new Map()));
-        m.set(ip, d.name);
-      }
-    }
+  dnsNetworkId(network: string): number {
+    return this.state.dns.networks.indexOf(network) + 1;
   }
 
-  #unindex(d: DeploymentRecord): void {
-    if (!this.#ipIndex) return;
-    for (const i of d.instances) for (const n of i.networks) this.#ipIndex.get(n.name)?.delete(ipToInt(n.ip) ?? -1);
+  dnsGroupId(deployment: string, group: string): number {
+    return this.state.dns.groups.findIndex((x) => x.deployment === deployment && x.group === group) + 1;
+  }
+
+  /** `PUT .../instance_groups/:ig/:id/ignore`: the instance (by id) and a boolean, or nothing changes. */
+  setIgnore(d: DeploymentRecord, group: string, id: string, ignore: unknown): void {
+    const inst = d.instances.find((i) => i.group === group && i.id === id);
+    if (!inst) throw E.instanceNotFound(`${d.name}/${group}/${id}`);
+    if (typeof ignore !== 'boolean') throw new BoshError(400, 40000, "Property 'ignore' value did not match the required type 'Boolean'");
+    inst.ignore = ignore;
   }
 
   cloudConfigStatus(d: DeploymentRecord): 'none' | 'latest' | 'outdated' {
@@ -321,6 +351,28 @@ export class BoshModel {
     const latest = this.configsForTeams('cloud', d.teams).map((c) => c.id).sort();
     const mine = [...d.cloud_config_ids].sort();
     return latest.length === mine.length && latest.every((x, i) => x === mine[i]) ? 'latest' : 'outdated';
+  }
+
+  // ---- errand results ----
+
+  addErrandScript(s: ErrandScript): void {
+    this.state.errand_scripts.push(s);
+  }
+
+  /**
+   * What an errand run reports: the first script for this deployment, then the first for any
+   * deployment (each counts the run), then the config's default for that name, else exit 0.
+   */
+  takeErrandRun(deployment: string, errand: string): { exit_code: number; stdout: string; stderr: string } {
+    const live = this.state.errand_scripts.filter((s) => s.errand === errand && s.remaining !== 0);
+    const script = live.find((s) => s.deployment === deployment) ?? live.find((s) => s.deployment === null);
+    if (script) {
+      if (script.remaining !== null) script.remaining--;
+      this.state.errand_scripts = this.state.errand_scripts.filter((s) => s.remaining !== 0);
+      return { exit_code: script.exit_code, stdout: script.stdout, stderr: script.stderr };
+    }
+    const preset = this.config.errands.find((e) => e.name === errand);
+    return preset ? { exit_code: preset.exit_code, stdout: preset.stdout, stderr: preset.stderr } : { exit_code: 0, stdout: '', stderr: '' };
   }
 
   // ---- tasks, locks, events ----

@@ -1,5 +1,4 @@
 import { consumes, deploymentFor, jsonBody, startTask, type BoshApp, type Director } from '../director.js';
-import { BoshError, E } from '../errors.js';
 import { vmSummary } from '../model/vminfo.js';
 import { rubyTruthy } from '../ruby.js';
 
@@ -50,11 +49,7 @@ export function instanceRoutes(app: BoshApp, d: Director): void {
     if (miss) return miss;
     const dep = deploymentFor(d, c, 'admin');
     const body = await jsonBody(c);
-    const { ig, id } = c.req.param();
-    const inst = dep.instances.find((i) => i.group === ig && i.id === id);
-    if (!inst) throw E.instanceNotFound(`${dep.name}/${ig}/${id}`);
-    if (typeof body.ignore !== 'boolean') throw new BoshError(400, 40000, "Property 'ignore' value did not match the required type 'Boolean'");
-    inst.ignore = body.ignore;
+    d.model.setIgnore(dep, c.req.param('ig'), c.req.param('id'), body.ignore);
     return c.body(null, 200);
   });
 

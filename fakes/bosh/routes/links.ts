@@ -1,10 +1,7 @@
 import { consumes, jsonBody, principal, type BoshApp, type BoshContext, type Director } from '../director.js';
 import { BoshError, E } from '../errors.js';
-import { canonical } from '../model/names.js';
+import { LINK_STATUS, linkAddress } from '../model/links.js';
 import { rubyTime } from './configs.js';
-
-
-const STATUS_FLAG: Record<string, string> = { default: '0', unhealthy: '1', healthy: '3', all: '4' };
 
 export function linkRoutes(app: BoshApp, d: Director): void {
   const deploymentParam = (c: BoshContext) => {
@@ -61,58 +58,32 @@ export function linkRoutes(app: BoshApp, d: Director): void {
     if (miss) return miss;
     const p = principal(c);
     d.auth.requireDirector(p, 'create_link');
-    const body = await jsonBody(c);
-    if (body.link_provider_id === undefined) throw new BoshError(400, 810001, 'Invalid request: `link_provider_id` must be provided');
-    const owner = ((body.link_consumer as { owner_object?: { name?: unknown; type?: unknown } } | undefined)?.owner_object ?? {}) as { name?: unknown; type?: unknown };
-    if (typeof owner.name !== 'string' || owner.name === '') throw new BoshError(400, 810001, 'Invalid request: `link_consumer.owner_object.name` must not be empty');
-    if (owner.type !== 'external') throw new BoshError(400, 810001, "Invalid request: `link_consumer.owner_object.type` should be 'external'");
-    const pid = Number(body.link_provider_id);
-    const found = Object.values(d.model.state.deployments)
-      .flatMap((dep) => dep.link_providers.map((lp) => ({ dep, lp })))
-      .find((x) => x.lp.id === pid);
-    if (!found) throw new BoshError(400, 810001, `Invalid link_provider_id: ${String(body.link_provider_id)}`);
-    if (!found.lp.shared) throw new BoshError(403, 810009, 'Provider not `shared`');
-    d.auth.requireOwned(p, 'read', found.dep.teams);
-    const link = {
-      id: d.model.nextId('link'),
-      name: found.lp.name,
-      link_provider_id: pid,
-      link_consumer_id: d.model.nextId('link_consumer'),
-      deployment: found.dep.name,
-      consumer_name: owner.name,
-      created_at: d.kernel.clock.now(),
-    };
-    d.model.state.links.push(link);
-    return c.json(linkJson(link));
+    const request = d.model.links.check(await jsonBody(c));
+    d.auth.requireOwned(p, 'read', request.deployment.teams);
+    return c.json(linkJson(d.model.links.add(request)));
   });
 
   app.delete('/links/:id', (c) => {
     d.auth.requireDirector(principal(c), 'delete_link');
-    const id = Number(c.req.param('id'));
-    const link = d.model.state.links.find((l) => l.id === id);
-    if (!link) throw new BoshError(404, 810000, `Could not find a link with id ${c.req.param('id')}`);
-    d.model.state.links = d.model.state.links.filter((l) => l !== link);
+    d.model.links.delete(c.req.param('id'));
     return c.body(null, 204);
   });
 
   app.get('/link_address', (c) => {
     d.auth.requireDirector(principal(c), 'read_link');
     const raw = c.req.query('link_id');
-    if (raw === undefined) throw new BoshError(400, 810000, 'Link id is required');
+    if (raw === undefined) throw new BoshError(400, 810006, 'Link id is required');
     // Sinatra makes `azs[]=` an array and `azs=` a string; only the array form is accepted.
-    const azList = c.req.queries('azs[]');
+    const azList = c.req.queries('azs[]') ?? [];
     if (c.req.query('azs') !== undefined) throw new BoshError(400, 810008, '`azs` param must be array type: `azs[]=`');
     const known = [...d.model.cloud().azs];
-    for (const az of azList ?? []) if (!known.includes(az)) throw new BoshError(400, 810008, `az ${az} is not valid`);
+    for (const az of azList) if (!known.includes(az)) throw new BoshError(400, 810008, `az ${az} is not valid`);
     const status = c.req.query('status') ?? 'default';
-    if (!Object.hasOwn(STATUS_FLAG, status)) throw new BoshError(400, 810007, `status must be a one of: ["healthy", "unhealthy", "all", "default"]`);
-    const link = d.model.state.links.find((l) => l.id === Number(raw));
-    if (!link) throw new BoshError(404, 810000, `Could not find a link with id ${raw}`);
-    const dep = d.model.deployment(link.deployment);
-    const lp = dep?.link_providers.find((x) => x.id === link.link_provider_id);
-    if (!dep || !lp) throw new BoshError(404, 810000, `Could not find a link with id ${raw}`);
+    if (!Object.hasOwn(LINK_STATUS, status)) throw new BoshError(400, 810007, `status must be a one of: ["healthy", "unhealthy", "all", "default"]`);
+    const { link, deployment: dep, provider: lp } = d.model.links.target(raw);
     d.auth.requireOwned(principal(c), 'read', dep.teams);
-    const azFlag = (azList ?? []).map((a) => `a${known.indexOf(a) + 1}`).join('');
-    return c.json({ address: `q-${azFlag}s${STATUS_FLAG[status]}.${canonical(lp.instance_group)}.${canonical(lp.network)}.${canonical(dep.name)}.bosh` });
+    const short = link.use_short_dns_addresses ? { network: d.model.dnsNetworkId(lp.network), group: d.model.dnsGroupId(dep.name, lp.instance_group) } : null;
+    const azIds = azList.map((a) => known.indexOf(a) + 1);
+    return c.json({ address: linkAddress({ azIds, status: LINK_STATUS[status], short, group: lp.instance_group, network: lp.network, deployment: dep.name }) });
   });
 }

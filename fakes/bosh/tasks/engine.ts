@@ -4,13 +4,15 @@ import { DEFAULT_TASK_DURATIONS, type BoshConfig } from '../config.js';
 import { BoshError } from '../errors.js';
 import type { BoshModel } from '../model/model.js';
 import type { TaskRecord } from '../state.js';
-import { errorLine, stepLine, truncate, type Step } from './events.js';
+import { errorLine, stepLine, truncate, warningLine, type Step } from './events.js';
 
 export interface JobContext {
   model: BoshModel;
   kernel: Kernel;
   config: BoshConfig;
   task: TaskRecord;
+  /** Writes a warning line to the task's event log now (`event_log.warn`). */
+  warn: (message: string) => void;
 }
 
 /** What a task type does: an optional first step, a (possibly async) prepare, then steps and a finish. */
@@ -56,7 +58,7 @@ export class TaskEngine {
   ) {}
 
   #ctx(task: TaskRecord): JobContext {
-    return { model: this.model, kernel: this.kernel, config: this.config, task };
+    return { model: this.model, kernel: this.kernel, config: this.config, task, warn: (m) => this.#emit(task, warningLine(this.model.now, m)) };
   }
 
   duration(type: string): number {
@@ -200,11 +202,12 @@ export class TaskEngine {
         this.#emit(task, stepLine(now, cur, 'failed', failure.message));
         return this.#error(task, new BoshError(400, failure.code, failure.message));
       }
-      this.#emit(task, stepLine(now, cur, 'finished'));
+      // The first step is the preparing itself: it fails, or warns and then finishes.
       if (k === 0 && task.plan === undefined) {
         if (!(await this.#prepare(task))) return;
         steps = this.#steps(task);
       }
+      this.#emit(task, stepLine(now, cur, 'finished'));
     }
     if (k + 1 < steps.length) {
       task.step = k + 1;
@@ -282,6 +285,8 @@ export class TaskEngine {
     this.#timers.get(task.id)?.cancel();
     this.#timers.delete(task.id);
     this.#releaseLock(task);
+    // Addresses the task reserved and did not commit (a failed or dry-run deploy) go back.
+    this.model.ips.releaseTask(task.id);
     // The end event repeats the start event (same action and object), with the error if any.
     const start = task.event_id !== null ? this.model.state.events.find((e) => e.id === task.event_id) : undefined;
     if (start) {

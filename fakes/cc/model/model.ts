@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../core/json.js';
 import type { Kernel } from '../../core/kernel.js';
 import type { Random } from '../../core/random.js';
 import type { CcConfig } from '../config.js';
@@ -12,6 +13,7 @@ import {
   type Job,
   type JobState,
   type LastOperation,
+  type Metadata,
   type Offering,
   type Org,
   type Plan,
@@ -62,6 +64,19 @@ export class CcModel {
 
   touch(rec: { updated_at: number }): void {
     rec.updated_at = this.now();
+  }
+
+  /** `metadata: {labels, annotations}` from a request: set, and a `null` value removes the key (CC's rule). */
+  applyMetadata(target: Metadata, md: unknown): void {
+    if (!isJsonObject(md)) return;
+    for (const k of ['labels', 'annotations'] as const) {
+      const src = md[k];
+      if (!isJsonObject(src)) continue;
+      for (const [key, v] of Object.entries(src)) {
+        if (v === null) delete target[k][key];
+        else if (typeof v === 'string') target[k][key] = v;
+      }
+    }
   }
 
   get<C extends Collection>(coll: C, guid: string | undefined): CcState[C][string] | undefined {
@@ -211,6 +226,27 @@ export class CcModel {
 
   visibilitiesOf(planGuid: string): Visibility[] {
     return this.all('visibilities').filter((v) => v.plan_guid === planGuid);
+  }
+
+  /**
+   * A plan's visibility: public, admin only, or these organizations (added to the ones it has
+   * when `append`, else replacing them).
+   */
+  setVisibility(plan: Plan, type: 'public' | 'admin' | 'organization', orgGuids: string[], append: boolean): void {
+    if (!append || type !== 'organization') for (const v of this.visibilitiesOf(plan.guid)) this.remove('visibilities', v.guid);
+    plan.public = type === 'public';
+    for (const g of orgGuids) if (!this.visibilitiesOf(plan.guid).some((v) => v.org_guid === g)) this.addVisibility(plan.guid, g);
+    this.touch(plan);
+  }
+
+  /** v2 `PUT /v2/service_plans/:guid {public}` (absent: nothing changes but the timestamp). */
+  setPublic(plan: Plan, pub: boolean | undefined): void {
+    if (pub !== undefined) plan.public = pub;
+    this.touch(plan);
+  }
+
+  moveVisibility(v: Visibility, planGuid: string, orgGuid: string): void {
+    Object.assign(v, { plan_guid: planGuid, org_guid: orgGuid, updated_at: this.now() });
   }
 
   /** v3 `visibility_type` derived from the records, as CC derives it. */

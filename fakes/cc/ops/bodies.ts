@@ -54,28 +54,29 @@ export function provisionBody(
   return body;
 }
 
+/**
+ * The update body: `previous_values` (with the instance's maintenance_info version, when it has
+ * one), the context under the new name, `parameters` (v2 only when the request had them, v3
+ * always), and the new maintenance_info (version only).
+ */
 export function updateBody(
   m: CcModel,
   inst: Instance,
   oldPlan: Plan,
-  newName: string,
-  parameters: Record<string, unknown> | undefined,
-  maintenanceInfo: { version: string; description?: string } | undefined,
+  a: { name: string; parameters: Record<string, unknown> | undefined; maintenanceInfo: { version: string } | undefined; via: 'v2' | 'v3' },
 ): Record<string, unknown> {
   const { org } = orgAndSpace(m, inst.space_guid);
   const offering = m.offeringOf(oldPlan);
-  const body: Record<string, unknown> = {
-    previous_values: {
-      plan_id: oldPlan.catalog_id,
-      service_id: offering?.catalog_id ?? '',
-      organization_id: org?.guid ?? '',
-      space_id: inst.space_guid,
-      maintenance_info: inst.maintenance_info ?? null,
-    },
-    context: context(m, inst.space_guid, newName),
-    parameters: parameters ?? {},
+  const previous: Record<string, unknown> = {
+    plan_id: oldPlan.catalog_id,
+    service_id: offering?.catalog_id ?? '',
+    organization_id: org?.guid ?? '',
+    space_id: inst.space_guid,
   };
-  if (maintenanceInfo) body.maintenance_info = maintenanceInfo;
+  if (inst.maintenance_info) previous.maintenance_info = { version: inst.maintenance_info.version };
+  const body: Record<string, unknown> = { previous_values: previous, context: context(m, inst.space_guid, a.name) };
+  if (a.via === 'v3' || a.parameters !== undefined) body.parameters = a.parameters ?? {};
+  if (a.maintenanceInfo) body.maintenance_info = { version: a.maintenanceInfo.version };
   return body;
 }
 

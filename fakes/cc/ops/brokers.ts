@@ -2,6 +2,7 @@ import type { CcPlatformApi, CcErrorInfo, ExistingBrokerCatalog, OsbCatalog } fr
 import type { CcModel } from '../model/model.js';
 import type { Broker, Job, Plan } from '../model/state.js';
 import { endpoint } from './service-ops.js';
+import { fromInfo } from '../errors.js';
 
 export type SyncResult = { ok: true; warnings: string[] } | { ok: false; error: CcErrorInfo };
 
@@ -14,6 +15,8 @@ export class BrokerSync {
   constructor(
     private readonly model: CcModel,
     private readonly platform: () => CcPlatformApi,
+    /** Keeps background work where `settle()` finds it (ServiceOps.track). */
+    private readonly track: <T>(p: Promise<T>) => Promise<T> = (p) => p,
   ) {}
 
   existing(broker: Broker): ExistingBrokerCatalog {
@@ -124,23 +127,87 @@ export class BrokerSync {
     return m.all('instances').some((i) => i.plan_guid && plans.has(i.plan_guid));
   }
 
-  /** v3: the job runs the sync in the background and ends COMPLETE (with warnings) or FAILED. */
-  runJob(job: Job, work: () => Promise<SyncResult>, onFail?: () => void): Promise<void> {
+  /**
+   * Registers a broker. v2 fetches the catalog in the request (and keeps no broker when that
+   * fails); v3 answers with a `service_broker.catalog.synchronize` job that does it.
+   */
+  async register(
+    a: { name: string; url: string; username: string; password: string; spaceGuid?: string; metadata?: unknown },
+    via: 'v2' | 'v3',
+    userGuid?: string,
+  ): Promise<{ broker: Broker; job?: Job }> {
     const m = this.model;
-    return work().then(
-      (r) => {
-        if (r.ok) {
-          job.warnings = r.warnings.map((detail) => ({ detail }));
-          m.setJob(job, 'COMPLETE');
-        } else {
-          onFail?.();
-          m.setJob(job, 'FAILED', { code: r.error.code, title: r.error.title, detail: r.error.description });
-        }
-      },
-      (err: unknown) => {
-        onFail?.();
-        m.setJob(job, 'FAILED', { code: 10001, title: 'UnknownError', detail: (err as Error)?.message ?? 'An unknown error occurred.' });
-      },
+    const broker = m.addBroker({ name: a.name, url: a.url, username: a.username, password: a.password, space_guid: a.spaceGuid });
+    m.applyMetadata(broker.metadata, a.metadata);
+    if (via === 'v2') {
+      const r = await this.sync(broker, broker, userGuid);
+      if (!r.ok) {
+        this.removeBroker(broker);
+        throw fromInfo(r.error);
+      }
+      broker.state = 'AVAILABLE';
+      return { broker };
+    }
+    const job = m.addJob('service_broker.catalog.synchronize', { type: 'service_brokers', guid: broker.guid });
+    const settled = (ok: boolean) => {
+      if (m.get('brokers', broker.guid)) broker.state = ok ? 'AVAILABLE' : 'SYNCHRONIZATION_FAILED';
+    };
+    this.#runJob(job, () => this.sync(broker, broker, userGuid), settled);
+    return { broker, job };
+  }
+
+  /**
+   * Updates a broker: name, URL and credentials take effect only once the catalog fetched with them
+   * is valid. v2 does it in the request; v3 in a `service_broker.update` job (a metadata-only
+   * change needs none and answers at once).
+   */
+  async update(
+    broker: Broker,
+    change: { name?: string; url?: string; username?: string; password?: string; metadata?: unknown },
+    via: 'v2' | 'v3',
+    userGuid?: string,
+  ): Promise<{ job?: Job }> {
+    const m = this.model;
+    const target = { url: change.url ?? broker.url, username: change.username ?? broker.username, password: change.password ?? broker.password };
+    const name = change.name ?? broker.name;
+    if (via === 'v2') {
+      const r = await this.sync(broker, target, userGuid);
+      if (!r.ok) throw fromInfo(r.error);
+      Object.assign(broker, target, { name, state: 'AVAILABLE', updated_at: m.now() });
+      return {};
+    }
+    m.applyMetadata(broker.metadata, change.metadata);
+    if (change.name === undefined && change.url === undefined && change.username === undefined) {
+      m.touch(broker);
+      return {};
+    }
+    const job = m.addJob('service_broker.update', { type: 'service_brokers', guid: broker.guid });
+    const previous = broker.state;
+    broker.state = 'SYNCHRONIZING';
+    this.#runJob(job, () => this.sync(broker, target, userGuid), (ok) => {
+      if (ok) Object.assign(broker, target, { name, state: 'AVAILABLE', updated_at: m.now() });
+      else broker.state = previous;
+    });
+    return { job };
+  }
+
+  /** The job runs the sync in the background and ends COMPLETE (with warnings) or FAILED. */
+  #runJob(job: Job, work: () => Promise<SyncResult>, settled: (ok: boolean) => void): void {
+    const m = this.model;
+    this.track(
+      work().then(
+        (r) => {
+          settled(r.ok);
+          if (r.ok) {
+            job.warnings = r.warnings.map((detail) => ({ detail }));
+            m.setJob(job, 'COMPLETE');
+          } else m.setJob(job, 'FAILED', { code: r.error.code, title: r.error.title, detail: r.error.description });
+        },
+        (err: unknown) => {
+          settled(false);
+          m.setJob(job, 'FAILED', { code: 10001, title: 'UnknownError', detail: (err as Error)?.message ?? 'An unknown error occurred.' });
+        },
+      ),
     );
   }
 }

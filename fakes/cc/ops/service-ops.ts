@@ -4,6 +4,8 @@ import { ccError, fromInfo, unprocessable, type CcError } from '../errors.js';
 import type { CcModel } from '../model/model.js';
 import type { App, Binding, Broker, Instance, Job, OperationType, Plan } from '../model/state.js';
 import { bindBody, provisionBody, updateBody } from './bodies.js';
+import { Refused, refuse } from '../refusals.js';
+import { instanceInProgress, instanceNameTaken, isRefusal, planChange } from './rules.js';
 
 export type Via = 'v2' | 'v3';
 
@@ -71,6 +73,7 @@ export class ServiceOps {
       instancesRetrievable: offering.instances_retrievable,
       serviceRequires: offering.requires,
       maximumPollingDurationSeconds: plan.maximum_polling_duration ?? undefined,
+      instanceName: inst.name,
       ...extra,
     };
   }
@@ -123,7 +126,7 @@ export class ServiceOps {
           if (op.type === 'delete') delete job.resource_guid;
         }
       } else {
-        if (live) {
+        if (live && !r.keepLastOperation) {
           m.setLastOperation(rec, { type: op.type, state: 'failed', description: r.description ?? r.error?.description ?? '' });
           delete rec.broker_operation;
         }
@@ -185,8 +188,8 @@ export class ServiceOps {
     via: Via;
     acceptsIncomplete?: boolean;
     guid?: string;
-    /** Sets up the new record (metadata) before the broker is asked, as CC saves it first. */
-    init?: (inst: Instance) => void;
+    /** v3 `metadata`, saved with the new record before the broker is asked (as CC saves it first). */
+    metadata?: unknown;
   }): Promise<Started<Instance>> {
     this.#claimName(a.spaceGuid, a.name, a.via);
     const m = this.model;
@@ -202,7 +205,7 @@ export class ServiceOps {
       maintenance_info: a.plan.maintenance_info ? { ...a.plan.maintenance_info } : null,
       last_operation: m.lastOperation('create', a.via === 'v3' ? 'initial' : 'in progress'),
     });
-    a.init?.(inst);
+    m.applyMetadata(inst.metadata, a.metadata);
     const job = a.via === 'v3' ? m.addJob('service_instance.create', { type: 'service_instances', guid: inst.guid }) : undefined;
     const op = this.#op(inst, a.plan, 'create', 'service_instance', {
       body: provisionBody(m, a.spaceGuid, a.name, a.plan, a.parameters, inst.metadata.annotations),
@@ -221,6 +224,47 @@ export class ServiceOps {
     return this.#v2Created(inst, 'instances', await first);
   }
 
+  /** A user-provided instance: a record only, no broker. */
+  createUserProvided(a: {
+    name: string;
+    spaceGuid: string;
+    tags?: string[];
+    credentials?: Record<string, unknown>;
+    syslogDrainUrl: string | null;
+    routeServiceUrl: string | null;
+    metadata?: unknown;
+  }): Instance {
+    const m = this.model;
+    const inst = m.addInstance({
+      name: a.name,
+      type: 'user-provided',
+      space_guid: a.spaceGuid,
+      tags: a.tags ?? [],
+      dashboard_url: null,
+      maintenance_info: null,
+      last_operation: m.lastOperation('create', 'succeeded', 'Operation succeeded'),
+      credentials: a.credentials ?? {},
+      syslog_drain_url: a.syslogDrainUrl,
+      route_service_url: a.routeServiceUrl,
+    });
+    m.applyMetadata(inst.metadata, a.metadata);
+    return inst;
+  }
+
+  updateUserProvided(
+    inst: Instance,
+    a: { name?: string; tags?: string[]; credentials?: Record<string, unknown>; syslogDrainUrl?: string; routeServiceUrl?: string; metadata?: unknown },
+  ): void {
+    const m = this.model;
+    m.applyMetadata(inst.metadata, a.metadata);
+    if (a.name !== undefined) inst.name = a.name;
+    if (a.tags) inst.tags = [...a.tags];
+    if (a.credentials) inst.credentials = a.credentials;
+    if (a.syslogDrainUrl !== undefined) inst.syslog_drain_url = a.syslogDrainUrl;
+    if (a.routeServiceUrl !== undefined) inst.route_service_url = a.routeServiceUrl;
+    m.setLastOperation(inst, { type: 'update', state: 'succeeded', description: 'Operation succeeded' });
+  }
+
   /** CC v2 rolls the new row (instance, binding or key) back when the broker refuses it outright. */
   #v2Created<R extends Instance | Binding>(rec: R, coll: 'instances' | 'bindings', r: OperationResult): Started<R> {
     if (r.state === 'failed') {
@@ -230,13 +274,20 @@ export class ServiceOps {
     return { record: rec, first: r };
   }
 
-  /** Pre-checks of an update (v3 `PATCH`, v2 `PUT`), then the broker call. */
+  /**
+   * An update (v3 `PATCH`, v2 `PUT`): every rule is checked before anything changes. What CC keeps
+   * to itself (name, tags, v3 metadata) is applied at once when no broker call is needed; v2 applies
+   * it once the broker has accepted, v3 before the job starts. A v2 update without a broker call
+   * still records `update`/`succeeded` (CC's updater lock).
+   */
   async updateInstance(a: {
     inst: Instance;
     newPlan?: Plan;
     name?: string;
+    tags?: string[];
+    metadata?: unknown;
     parameters?: Record<string, unknown>;
-    maintenanceInfo?: { version: string; description?: string };
+    maintenanceInfo?: { version: string };
     userGuid?: string;
     vcapRequestId?: string;
     via: Via;
@@ -244,27 +295,37 @@ export class ServiceOps {
   }): Promise<Started<Instance>> {
     const m = this.model;
     const inst = a.inst;
+    refuse(instanceInProgress(inst));
+    const newName = a.name !== undefined && a.name !== inst.name ? a.name : undefined;
+    if (newName !== undefined) refuse(instanceNameTaken(m, inst.space_guid, newName, inst));
     const { plan, offering, broker } = this.resolvePlan(inst);
-    if (!plan || !offering || !broker) throw a.via === 'v3' ? unprocessable('The service instance has no service plan.') : ccError('ServicePlanNotFound', inst.plan_guid ?? '');
-    const target = a.newPlan ?? plan;
-    const changingPlan = target.guid !== plan.guid;
-    if (changingPlan && !(plan.plan_updateable ?? offering.plan_updateable)) throw ccError('ServicePlanNotUpdateable');
-    if (changingPlan && target.offering_guid !== plan.offering_guid) throw ccError('ServicePlanInvalid', 'Plan must belong to the same service');
-    let mi: { version: string; description?: string } | undefined;
-    if (a.maintenanceInfo) {
-      if (changingPlan) throw ccError('MaintenanceInfoNotUpdatableWhenChangingPlan');
-      if (!plan.maintenance_info) throw ccError('MaintenanceInfoNotSupported');
-      const v = a.maintenanceInfo.version;
-      if (v !== plan.maintenance_info.version && v !== inst.maintenance_info?.version) throw ccError('MaintenanceInfoConflict');
-      mi = v === plan.maintenance_info.version ? { ...plan.maintenance_info } : { ...a.maintenanceInfo };
-    } else if (changingPlan && target.maintenance_info) mi = { ...target.maintenance_info };
-    if (changingPlan && !(target.bindable ?? offering.bindable) && m.bindingsOf(inst.guid).length > 0) {
-      throw unprocessable('Cannot update to a non-bindable plan while the service instance has bindings.');
+    const contextUpdates = !!offering?.allow_context_updates;
+    const changesPlan = !!a.newPlan && a.newPlan.guid !== inst.plan_guid;
+    // update_broker_needed?: v2 sends any name when the offering takes context updates; v3 a changed one.
+    const renameViaBroker = contextUpdates && (a.via === 'v2' ? a.name !== undefined : newName !== undefined);
+    const needsBroker =
+      a.via === 'v2'
+        ? a.parameters !== undefined || renameViaBroker || (!!a.maintenanceInfo && a.maintenanceInfo.version !== inst.maintenance_info?.version) || changesPlan
+        : a.parameters !== undefined || !!a.newPlan || renameViaBroker || (!!a.maintenanceInfo && a.maintenanceInfo.version !== inst.maintenance_info?.version);
+    const keepToCc = (withName: boolean) => {
+      if (a.metadata !== undefined) m.applyMetadata(inst.metadata, a.metadata);
+      if (a.tags) inst.tags = [...a.tags];
+      if (withName && a.name !== undefined) inst.name = a.name;
+      m.touch(inst);
+    };
+    if (!needsBroker) {
+      keepToCc(true);
+      if (a.via === 'v2') m.setLastOperation(inst, { type: 'update', state: 'succeeded', description: '' });
+      return { record: inst };
     }
-    const newName = a.name ?? inst.name;
+    if (!plan || !offering || !broker) refuse({ rule: 'instance-without-plan', planGuid: inst.plan_guid ?? '' });
+    const pc = planChange(m, inst, { plan: plan!, offering: offering! }, a.newPlan, a.maintenanceInfo);
+    if (isRefusal(pc)) throw new Refused(pc);
+    const contextName = a.name ?? inst.name;
+    if (a.via === 'v3') keepToCc(!renameViaBroker);
     const job = a.via === 'v3' ? m.addJob('service_instance.update', { type: 'service_instances', guid: inst.guid }) : undefined;
-    const op = this.#op(inst, target, 'update', 'service_instance', {
-      body: updateBody(m, inst, plan, newName, a.parameters, mi),
+    const op = this.#op(inst, pc.target, 'update', 'service_instance', {
+      body: updateBody(m, inst, pc.plan, { name: contextName, parameters: a.parameters, maintenanceInfo: pc.maintenanceInfo, via: a.via }),
       userGuid: a.userGuid,
       vcapRequestId: a.vcapRequestId,
       via: a.via,
@@ -272,16 +333,17 @@ export class ServiceOps {
     });
     m.setLastOperation(inst, { type: 'update', state: 'in progress', description: '' });
     const { first } = this.#run(inst, 'instances', op, job, (r) => {
-      inst.plan_guid = target.guid;
-      inst.name = newName;
-      if (mi) inst.maintenance_info = mi;
-      else if (changingPlan) inst.maintenance_info = null;
+      inst.plan_guid = pc.target.guid;
+      if (renameViaBroker) inst.name = contextName;
+      if (pc.maintenanceInfo) inst.maintenance_info = { ...pc.maintenanceInfo };
+      else if (pc.changingPlan) inst.maintenance_info = null;
       if (r.dashboardUrl) inst.dashboard_url = r.dashboardUrl;
       setBrokerMetadata(inst, r.metadata);
     });
     if (a.via === 'v3') return { record: inst, job };
     const r = await first;
     if (r.state === 'failed') throw v2BrokerError(r);
+    keepToCc(true);
     return { record: inst, first: r };
   }
 
@@ -298,12 +360,12 @@ export class ServiceOps {
       if (job) m.setJob(job, 'COMPLETE');
       return { record: inst, job, first: { state: 'succeeded' }, done: Promise.resolve({ state: 'succeeded' }) };
     }
-    const unbindAll = async (): Promise<OperationResult | undefined> => {
+    const unbindAll = async (): Promise<(OperationResult & { failedBinding: Binding }) | undefined> => {
       for (const b of m.bindingsOf(inst.guid)) {
         const { first, done } = this.#startUnbind(b, inst, plan, a.userGuid, a.via, undefined, true, a.vcapRequestId);
         const r = await first;
         const fin = r.state === 'in progress' ? await done : r;
-        if (fin.state === 'failed' && !fin.gone) return fin;
+        if (fin.state === 'failed' && !fin.gone) return { ...fin, failedBinding: b };
       }
       return undefined;
     };
@@ -315,8 +377,12 @@ export class ServiceOps {
       const done = (async (): Promise<OperationResult> => {
         const failed = await unbindAll();
         if (failed) {
-          m.setLastOperation(inst, { type: 'delete', state: 'failed', description: failed.error?.description ?? failed.description ?? '' });
-          if (job) m.setJob(job, 'FAILED', this.#jobError(failed, 'delete', 'service_binding'));
+          // ServiceInstanceDelete raises the first unbinding error; the job wraps it as a failed delete.
+          const message = failed.keepLastOperation
+            ? unbindingInProgress(failed.failedBinding, inst.name, m.get('apps', failed.failedBinding.app_guid)?.name)
+            : (failed.description ?? '');
+          m.setLastOperation(inst, { type: 'delete', state: 'failed', description: message });
+          if (job) m.setJob(job, 'FAILED', toEntry(ccErrors.unableToPerform('delete', message)));
           return failed;
         }
         return deprovision().done;
@@ -351,8 +417,8 @@ export class ServiceOps {
     vcapRequestId?: string;
     via: Via;
     acceptsIncomplete?: boolean;
-    /** Sets up the new record (metadata) before the broker is asked. */
-    init?: (b: Binding) => void;
+    /** v3 `metadata`, saved with the new record before the broker is asked. */
+    metadata?: unknown;
   }): Promise<Started<Binding>> {
     const m = this.model;
     const { plan } = this.resolvePlan(a.inst);
@@ -382,7 +448,7 @@ export class ServiceOps {
       last_operation: m.lastOperation('create', 'in progress'),
     });
     if (binding.app_guid === undefined) delete binding.app_guid;
-    a.init?.(binding);
+    m.applyMetadata(binding.metadata, a.metadata);
     const resource: ResourceKind = a.type === 'app' ? 'service_binding' : 'service_key';
     const job = a.via === 'v3' ? m.addJob(`${JOB_OPERATION[resource]}.create`, { type: 'service_credential_bindings', guid: binding.guid }) : undefined;
     const op = this.#bindOp(binding, a.inst, plan, 'create', {
@@ -403,11 +469,13 @@ export class ServiceOps {
 
   #bindOp(b: Binding, inst: Instance, plan: Plan, type: OperationType, extra: Partial<PlatformOperation>): PlatformOperation {
     const resource: ResourceKind = b.type === 'app' ? 'service_binding' : 'service_key';
-    return this.#op(inst, plan, type, resource, { bindingGuid: b.guid, ...extra });
+    const appName = this.model.get('apps', b.app_guid)?.name;
+    return this.#op(inst, plan, type, resource, { bindingGuid: b.guid, ...(appName !== undefined ? { appName } : {}), ...extra });
   }
 
+  /** v3 (ServiceBindingDelete) touches the binding only once the broker has answered; v2 marks it first. */
   #startUnbind(b: Binding, inst: Instance, plan: Plan, userGuid: string | undefined, via: Via, job?: Job, acceptsIncomplete = true, vcapRequestId?: string) {
-    this.model.setLastOperation(b, { type: 'delete', state: 'in progress', description: '' });
+    if (via === 'v2') this.model.setLastOperation(b, { type: 'delete', state: 'in progress', description: '' });
     const op = this.#bindOp(b, inst, plan, 'delete', { userGuid, via, acceptsIncomplete, vcapRequestId });
     return this.#run(b, 'bindings', op, job, () => undefined);
   }
@@ -486,6 +554,13 @@ function setBrokerMetadata(inst: Instance, metadata: unknown): void {
   if (!metadata || typeof metadata !== 'object') return;
   const md = metadata as { labels?: Record<string, unknown>; attributes?: Record<string, unknown> };
   inst.broker_provided_metadata = { labels: md.labels ?? {}, attributes: md.attributes ?? {} };
+}
+
+/** ServiceInstanceDelete#unbinding_operation_in_progress! */
+function unbindingInProgress(b: Binding, instanceName: string, appName: string | undefined): string {
+  return b.type === 'app'
+    ? `An operation for the service binding between app ${appName ?? ''} and service instance ${instanceName} is in progress.`
+    : `An operation for a service binding of service instance ${instanceName} is in progress.`;
 }
 
 function toEntry(e: { code: number; title: string; description: string }) {

@@ -8,7 +8,7 @@
  * `fetch-binding`, `orphan-mitigation` (with `deprovision`/`unbind`), `redirect` (a followed hop).
  * Time comes only from the kernel clock: polls and orphan-mitigation retries are clock timers.
  *
- * Reference: /work/shared/reference/uaa-cc-osbapi.md §C.1–C.6.
+ * Reference: ../shared/reference/uaa-cc-osbapi.md §C.1–C.6.
  */
 import type { Kernel } from '../../core/kernel.js';
 
@@ -131,6 +131,8 @@ export interface OperationResult {
   gone?: boolean;
   /** The polling gave up at the maximum polling duration (job error `CF-JobTimeout`). */
   timedOut?: boolean;
+  /** The record's `last_operation` stays as it was (an unbind the broker refused with ConcurrencyError). */
+  keepLastOperation?: boolean;
 }
 
 export interface OperationObserver {

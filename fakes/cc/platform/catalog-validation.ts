@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../core/json.js';
 import type { CatalogResult, ExistingBrokerCatalog, OsbCatalog } from './api.js';
 import { ccErrors } from './errors.js';
 import { rubyInspect, rubyTruthy } from './ruby-inspect.js';
@@ -9,7 +10,6 @@ import { schemaProblems } from './schema-validation.js';
  * ValidationErrorsFormatter does, under "Service broker catalog is invalid: ".
  */
 type J = Record<string, unknown>;
-const isObj = (v: unknown): v is J => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** SemVer 2.0.0, as VCAP::SemverValidator accepts it. */
 const SEMVER =
@@ -45,7 +45,7 @@ class Errors {
     if (required && (v === undefined || v === null)) this.add(`${label} is required`);
   }
   hash(label: string, v: unknown): void {
-    if (!isObj(v)) this.add(`${label} must be a hash, but has value ${rubyInspect(v)}`);
+    if (!isJsonObject(v)) this.add(`${label} must be a hash, but has value ${rubyInspect(v)}`);
   }
   integer(label: string, v: unknown): void {
     if (!(typeof v === 'number' && Number.isInteger(v)) && v !== undefined && v !== null) {
@@ -82,20 +82,20 @@ function validateSchemas(raw: J, out: Errors): void {
   for (const [type, action] of SCHEMA_PATHS) {
     const typeNode = raw[type];
     if (typeNode === undefined || typeNode === null) continue;
-    if (!isObj(typeNode)) {
+    if (!isJsonObject(typeNode)) {
       out.add(`Schemas ${type} must be a hash, but has value ${rubyInspect(typeNode)}`);
       continue;
     }
     const actionNode = typeNode[action];
     if (actionNode === undefined || actionNode === null) continue;
-    if (!isObj(actionNode)) {
+    if (!isJsonObject(actionNode)) {
       out.add(`Schemas ${type}.${action} must be a hash, but has value ${rubyInspect(actionNode)}`);
       continue;
     }
     const params = actionNode.parameters;
     if (params === undefined || params === null) continue;
     const path = `${type}.${action}.parameters`;
-    if (!isObj(params)) {
+    if (!isJsonObject(params)) {
       out.add(`Schemas ${path} must be a hash, but has value ${rubyInspect(params)}`);
       continue;
     }
@@ -119,20 +119,20 @@ function validatePlan(raw: J): PlanReport {
   const mi = raw.maintenance_info;
   if (rubyTruthy(mi)) {
     e.hash('Maintenance info', mi);
-    const version = isObj(mi) ? mi.version : undefined;
+    const version = isJsonObject(mi) ? mi.version : undefined;
     e.string('Maintenance info version', version, true);
     if (!(typeof version === 'string' && SEMVER.test(version))) {
       e.add(`Maintenance info version must be a Semantic Version, but has value ${rubyInspect(version)}`);
     }
-    e.string('Maintenance info description', isObj(mi) ? mi.description : undefined);
+    e.string('Maintenance info description', isJsonObject(mi) ? mi.description : undefined);
     const len = JSON.stringify(mi).length;
     if (len > 2000) e.add(`Maintenance info must serialize to 2000 characters or fewer in JSON, but serializes to ${len} characters`);
-    if (isObj(mi)) {
+    if (isJsonObject(mi)) {
       const extra = Object.keys(mi).filter((k) => k !== 'version' && k !== 'description');
       if (extra.length > 0) e.add(`Maintenance info contains invalid key(s): ${extra.join(', ')}`);
     }
   }
-  if (isObj(raw.schemas)) validateSchemas(raw.schemas, schemas);
+  if (isJsonObject(raw.schemas)) validateSchemas(raw.schemas, schemas);
   return { name: typeof raw.name === 'string' ? raw.name : String(raw.name ?? ''), errors: e, schemas };
 }
 
@@ -159,13 +159,13 @@ function validateService(raw: J): ServiceReport {
   e.arrayOfStrings('Service "requires" field', requires);
   if (rubyTruthy(raw.metadata)) {
     e.hash('Service metadata', raw.metadata);
-    if (isObj(raw.metadata) && 'shareable' in raw.metadata) e.bool('Service metadata shareable', raw.metadata.shareable);
+    if (isJsonObject(raw.metadata) && 'shareable' in raw.metadata) e.bool('Service metadata shareable', raw.metadata.shareable);
   }
   const dc = raw.dashboard_client;
   if (rubyTruthy(dc)) {
     const before = e.count;
     e.hash('Service dashboard client attributes', dc);
-    if (e.count === before && isObj(dc)) {
+    if (e.count === before && isJsonObject(dc)) {
       e.string('Service dashboard client id', dc.id, true);
       e.string('Service dashboard client secret', dc.secret, true);
       e.string('Service dashboard client redirect_uri', dc.redirect_uri, true);
@@ -179,12 +179,12 @@ function validateService(raw: J): ServiceReport {
   const plans: PlanReport[] = [];
   const plansData = raw.plans;
   const report: ServiceReport = { name, errors: e, plans };
-  const empty = plansData === undefined || plansData === null || (Array.isArray(plansData) && plansData.length === 0) || (isObj(plansData) && Object.keys(plansData).length === 0) || plansData === '';
+  const empty = plansData === undefined || plansData === null || (Array.isArray(plansData) && plansData.length === 0) || (isJsonObject(plansData) && Object.keys(plansData).length === 0) || plansData === '';
   if (empty) {
     e.add('At least one plan is required');
     return report;
   }
-  if (!(Array.isArray(plansData) && plansData.every(isObj))) {
+  if (!(Array.isArray(plansData) && plansData.every(isJsonObject))) {
     e.add(`Service plans list must be an array of hashes, but has value ${rubyInspect(plansData)}`);
     return report;
   }
@@ -249,7 +249,7 @@ export function validateCatalog(body: J, existing?: ExistingBrokerCatalog, featu
   const list = Array.isArray(servicesData) ? servicesData : [];
   if (!Array.isArray(servicesData)) top.push(`Services must be an array, but has value ${rubyInspect(servicesData)}`);
   for (const s of list) {
-    if (!isObj(s)) {
+    if (!isJsonObject(s)) {
       top.push(`Service must be a hash, but has value ${rubyInspect(s)}`);
       continue;
     }
@@ -257,7 +257,7 @@ export function validateCatalog(body: J, existing?: ExistingBrokerCatalog, featu
   }
   if (list.length === 0 && Array.isArray(servicesData)) top.push('Service broker must provide at least one service');
 
-  const svcObjs = list.filter(isObj);
+  const svcObjs = list.filter(isJsonObject);
   if (duplicates(svcObjs.map((s) => s.id).filter((x) => x !== undefined && x !== null)).length > 0) top.push('Service ids must be unique');
   const names = svcObjs.map((s) => s.name).filter((x) => x !== undefined && x !== null);
   let nameClash = duplicates(names).length > 0;
@@ -270,7 +270,7 @@ export function validateCatalog(body: J, existing?: ExistingBrokerCatalog, featu
   const seen = new Map<string, { plan: string; service: string; serviceId: unknown }>();
   for (const s of svcObjs) {
     if (!Array.isArray(s.plans)) continue;
-    for (const p of s.plans.filter(isObj)) {
+    for (const p of s.plans.filter(isJsonObject)) {
       if (typeof p.id !== 'string') continue;
       const here = { plan: String(p.name), service: String(s.name), serviceId: s.id };
       const prior = seen.get(p.id);
@@ -290,7 +290,7 @@ export function validateCatalog(body: J, existing?: ExistingBrokerCatalog, featu
     }
   }
 
-  const dcIds = svcObjs.map((s) => (isObj(s.dashboard_client) ? s.dashboard_client.id : undefined)).filter((x) => x !== undefined && x !== null);
+  const dcIds = svcObjs.map((s) => (isJsonObject(s.dashboard_client) ? s.dashboard_client.id : undefined)).filter((x) => x !== undefined && x !== null);
   if (duplicates(dcIds).length > 0) top.push('Service dashboard_client id must be unique');
 
   const invalid = top.length > 0 || services.some((s) => s.errors.count > 0 || s.plans.some((p) => p.errors.count > 0 || p.schemas.count > 0));

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../core/json.js';
 import { rubyTruthy } from './ruby-inspect.js';
 import { brokerErrors, type BrokerError, type BrokerErrorClass, type ResponseFacts } from './errors.js';
 
@@ -28,9 +29,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function fail(error: BrokerError): Parsed {
   return { ok: false, error };
@@ -43,7 +41,7 @@ function notAnObject(r: ResponseFacts): BrokerError {
 /** The JSON object in the body, or the Malformed error CC raises for anything else. */
 function jsonObject(r: ResponseFacts): { ok: true; value: Json } | { ok: false; error: BrokerError } {
   const p = parseJson(r.body);
-  if (!p.ok || !isObject(p.value)) return { ok: false, error: notAnObject(r) };
+  if (!p.ok || !isJsonObject(p.value)) return { ok: false, error: notAnObject(r) };
   return { ok: true, value: p.value };
 }
 
@@ -65,7 +63,7 @@ function typed422(
   fallback: (r: ResponseFacts) => BrokerError,
 ): BrokerError {
   const p = parseJson(r.body);
-  if (p.ok && isObject(p.value) && typeof p.value.error === 'string') {
+  if (p.ok && isJsonObject(p.value) && typeof p.value.error === 'string') {
     const make = known[p.value.error];
     if (make) return make(r);
   }
@@ -111,7 +109,7 @@ function checkProps(obj: Json, rules: Record<string, PropRule>, prefix: string, 
     if (rule.maxLength !== undefined && typeof v === 'string' && [...v].length > rule.maxLength) {
       out.push(`The property '${path}' was not of a maximum string length of ${rule.maxLength}`);
     }
-    if (rule.properties && isObject(v)) checkProps(v, rule.properties, path, out);
+    if (rule.properties && isJsonObject(v)) checkProps(v, rule.properties, path, out);
   }
 }
 
@@ -286,7 +284,7 @@ function volumeMountsError(r: ResponseFacts, body: Json, requires: string[]): Br
         'Please contact the service provider.',
     );
   }
-  if (!Array.isArray(vm) || vm.some((m) => !isObject(m))) {
+  if (!Array.isArray(vm) || vm.some((m) => !isJsonObject(m))) {
     return brokerErrors.invalidVolumeMounts(r, `expected "volume_mounts" key to contain an array of JSON objects in body, broker returned '${r.body}'`);
   }
   for (const m of vm as Json[]) {
@@ -296,14 +294,14 @@ function volumeMountsError(r: ResponseFacts, body: Json, requires: string[]): Br
     for (const key of ['device_type', 'mode', 'container_dir', 'driver']) {
       if (typeof m[key] !== 'string' || m[key] === '') return brokerErrors.invalidVolumeMounts(r, `missing required field '${key}'`);
     }
-    if (!isObject(m.device)) {
+    if (!isJsonObject(m.device)) {
       return brokerErrors.invalidVolumeMounts(r, `required field 'device' must be an object but is ${rubyClass(m.device)}`);
     }
     const d = m.device;
     if (typeof d.volume_id !== 'string' || d.volume_id === '') {
       return brokerErrors.invalidVolumeMounts(r, "required field 'device.volume_id' must be a non-empty string");
     }
-    if ('mount_config' in d && d.mount_config !== null && !isObject(d.mount_config)) {
+    if ('mount_config' in d && d.mount_config !== null && !isJsonObject(d.mount_config)) {
       return brokerErrors.invalidVolumeMounts(r, "field 'device.mount_config' must be an object if it is defined");
     }
   }
@@ -338,7 +336,7 @@ export function parseBind(r: ResponseFacts, ctx: BindContext): Parsed {
       const v = jsonObject(r);
       if (!v.ok) return fail(v.error);
       const body = v.value;
-      if (body.credentials !== undefined && body.credentials !== null && body.credentials !== false && !isObject(body.credentials)) {
+      if (body.credentials !== undefined && body.credentials !== null && body.credentials !== false && !isJsonObject(body.credentials)) {
         return fail(brokerErrors.malformed(r, 'expected credentials to be a valid JSON object'));
       }
       if (body.syslog_drain_url !== undefined && body.syslog_drain_url !== null && !ctx.requires.includes('syslog_drain')) {
@@ -418,7 +416,7 @@ export function parseLastOperation(r: ResponseFacts): Parsed {
     case 400: {
       let description = 'Bad request';
       const p = parseJson(r.body);
-      if (p.ok && isObject(p.value) && 'description' in p.value) description = String(p.value.description);
+      if (p.ok && isJsonObject(p.value) && 'description' in p.value) description = String(p.value.description);
       return { ok: true, state: 'failed', body: {}, description };
     }
     case 410:

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../core/json.js';
 /**
  * The checks CC applies to each `schemas.*.*.parameters` of a plan (catalog_schemas.rb, schema.rb):
  * size, `$schema`, supported meta-schema, draft-04 meta-schema conformance, no external `$ref`.
@@ -9,7 +10,6 @@ const KNOWN_METASCHEMAS = /^https?:\/\/json-schema\.org\/(draft-0[3-7]\/)?schema
 const CONFORM = 'Must conform to JSON Schema Draft 04 (experimental support for later versions): ';
 
 type J = Record<string, unknown>;
-const isObj = (v: unknown): v is J => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
@@ -29,7 +29,7 @@ function anyOfError(path: string, v: unknown): string {
 
 /** Walks a schema against the draft-04 meta-schema's keyword rules. */
 function draft4Errors(schema: unknown, path: string, out: string[]): void {
-  if (!isObj(schema)) {
+  if (!isJsonObject(schema)) {
     out.push(typeError(path, schema, 'object'));
     return;
   }
@@ -53,12 +53,12 @@ function draft4Errors(schema: unknown, path: string, out: string[]): void {
     if (!has(k)) continue;
     const v = schema[k];
     if (typeof v === 'boolean') continue;
-    if (isObj(v)) draft4Errors(v, p(k), out);
+    if (isJsonObject(v)) draft4Errors(v, p(k), out);
     else out.push(anyOfError(p(k), v));
   }
   if (has('items')) {
     const v = schema.items;
-    if (isObj(v)) draft4Errors(v, p('items'), out);
+    if (isJsonObject(v)) draft4Errors(v, p('items'), out);
     else if (Array.isArray(v) && v.length > 0) v.forEach((s, i) => draft4Errors(s, `${p('items')}/${i}`, out));
     else out.push(anyOfError(p('items'), v));
   }
@@ -72,12 +72,12 @@ function draft4Errors(schema: unknown, path: string, out: string[]): void {
   for (const k of ['definitions', 'properties', 'patternProperties']) {
     if (!has(k)) continue;
     const v = schema[k];
-    if (!isObj(v)) out.push(typeError(p(k), v, 'object'));
+    if (!isJsonObject(v)) out.push(typeError(p(k), v, 'object'));
     else for (const [name, sub] of Object.entries(v)) draft4Errors(sub, `${p(k)}/${name}`, out);
   }
   if (has('dependencies')) {
     const v = schema.dependencies;
-    if (!isObj(v)) out.push(typeError(p('dependencies'), v, 'object'));
+    if (!isJsonObject(v)) out.push(typeError(p('dependencies'), v, 'object'));
     else
       for (const [name, sub] of Object.entries(v)) {
         if (Array.isArray(sub)) continue;
@@ -108,7 +108,7 @@ function draft4Errors(schema: unknown, path: string, out: string[]): void {
 
 function externalRefs(v: unknown, out: string[]): void {
   if (Array.isArray(v)) v.forEach((x) => externalRefs(x, out));
-  else if (isObj(v)) {
+  else if (isJsonObject(v)) {
     for (const [k, x] of Object.entries(v)) {
       if (k === '$ref' && typeof x === 'string' && !x.startsWith('#')) out.push(x);
       else externalRefs(x, out);

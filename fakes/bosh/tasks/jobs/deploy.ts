@@ -53,7 +53,8 @@ export const deployJob: JobSpec = {
       stemcells: model.state.stemcells,
       cloud: model.cloud(d.teams),
       existing: d,
-      ipOwner: (n, ip) => model.ipOwner(n, ip),
+      ips: model.ips,
+      taskId: task.id,
       random: model.random,
       nextProviderId: () => model.nextId('link_provider'),
     });
@@ -101,7 +102,7 @@ export const deployJob: JobSpec = {
     return steps;
   },
 
-  finish({ model, task, kernel, config }, raw) {
+  finish({ model, task, kernel }, raw) {
     const plan = raw as DeployTaskPlan;
     const d = model.deployment(task.deployment!);
     if (!d) throw E.deploymentNotFound(task.deployment!);
@@ -123,17 +124,9 @@ export const deployJob: JobSpec = {
         i.vm_created_at = null;
       }
     }
-    model.setInstances(d, plan.instances);
-    d.manifest_text = plan.text;
+    model.commitPlan(d, plan, plan.text, plan.variable_names);
     d.cloud_config_ids = model.configsForTeams('cloud', d.teams).map((c) => c.id);
     d.runtime_config_ids = model.configsForTeams('runtime', d.teams).map((c) => c.id);
-    d.errands = plan.errands;
-    d.link_providers = plan.link_providers;
-    const prevVars = new Map(d.variables.map((v) => [v.name, v.id]));
-    d.variables = plan.variable_names.map((n) => {
-      const full = n.startsWith('/') ? n : `/${config.name}/${d.name}/${n}`;
-      return { id: prevVars.get(full) ?? String(model.nextId('variable')), name: full };
-    });
     return { result };
   },
 };

@@ -1,5 +1,5 @@
 import { BoshError, E } from '../../errors.js';
-import type { InstanceRecord } from '../../state.js';
+import type { DeploymentRecord, InstanceRecord } from '../../state.js';
 import type { JobSpec } from '../engine.js';
 import { stage } from '../events.js';
 import { slug } from './deploy.js';
@@ -13,57 +13,101 @@ export interface ErrandPayload {
 
 interface ErrandPlan {
   skipped: boolean;
-  lifecycle: boolean;
-  instances: { id: string; group: string; slug: string }[];
+  /** `lifecycle`: an errand instance group's VM, created for the run (and deleted after it unless kept alive). */
+  instances: { id: string; group: string; slug: string; lifecycle: boolean }[];
   run: { exit_code: number; stdout: string; stderr: string };
 }
 
-const matches = (i: InstanceRecord, f: { group: string; id?: string }) =>
-  i.group === f.group && (f.id === undefined || f.id === '' || f.id === i.id || f.id === String(i.index));
+type Filter = ErrandPayload['instances'][number];
+type Group = NonNullable<DeploymentRecord['instance_groups']>[number];
+
+/** `InstanceFilter#matches?`: a group, one of its instances by id or index, or `first` (the lowest id). */
+function matches(i: InstanceRecord, f: Filter, all: InstanceRecord[]): boolean {
+  if (i.group !== f.group) return false;
+  if (f.id === undefined || f.id === '') return true;
+  if (f.id === 'first') return all.filter((x) => x.group === f.group).map((x) => x.id).sort()[0] === i.id;
+  return f.id === i.id || f.id === String(i.index);
+}
+
+/** The deployment's instance groups; a deployment recorded before they were kept derives them from its instances. */
+function groupsOf(d: DeploymentRecord): Group[] {
+  if (d.instance_groups) return d.instance_groups;
+  const out = new Map<string, Group>();
+  for (const i of d.instances) if (!out.has(i.group)) out.set(i.group, { name: i.group, lifecycle: i.lifecycle, jobs: i.jobs });
+  return [...out.values()];
+}
+
+const membersOf = (d: DeploymentRecord, group: string) => d.instances.filter((i) => i.group === group).sort((a, b) => a.index - b.index);
+
+/**
+ * What a run targets (`errand_provider.rb`): the instances of every group holding a job of that
+ * name (an errand group runs its first instance, a service group every matching one); only when no
+ * job has the name, the `lifecycle: errand` group of that name, which takes no instance filter.
+ */
+function targetsOf(d: DeploymentRecord, p: ErrandPayload, warn: (m: string) => void): ErrandPlan['instances'] {
+  const groups = groupsOf(d);
+  const byJob = groups.filter((g) => g.jobs.includes(p.errand));
+  const target = (i: InstanceRecord, lifecycle: boolean) => ({ id: i.id, group: i.group, slug: slug(i), lifecycle });
+  if (byJob.length === 0) {
+    const g = groups.find((x) => x.name === p.errand);
+    if (!g) throw E.errandNotFound(p.errand);
+    if (g.lifecycle !== 'errand') {
+      throw new BoshError(400, 510000, `Instance group '${g.name}' is not an errand. To mark an instance group as an errand set its lifecycle to 'errand' in the deployment manifest.`);
+    }
+    const first = membersOf(d, g.name)[0];
+    if (!first) throw new BoshError(404, 70001, `Instance '${d.name}/${p.errand}/0' doesn't exist`);
+    if (p.instances.length) throw new BoshError(400, 510000, 'Filtering by instances is not supported when running errand by instance group name');
+    return [target(first, true)];
+  }
+  if (groups.some((g) => g.name === p.errand)) {
+    warn(
+      `Ambiguous request: the requested errand name '${p.errand}' matches both a job name and an errand instance group name. ` +
+        `Executing errand on all relevant instances with job '${p.errand}'.`,
+    );
+  }
+  return byJob.flatMap((g) => {
+    const members = membersOf(d, g.name);
+    const matching = p.instances.length ? members.filter((i) => p.instances.some((f) => matches(i, f, d.instances))) : members;
+    if (matching.length > 1) warn('Executing errand on multiple instances in parallel. Use the `--instance` flag to run the errand on a single instance.');
+    if (g.lifecycle === 'errand') return members[0] && matching.includes(members[0]) ? [target(members[0], true)] : [];
+    return matching.flatMap((i) => {
+      if (i.vm_cid !== null) return [target(i, false)];
+      warn(`Skipping instance: ${slug(i)} no matching VM reference was found`);
+      return [];
+    });
+  });
+}
 
 /** `run_errand`: one result line per instance; the task is `done` whatever the exit codes. */
 export const errandJob: JobSpec = {
   lock: true,
   event: ({ task }) => ({ action: 'run', object_type: 'errand', object_name: String(task.payload.errand) }),
   first: () => ({ stage: 'Preparing deployment', task: 'Preparing deployment', tags: [], total: 1, index: 1 }),
-  prepare({ model, task }): ErrandPlan {
+  prepare({ model, task, warn }): ErrandPlan {
     const p = task.payload as unknown as ErrandPayload;
     const d = model.deployment(task.deployment!);
     if (!d) throw E.deploymentNotFound(task.deployment!);
-    const errand = d.errands.find((e) => e.name === p.errand);
-    if (!errand) throw E.errandNotFound(p.errand);
-    const lifecycle = errand.groups.length === 1 && errand.groups[0] === errand.name && d.instances.some((i) => i.group === errand.name && i.lifecycle === 'errand');
-    let pool = d.instances.filter((i) => errand.groups.includes(i.group) && (lifecycle ? i.lifecycle === 'errand' : i.jobs.includes(p.errand)));
-    if (p.instances.length) {
-      pool = d.instances.filter((i) => p.instances.some((f) => matches(i, f)) && errand.groups.includes(i.group));
-      if (pool.length === 0) {
-        const wanted = p.instances.map((f) => (f.id ? `${f.group}/${f.id}` : f.group)).join(', ');
-        throw new BoshError(400, 510000, `No instances match selection criteria: [${wanted}]`);
-      }
+    const instances = targetsOf(d, p, warn);
+    const unmatched = p.instances.filter((f) => !d.instances.some((i) => matches(i, f, d.instances)));
+    if (unmatched.length) {
+      throw new BoshError(400, 510000, `No instances match selection criteria: [${unmatched.map((f) => (f.id ? `${f.group}/${f.id}` : f.group)).join(', ')}]`);
     }
-    const stopped = pool.find((i) => !lifecycle && i.state !== 'started');
+    const stopped = instances.find((t) => !t.lifecycle && d.instances.find((i) => i.id === t.id)!.state !== 'started');
     if (stopped) throw new BoshError(400, 510000, `Instance '${stopped.group}/${stopped.id}' is not running. Errands cannot be run on stopped instances.`);
     const skipped = p.when_changed && d.errand_runs[p.errand] !== undefined && d.errand_runs[p.errand] === d.manifest_text;
-    const script = model.state.errand_scripts.find((s) => s.deployment === d.name && s.errand === p.errand && s.remaining !== 0);
-    if (script && script.remaining !== null) script.remaining--;
-    model.state.errand_scripts = model.state.errand_scripts.filter((s) => s.remaining !== 0);
-    return {
-      skipped,
-      lifecycle,
-      instances: pool.map((i) => ({ id: i.id, group: i.group, slug: slug(i) })),
-      run: script ? { exit_code: script.exit_code, stdout: script.stdout, stderr: script.stderr } : { exit_code: 0, stdout: '', stderr: '' },
-    };
+    return { skipped, instances, run: model.takeErrandRun(d.name, p.errand) };
   },
   steps(ctx, raw) {
     const plan = raw as ErrandPlan;
     if (plan.skipped) return [];
     const p = ctx.task.payload as unknown as ErrandPayload;
     const names = plan.instances.map((i) => i.slug);
+    const lifecycle = plan.instances.filter((i) => i.lifecycle).map((i) => i.slug);
     return [
-      ...(plan.lifecycle ? stage('Creating missing vms', names) : []),
+      ...(lifecycle.length ? stage('Creating missing vms', lifecycle) : []),
       ...stage('Running errand', names),
       ...stage('Fetching logs', names),
-      ...(plan.lifecycle && !p.keep_alive ? stage('Deleting errand instances', names) : []),
+      ...(lifecycle.length && !p.keep_alive ? stage('Deleting errand instances', lifecycle) : []),
     ];
   },
   finish(ctx, raw) {
@@ -90,16 +134,14 @@ export const errandJob: JobSpec = {
     const d = model.deployment(task.deployment!);
     if (d && code === 0 && d.manifest_text !== null) d.errand_runs[p.errand] = d.manifest_text;
     // A lifecycle errand's VM goes away after the run unless `keep-alive` asked to keep it.
-    if (d && plan.lifecycle) {
-      for (const i of d.instances.filter((x) => plan.instances.some((r) => r.id === x.id))) {
-        if (p.keep_alive) {
-          i.vm_cid ??= model.random.uuid();
-          i.agent_id ??= model.random.uuid();
-          i.vm_created_at ??= ctx.kernel.clock.iso();
-          i.job_state = 'stopped';
-        } else {
-          i.vm_cid = i.agent_id = i.vm_created_at = null;
-        }
+    for (const i of d?.instances.filter((x) => plan.instances.some((r) => r.lifecycle && r.id === x.id)) ?? []) {
+      if (p.keep_alive) {
+        i.vm_cid ??= model.random.uuid();
+        i.agent_id ??= model.random.uuid();
+        i.vm_created_at ??= ctx.kernel.clock.iso();
+        i.job_state = 'stopped';
+      } else {
+        i.vm_cid = i.agent_id = i.vm_created_at = null;
       }
     }
     return { result: `${ok} succeeded, ${errored} errored, ${canceled} canceled`, output: lines.join('') };

@@ -3,11 +3,13 @@ import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
 import { bindingParameters, instanceParameters } from '../fetch-parameters.js';
-import { handled, isObj, isStr, json, readBody, stringArray } from '../../http.js';
+import { isStr, json, pg, readBody } from '../../http.js';
 import type { Binding, Instance } from '../../model/state.js';
 import type { OperationResult } from '../../platform/api.js';
 import { listV2, type V2Fields } from './list.js';
-import { missingField, pg } from './orgs.js';
+import { decodeV2 } from './decode.js';
+import { notBindable } from '../../ops/rules.js';
+import { refuse } from '../../refusals.js';
 import { binding2, instance2, key2 } from './present.js';
 
 /**
@@ -43,22 +45,38 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     return i;
   };
   const inProgress = (i: Instance) => i.last_operation?.state === 'in progress';
+  /** 201 when the broker finished, 202 (with `Location`) while CC polls. */
+  const v2Answer = (inst: Instance, first: OperationResult | undefined) =>
+    statusOf(first) === 202 ? json(instance2(m, inst), 202, { location: `/v2/service_instances/${inst.guid}` }) : json(instance2(m, inst), 201);
 
   // ---- instances
 
-  app.get('/v2/service_instances', handled((c) => {
+  app.get('/v2/service_instances', (c) => {
     const a = access(d, c);
     const managed = m.view('instances', 'managed', (i) => i.type === 'managed');
     return listV2(c, a.all ? managed : managed.filter((i) => a.seesSpace(i.space_guid)), instanceFields, (i) => instance2(m, i), ['id', 'name']);
-  }));
-  app.get('/v2/service_instances/:guid', handled((c) => json(instance2(m, visibleInstance(c, pg(c))))));
+  });
+  app.get('/v2/service_instances/:guid', (c) => json(instance2(m, visibleInstance(c, pg(c)))));
 
-  app.post('/v2/service_instances', handled(async (c) => {
+  const instanceFieldsV2 = {
+    name: { type: 'string' },
+    space_guid: { type: 'string' },
+    service_plan_guid: { type: 'string' },
+    parameters: { type: 'hash' },
+    tags: { type: 'string[]' },
+    maintenance_info: { type: 'hash' },
+  } as const;
+
+  app.post('/v2/service_instances', async (c) => {
     const body = await readBody(c);
-    for (const f of ['name', 'service_plan_guid', 'space_guid']) if (!isStr(body[f])) throw missingField(f);
-    if ((body.name as string).trim() === '') throw ccError('ServiceInstanceInvalid', 'name is invalid');
-    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
-    if (body.tags !== undefined && !stringArray(body.tags)) throw ccError('MessageParseError', 'Field: tags, Error: Expected instance of Array');
+    decodeV2(body, {
+      name: { type: 'string', required: true },
+      space_guid: { type: 'string', required: true },
+      service_plan_guid: { type: 'string', required: true },
+      parameters: { type: 'hash' },
+      tags: { type: 'string[]' },
+    });
+    if ((body.name as string).trim() === '') throw ccError('ServiceInstanceInvalid', 'name presence');
     const a = access(d, c);
     const spaceGuid = body.space_guid as string;
     if (!m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);
@@ -73,62 +91,40 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
       plan,
       parameters: body.parameters as Record<string, unknown> | undefined,
       tags: body.tags as string[] | undefined,
-      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+      userGuid: principal(c).userGuid,
+      vcapRequestId: requestId(c),
       via: 'v2',
       acceptsIncomplete: acceptsIncomplete(c),
     });
     return json(instance2(m, record), statusOf(first), { location: `/v2/service_instances/${record.guid}` });
-  }));
+  });
 
-  app.put('/v2/service_instances/:guid', handled(async (c) => {
+  // ServiceInstanceUpdate: validated whole, then applied (a refused update changes nothing).
+  app.put('/v2/service_instances/:guid', async (c) => {
     const inst = visibleInstance(c, pg(c));
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     const body = await readBody(c);
-    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
-    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
-    if (body.maintenance_info !== undefined && !(isObj(body.maintenance_info) && isStr(body.maintenance_info.version))) {
-      throw ccError('MessageParseError', 'Field: maintenance_info, Error: Expected instance of Hash with a version');
-    }
-    const newName = isStr(body.name) ? body.name : undefined;
-    if (newName && newName !== inst.name && m.all('instances').some((i) => i.space_guid === inst.space_guid && i.name === newName)) {
-      throw ccError('ServiceInstanceNameTaken', newName);
-    }
-    const planGuid = isStr(body.service_plan_guid) ? body.service_plan_guid : undefined;
-    const newPlan = planGuid && planGuid !== inst.plan_guid ? m.get('plans', planGuid) : undefined;
-    if (planGuid && planGuid !== inst.plan_guid && !newPlan) throw ccError('ServicePlanInvalid', 'not a valid service plan');
-    const mi = body.maintenance_info as { version: string } | undefined;
-    const offering = m.offeringOf(m.get('plans', inst.plan_guid));
-    const rename = !!newName && newName !== inst.name && !!offering?.allow_context_updates;
-    const miChanges = !!mi && mi.version !== inst.maintenance_info?.version;
-    const before = { name: inst.name, tags: [...inst.tags] };
-    if (stringArray(body.tags)) inst.tags = body.tags;
-    if (body.parameters === undefined && !newPlan && !miChanges && !rename) {
-      if (newName) inst.name = newName;
-      if (mi) m.setLastOperation(inst, { type: 'update', state: 'succeeded', description: '' });
-      m.touch(inst);
-      return json(instance2(m, inst), 201);
-    }
-    if (newName && !rename) inst.name = newName;
-    const { first } = await d.ops
-      .updateInstance({
-        inst,
-        newPlan,
-        name: rename ? newName : undefined,
-        parameters: body.parameters as Record<string, unknown> | undefined,
-        maintenanceInfo: miChanges ? mi : undefined,
-        userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
-        via: 'v2',
-        acceptsIncomplete: acceptsIncomplete(c),
-      })
-      .catch((e: unknown) => {
-        // a refused update (plan not updateable, maintenance_info conflict, broker error) changes nothing
-        Object.assign(inst, before);
-        throw e;
-      });
-    return json(instance2(m, inst), statusOf(first));
-  }));
+    decodeV2(body, instanceFieldsV2);
+    if (body.name === '') throw ccError('ServiceInstanceInvalid', 'name presence');
+    const planGuid = body.service_plan_guid as string | undefined;
+    const newPlan = planGuid !== undefined && planGuid !== inst.plan_guid ? m.get('plans', planGuid) : undefined;
+    if (planGuid !== undefined && planGuid !== inst.plan_guid && !newPlan) throw ccError('ServicePlanInvalid', 'not a valid service plan');
+    const { first } = await d.ops.updateInstance({
+      inst,
+      newPlan,
+      name: body.name as string | undefined,
+      tags: body.tags as string[] | undefined,
+      parameters: body.parameters as Record<string, unknown> | undefined,
+      maintenanceInfo: body.maintenance_info as { version: string } | undefined,
+      userGuid: principal(c).userGuid,
+      vcapRequestId: requestId(c),
+      via: 'v2',
+      acceptsIncomplete: acceptsIncomplete(c),
+    });
+    return v2Answer(inst, first);
+  });
 
-  app.delete('/v2/service_instances/:guid', handled(async (c) => {
+  app.delete('/v2/service_instances/:guid', async (c) => {
     const inst = visibleInstance(c, pg(c));
     if (c.req.query('purge') === 'true') {
       if (!principal(c).admin) throw ccError('NotAuthorized');
@@ -143,19 +139,19 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
       throw ccError('AssociationNotEmpty', kinds, 'service_instances');
     }
     const { first } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v2', acceptsIncomplete: acceptsIncomplete(c) });
-    if (first?.state === 'in progress' && m.get('instances', inst.guid)) return json(instance2(m, inst), 202);
+    if (first?.state === 'in progress' && m.get('instances', inst.guid)) return v2Answer(inst, first);
     return new Response(null, { status: 204 });
-  }));
+  });
 
-  app.get('/v2/service_instances/:guid/service_bindings', handled((c) => {
+  app.get('/v2/service_instances/:guid/service_bindings', (c) => {
     const inst = visibleInstance(c, pg(c));
     return listV2(c, m.bindingsOf(inst.guid).filter((b) => b.type === 'app'), bindingFields, binding2);
-  }));
-  app.get('/v2/service_instances/:guid/service_keys', handled((c) => {
+  });
+  app.get('/v2/service_instances/:guid/service_keys', (c) => {
     const inst = visibleInstance(c, pg(c));
     return listV2(c, m.bindingsOf(inst.guid).filter((b) => b.type === 'key'), keyFields, key2);
-  }));
-  app.get('/v2/service_instances/:guid/parameters', handled((c) => instanceParameters(d, c, visibleInstance(c, pg(c)))));
+  });
+  app.get('/v2/service_instances/:guid/parameters', (c) => instanceParameters(d, c, visibleInstance(c, pg(c))));
 
   // ---- bindings
 
@@ -169,28 +165,32 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     return b;
   };
 
-  app.get('/v2/service_bindings', handled((c) => {
+  app.get('/v2/service_bindings', (c) => {
     const a = access(d, c);
     return listV2(c, m.all('bindings').filter((b) => b.type === 'app' && a.seesSpace(m.get('instances', b.instance_guid)?.space_guid)), bindingFields, binding2);
-  }));
-  app.get('/v2/service_bindings/:guid', handled((c) => json(binding2(visibleBinding(c, pg(c), 'app')))));
+  });
+  app.get('/v2/service_bindings/:guid', (c) => json(binding2(visibleBinding(c, pg(c), 'app'))));
 
-  app.get('/v2/service_bindings/:guid/parameters', handled((c) => {
+  app.get('/v2/service_bindings/:guid/parameters', (c) => {
     const b = visibleBinding(c, pg(c), 'app');
     return bindingParameters(d, c, m.get('instances', b.instance_guid)!, b);
-  }));
+  });
 
-  app.post('/v2/service_bindings', handled(async (c) => {
+  app.post('/v2/service_bindings', async (c) => {
     const body = await readBody(c);
-    for (const f of ['service_instance_guid', 'app_guid']) if (!isStr(body[f])) throw missingField(f);
-    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
+    decodeV2(body, {
+      app_guid: { type: 'string', required: true },
+      service_instance_guid: { type: 'string', required: true },
+      parameters: { type: 'hash' },
+      name: { type: 'string' },
+    });
     const inst = visibleInstance(c, body.service_instance_guid as string);
     const appRec = m.get('apps', body.app_guid as string);
     if (!appRec || !access(d, c).seesSpace(appRec.space_guid)) throw ccError('AppNotFound', body.app_guid as string);
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     if (appRec.space_guid !== inst.space_guid) throw ccError('ServiceBindingDifferentSpaces', `${appRec.guid} ${inst.guid}`);
     const { plan, offering } = d.ops.resolvePlan(inst);
-    if (!(plan?.bindable ?? offering?.bindable)) throw ccError('UnbindableService');
+    refuse(notBindable(plan, offering, 'binding'));
     if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
     const { record, first } = await d.ops.createBinding({
       type: 'app',
@@ -203,7 +203,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
       acceptsIncomplete: acceptsIncomplete(c),
     });
     return json(binding2(record), statusOf(first), { location: `/v2/service_bindings/${record.guid}` });
-  }));
+  });
 
   const unbind = async (c: Context, b: Binding) => {
     const inst = m.get('instances', b.instance_guid)!;
@@ -213,33 +213,32 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     if (first?.state === 'in progress' && m.get('bindings', b.guid)) return json(binding2(b), 202);
     return new Response(null, { status: 204 });
   };
-  app.delete('/v2/service_bindings/:guid', handled((c) => unbind(c, visibleBinding(c, pg(c), 'app'))));
-  app.delete('/v2/apps/:app/service_bindings/:guid', handled((c) => {
+  app.delete('/v2/service_bindings/:guid', (c) => unbind(c, visibleBinding(c, pg(c), 'app')));
+  app.delete('/v2/apps/:app/service_bindings/:guid', (c) => {
     const b = visibleBinding(c, pg(c), 'app');
     if (b.app_guid !== c.req.param('app')) throw ccError('ServiceBindingNotFound', pg(c));
     return unbind(c, b);
-  }));
-  app.get('/v2/apps/:app/service_bindings', handled((c) => {
+  });
+  app.get('/v2/apps/:app/service_bindings', (c) => {
     const appRec = m.get('apps', c.req.param('app') ?? '');
     if (!appRec || !access(d, c).seesSpace(appRec.space_guid)) throw ccError('AppNotFound', c.req.param('app') ?? '');
     return listV2(c, m.all('bindings').filter((b) => b.app_guid === appRec.guid), bindingFields, binding2);
-  }));
+  });
 
   // ---- keys (synchronous only in v2)
 
-  app.get('/v2/service_keys', handled((c) => {
+  app.get('/v2/service_keys', (c) => {
     const a = access(d, c);
     return listV2(c, m.all('bindings').filter((b) => b.type === 'key' && a.seesSpace(m.get('instances', b.instance_guid)?.space_guid)), keyFields, key2);
-  }));
-  app.get('/v2/service_keys/:guid', handled((c) => json(key2(visibleBinding(c, pg(c), 'key')))));
-  app.post('/v2/service_keys', handled(async (c) => {
+  });
+  app.get('/v2/service_keys/:guid', (c) => json(key2(visibleBinding(c, pg(c), 'key'))));
+  app.post('/v2/service_keys', async (c) => {
     const body = await readBody(c);
-    for (const f of ['service_instance_guid', 'name']) if (!isStr(body[f])) throw missingField(f);
-    if (body.parameters !== undefined && !isObj(body.parameters)) throw ccError('MessageParseError', 'Field: parameters, Error: Expected instance of Hash');
+    decodeV2(body, { name: { type: 'string', required: true }, service_instance_guid: { type: 'string', required: true }, parameters: { type: 'hash' } });
     const inst = visibleInstance(c, body.service_instance_guid as string);
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     const { plan, offering } = d.ops.resolvePlan(inst);
-    if (!(plan?.bindable ?? offering?.bindable)) throw ccError('ServiceKeyNotSupported', 'This service doesn\'t support creation of keys.');
+    refuse(notBindable(plan, offering, 'key'));
     if (m.bindingsOf(inst.guid).some((b) => b.type === 'key' && b.name === body.name)) {
       throw ccError('ServiceKeyNameTaken', `${body.name as string}`);
     }
@@ -254,12 +253,12 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
       acceptsIncomplete: false,
     });
     return json(key2(record), 201, { location: `/v2/service_keys/${record.guid}` });
-  }));
-  app.delete('/v2/service_keys/:guid', handled(async (c) => {
+  });
+  app.delete('/v2/service_keys/:guid', async (c) => {
     const b = visibleBinding(c, pg(c), 'key');
     const inst = m.get('instances', b.instance_guid)!;
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     await d.ops.deleteBinding({ binding: b, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v2', acceptsIncomplete: false });
     return new Response(null, { status: 204 });
-  }));
+  });
 }

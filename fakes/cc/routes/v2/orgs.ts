@@ -2,17 +2,11 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
-import { handled, isStr, json, readBody } from '../../http.js';
+import { isStr, json, pg, readBody } from '../../http.js';
+import { decodeV2 } from './decode.js';
 import type { App, Instance, Org, Space } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
 import { app2, instance2, org2, space2 } from './present.js';
-
-/** The `:guid` path parameter. */
-export const pg = (c: Context): string => c.req.param('guid') ?? '';
-
-export function missingField(name: string) {
-  return ccError('MessageParseError', `Field: ${name}, Error: Missing field ${name}`);
-}
 
 /** v2 organizations, spaces and apps: what ODB reads (`q=name:<org>`, `spaces_url?q=name:<space>`). */
 export function orgRoutes2(app: Hono, d: CcDeps): void {
@@ -47,46 +41,47 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
     organization_guid: (i) => m.get('spaces', i.space_guid)?.org_guid,
   };
 
-  app.get('/v2/organizations', handled((c) => {
+  app.get('/v2/organizations', (c) => {
     const a = access(d, c);
     return listV2(c, m.all('orgs').filter((o) => a.seesOrg(o.guid)), orgFields, org2, ['id', 'name']);
-  }));
-  app.get('/v2/organizations/:guid', handled((c) => {
+  });
+  app.get('/v2/organizations/:guid', (c) => {
     const o = m.get('orgs', pg(c));
     if (!o) throw ccError('OrganizationNotFound', pg(c));
     if (!access(d, c).seesOrg(o.guid)) throw ccError('NotAuthorized');
     return json(org2(o));
-  }));
-  app.post('/v2/organizations', handled(async (c) => {
+  });
+  app.post('/v2/organizations', async (c) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const body = await readBody(c);
-    if (!isStr(body.name)) throw missingField('name');
+    decodeV2(body, { name: { type: 'string', required: true } });
+    if (!isStr(body.name)) throw ccError('InvalidRequest');
     if (body.name.trim() === '') throw ccError('OrganizationInvalid', 'name is invalid');
     if (m.orgByName(body.name)) throw ccError('OrganizationNameTaken', body.name);
     const o = m.addOrg(body.name);
     return json(org2(o), 201, { location: `/v2/organizations/${o.guid}` });
-  }));
-  app.get('/v2/organizations/:guid/spaces', handled((c) => {
+  });
+  app.get('/v2/organizations/:guid/spaces', (c) => {
     const o = m.get('orgs', pg(c));
     const a = access(d, c);
     if (!o || !a.seesOrg(o.guid)) throw ccError('OrganizationNotFound', pg(c));
     return listV2(c, m.all('spaces').filter((s) => s.org_guid === o.guid && a.seesSpace(s.guid)), spaceFields, space2, ['id', 'name']);
-  }));
+  });
 
-  app.get('/v2/spaces', handled((c) => {
+  app.get('/v2/spaces', (c) => {
     const a = access(d, c);
     return listV2(c, m.all('spaces').filter((s) => a.seesSpace(s.guid)), spaceFields, space2, ['id', 'name']);
-  }));
-  app.get('/v2/spaces/:guid', handled((c) => {
+  });
+  app.get('/v2/spaces/:guid', (c) => {
     const s = m.get('spaces', pg(c));
     if (!s) throw ccError('SpaceNotFound', pg(c));
     if (!access(d, c).seesSpace(s.guid)) throw ccError('NotAuthorized');
     return json(space2(s));
-  }));
-  app.post('/v2/spaces', handled(async (c) => {
+  });
+  app.post('/v2/spaces', async (c) => {
     const body = await readBody(c);
-    if (!isStr(body.name)) throw missingField('name');
-    if (!isStr(body.organization_guid)) throw missingField('organization_guid');
+    decodeV2(body, { name: { type: 'string', required: true }, organization_guid: { type: 'string', required: true } });
+    if (!isStr(body.name) || !isStr(body.organization_guid)) throw ccError('InvalidRequest');
     if (body.name.trim() === '') throw ccError('SpaceInvalid', 'name is invalid');
     const org = m.get('orgs', body.organization_guid);
     if (!org) throw ccError('OrganizationNotFound', body.organization_guid);
@@ -94,37 +89,37 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
     if (m.spaceByName(org.guid, body.name)) throw ccError('SpaceNameTaken', body.name);
     const s = m.addSpace(org.guid, body.name);
     return json(space2(s), 201, { location: `/v2/spaces/${s.guid}` });
-  }));
-  app.get('/v2/spaces/:guid/service_instances', handled((c) => {
+  });
+  app.get('/v2/spaces/:guid/service_instances', (c) => {
     const s = m.get('spaces', pg(c));
     if (!s || !access(d, c).seesSpace(s.guid)) throw ccError('SpaceNotFound', pg(c));
     return listV2(c, m.all('instances').filter((i) => i.space_guid === s.guid), instanceFields, (i) => instance2(m, i), ['id', 'name']);
-  }));
-  app.get('/v2/spaces/:guid/apps', handled((c) => {
+  });
+  app.get('/v2/spaces/:guid/apps', (c) => {
     const s = m.get('spaces', pg(c));
     if (!s || !access(d, c).seesSpace(s.guid)) throw ccError('SpaceNotFound', pg(c));
     return listV2(c, m.all('apps').filter((a) => a.space_guid === s.guid), appFields, app2, ['id', 'name']);
-  }));
+  });
 
-  app.get('/v2/apps', handled((c) => {
+  app.get('/v2/apps', (c) => {
     const a = access(d, c);
     return listV2(c, m.all('apps').filter((x) => a.seesSpace(x.space_guid)), appFields, app2, ['id', 'name']);
-  }));
-  app.get('/v2/apps/:guid', handled((c) => {
+  });
+  app.get('/v2/apps/:guid', (c) => {
     const x = m.get('apps', pg(c));
     if (!x) throw ccError('AppNotFound', pg(c));
     if (!access(d, c).seesSpace(x.space_guid)) throw ccError('NotAuthorized');
     return json(app2(x));
-  }));
-  app.post('/v2/apps', handled(async (c) => {
+  });
+  app.post('/v2/apps', async (c) => {
     const body = await readBody(c);
-    if (!isStr(body.name)) throw missingField('name');
-    if (!isStr(body.space_guid)) throw missingField('space_guid');
+    decodeV2(body, { name: { type: 'string', required: true }, space_guid: { type: 'string', required: true } });
+    if (!isStr(body.name) || !isStr(body.space_guid)) throw ccError('InvalidRequest');
     if (!m.get('spaces', body.space_guid)) throw ccError('SpaceNotFound', body.space_guid);
     if (!access(d, c).developsIn(body.space_guid)) throw ccError('NotAuthorized');
     const x = m.addApp(body.space_guid, body.name, body.state === 'STARTED' ? 'STARTED' : 'STOPPED');
     return json(app2(x), 201, { location: `/v2/apps/${x.guid}` });
-  }));
+  });
 }
 
 export { instance2 };

@@ -2,10 +2,9 @@ import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
-import { handled, isStr, iso, json, readBody } from '../../http.js';
+import { isStr, iso, json, pg, readBody } from '../../http.js';
 import type { RoleType, User } from '../../model/state.js';
 import { listV2 } from './list.js';
-import { pg } from './orgs.js';
 import { org2, space2 } from './present.js';
 
 /** v2 user role associations: `/v2/organizations/:guid/{users,managers,billing_managers,auditors}[/:user]`, same for spaces, and `/v2/users`. */
@@ -40,15 +39,15 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
   const m = d.model;
   const userFields = { username: (u: User) => u.username };
 
-  app.get('/v2/users', handled((c) => {
+  app.get('/v2/users', (c) => {
     if (!access(d, c).all) throw ccError('NotAuthorized');
     return listV2(c, m.all('users'), userFields, user2);
-  }));
-  app.get('/v2/users/:guid', handled((c) => {
+  });
+  app.get('/v2/users/:guid', (c) => {
     const u = m.get('users', pg(c));
     if (!u) throw ccError('UserNotFound', pg(c));
     return json(user2(u));
-  }));
+  });
 
   /** `PUT …/:role/:user_guid` or `PUT …/:role` with `{"username": …, "origin"?: …}`. */
   const resolveUser = async (c: Context): Promise<User> => {
@@ -67,13 +66,13 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
   };
 
   for (const [seg, type] of Object.entries(ORG_ROLES)) {
-    app.get(`/v2/organizations/:guid/${seg}`, handled((c) => {
+    app.get(`/v2/organizations/:guid/${seg}`, (c) => {
       const o = m.get('orgs', pg(c));
       if (!o || !access(d, c).seesOrg(o.guid)) throw ccError('OrganizationNotFound', pg(c));
       const guids = new Set(m.all('roles').filter((r) => r.org_guid === o.guid && r.type === type).map((r) => r.user_guid));
       return listV2(c, m.all('users').filter((u) => guids.has(u.guid)), userFields, user2);
-    }));
-    const put = handled(async (c) => {
+    });
+    const put = async (c: Context) => {
       const o = m.get('orgs', pg(c));
       if (!o) throw ccError('OrganizationNotFound', pg(c));
       if (!access(d, c).managesOrg(o.guid)) throw ccError('NotAuthorized');
@@ -81,26 +80,26 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
       m.addRole(type, u.guid, { org_guid: o.guid });
       if (type !== 'organization_user') m.addRole('organization_user', u.guid, { org_guid: o.guid });
       return json(org2(o), 201);
-    });
+    };
     app.put(`/v2/organizations/:guid/${seg}/:user`, put);
     app.put(`/v2/organizations/:guid/${seg}`, put);
-    app.delete(`/v2/organizations/:guid/${seg}/:user`, handled((c) => {
+    app.delete(`/v2/organizations/:guid/${seg}/:user`, (c) => {
       const o = m.get('orgs', pg(c));
       if (!o) throw ccError('OrganizationNotFound', pg(c));
       if (!access(d, c).managesOrg(o.guid) && principal(c).userGuid !== c.req.param('user')) throw ccError('NotAuthorized');
       for (const r of m.all('roles').filter((x) => x.org_guid === o.guid && x.type === type && x.user_guid === c.req.param('user'))) m.remove('roles', r.guid);
       return new Response(null, { status: 204 });
-    }));
+    });
   }
 
   for (const [seg, type] of Object.entries(SPACE_ROLES)) {
-    app.get(`/v2/spaces/:guid/${seg}`, handled((c) => {
+    app.get(`/v2/spaces/:guid/${seg}`, (c) => {
       const s = m.get('spaces', pg(c));
       if (!s || !access(d, c).seesSpace(s.guid)) throw ccError('SpaceNotFound', pg(c));
       const guids = new Set(m.all('roles').filter((r) => r.space_guid === s.guid && r.type === type).map((r) => r.user_guid));
       return listV2(c, m.all('users').filter((u) => guids.has(u.guid)), userFields, user2);
-    }));
-    const put = handled(async (c) => {
+    });
+    const put = async (c: Context) => {
       const s = m.get('spaces', pg(c));
       if (!s) throw ccError('SpaceNotFound', pg(c));
       if (!access(d, c).managesOrg(s.org_guid)) throw ccError('NotAuthorized');
@@ -110,15 +109,15 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
       }
       m.addRole(type, u.guid, { space_guid: s.guid });
       return json(space2(s), 201);
-    });
+    };
     app.put(`/v2/spaces/:guid/${seg}/:user`, put);
     app.put(`/v2/spaces/:guid/${seg}`, put);
-    app.delete(`/v2/spaces/:guid/${seg}/:user`, handled((c) => {
+    app.delete(`/v2/spaces/:guid/${seg}/:user`, (c) => {
       const s = m.get('spaces', pg(c));
       if (!s) throw ccError('SpaceNotFound', pg(c));
       if (!access(d, c).managesOrg(s.org_guid)) throw ccError('NotAuthorized');
       for (const r of m.all('roles').filter((x) => x.space_guid === s.guid && x.type === type && x.user_guid === c.req.param('user'))) m.remove('roles', r.guid);
       return new Response(null, { status: 204 });
-    }));
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, handled, handleError, isStr, json, readBody, relGuid } from '../../http.js';
+import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
 import type { App } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { accepted } from './accepted.js';
@@ -34,7 +34,7 @@ const FEATURE_FLAGS: Record<string, boolean> = {
 export function appJobRoutes(app: Hono, d: CcDeps): void {
   const m = d.model;
 
-  app.get('/v3/apps', handled((c) => {
+  app.get('/v3/apps', (c) => {
     const q = parseV3(c, { filters: ['names', 'guids', 'space_guids', 'organization_guids', 'stacks', 'lifecycle_type'], include: ['space', 'space.organization'], orderBy: ['created_at', 'updated_at', 'name', 'state'] });
     const a = access(d, c);
     const orgs = filter(q, 'organization_guids');
@@ -52,15 +52,15 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
         if (s) inc.add('spaces', s.guid, space3(s, b));
       }
     }, () => new Included());
-  }));
+  });
 
   app.get('/v3/apps/:guid', (c) => {
     const x = m.get('apps', c.req.param('guid'));
-    if (!x || !access(d, c).seesSpace(x.space_guid)) return handleError(notFound3('App'), c);
+    if (!x || !access(d, c).seesSpace(x.space_guid)) throw notFound3('App');
     return json(app3(x, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/apps', handled(async (c) => {
+  app.post('/v3/apps', async (c) => {
     const body = await readBody(c);
     allowKeys(body, ['name', 'relationships', 'lifecycle', 'environment_variables', 'metadata']);
     if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
@@ -70,20 +70,20 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
     if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
     if (m.all('apps').some((x) => x.space_guid === spaceGuid && x.name === body.name)) throw unprocessable(`App with the name '${body.name}' already exists.`);
     return json(app3(m.addApp(spaceGuid, body.name), baseUrl(c, d.kernel)), 201);
-  }));
+  });
 
   for (const action of ['start', 'stop'] as const) {
     app.post(`/v3/apps/:guid/actions/${action}`, (c) => {
       const x = m.get('apps', c.req.param('guid'));
-      if (!x || !access(d, c).seesSpace(x.space_guid)) return handleError(notFound3('App'), c);
-      if (!access(d, c).developsIn(x.space_guid)) return handleError(ccError('NotAuthorized'), c);
+      if (!x || !access(d, c).seesSpace(x.space_guid)) throw notFound3('App');
+      if (!access(d, c).developsIn(x.space_guid)) throw ccError('NotAuthorized');
       x.state = action === 'start' ? 'STARTED' : 'STOPPED';
       m.touch(x);
       return json(app3(x, baseUrl(c, d.kernel)));
     });
   }
 
-  app.delete('/v3/apps/:guid', handled((c) => {
+  app.delete('/v3/apps/:guid', (c) => {
     const x = m.get('apps', c.req.param('guid'));
     if (!x || !access(d, c).seesSpace(x.space_guid)) throw notFound3('App');
     if (!access(d, c).developsIn(x.space_guid)) throw ccError('NotAuthorized');
@@ -91,11 +91,11 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
     m.remove('apps', x.guid);
     const job = m.addJob('app.delete', undefined, 'COMPLETE');
     return accepted(c, d, job.guid);
-  }));
+  });
 
   app.get('/v3/jobs/:guid', (c) => {
     const j = m.get('jobs', c.req.param('guid'));
-    if (!j) return handleError(notFound3('Job'), c);
+    if (!j) throw notFound3('Job');
     const view = { ...j };
     // The resource link goes once the resource is gone.
     if (view.resource_type && view.resource_guid) {
@@ -124,7 +124,7 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
   });
   app.get('/v3/feature_flags/:name', (c) => {
     const name = c.req.param('name');
-    if (!(name in FEATURE_FLAGS)) return handleError(notFound3('Feature flag'), c);
+    if (!(name in FEATURE_FLAGS)) throw notFound3('Feature flag');
     return json(flag(name, baseUrl(c, d.kernel)));
   });
 }

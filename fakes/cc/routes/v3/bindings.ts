@@ -1,15 +1,17 @@
+import { isJsonObject } from '../../../core/json.js';
 import type { Context, Hono } from 'hono';
 import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
 import { bindingParameters } from '../fetch-parameters.js';
-import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid } from '../../http.js';
+import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
 import type { Binding } from '../../model/state.js';
 import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { Included } from './included.js';
 import { accepted } from './accepted.js';
-import { applyMetadata } from './instances.js';
 import { inSet, listV3 } from './list.js';
+import { notBindable } from '../../ops/rules.js';
+import { refuse } from '../../refusals.js';
 import { app3, binding3, instance3 } from './present.js';
 
 /** `/v3/service_credential_bindings`: app bindings and service keys, with `details` and `parameters`. */
@@ -34,7 +36,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     return b;
   };
 
-  app.get('/v3/service_credential_bindings', handled((c) => {
+  app.get('/v3/service_credential_bindings', (c) => {
     const q = parseV3(c, {
       filters: [
         'names', 'guids', 'type', 'service_instance_guids', 'service_instance_names', 'app_guids', 'app_names',
@@ -67,19 +69,19 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
       return checks.every(([k, v]) => inSet(f(k), () => v)(b));
     });
     return listV3(c, d, items, q, (x: Binding, base: string) => binding3(x, base, upsi(x)), includeFor(q), () => new Included());
-  }));
+  });
 
   // Route services are not modelled; the list exists (empty) because the cf CLI asks for it.
-  app.get('/v3/service_route_bindings', handled((c) => {
+  app.get('/v3/service_route_bindings', (c) => {
     const q = parseV3(c, {
       filters: ['route_guids', 'service_instance_guids', 'service_instance_names', 'guids'],
       include: ['route', 'service_instance'],
     });
     return listV3(c, d, [] as Binding[], q, binding3);
-  }));
-  app.get('/v3/service_route_bindings/:guid', (c) => handleError(notFound3('Service route binding'), c));
+  });
+  app.get('/v3/service_route_bindings/:guid', (c) => { throw notFound3('Service route binding'); });
 
-  app.get('/v3/service_credential_bindings/:guid', handled((c) => {
+  app.get('/v3/service_credential_bindings/:guid', (c) => {
     const q = parseV3(c, { filters: [], include: ['app', 'service_instance'] });
     const b = visible(c, c.req.param('guid'));
     const base = baseUrl(c, d.kernel);
@@ -88,9 +90,9 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     includeFor(q)([b], inc, base);
     if (!inc.empty) body.included = inc.toJSON();
     return json(body);
-  }));
+  });
 
-  app.get('/v3/service_credential_bindings/:guid/details', handled((c) => {
+  app.get('/v3/service_credential_bindings/:guid/details', (c) => {
     const b = visible(c, c.req.param('guid'));
     const inst = m.get('instances', b.instance_guid)!;
     if (!access(d, c).developsIn(inst.space_guid) && !principal(c).adminReadOnly) throw ccError('NotAuthorized');
@@ -102,21 +104,21 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     if (b.syslog_drain_url) details.syslog_drain_url = b.syslog_drain_url;
     if (b.volume_mounts.length) details.volume_mounts = b.volume_mounts;
     return json(details);
-  }));
+  });
 
-  app.get('/v3/service_credential_bindings/:guid/parameters', handled(async (c) => {
+  app.get('/v3/service_credential_bindings/:guid/parameters', async (c) => {
     const b = visible(c, c.req.param('guid'));
     const inst = m.get('instances', b.instance_guid)!;
     if (inst.type !== 'managed') throw ccError('ServiceFetchBindingParametersNotSupported');
     return bindingParameters(d, c, inst, b);
-  }));
+  });
 
-  app.post('/v3/service_credential_bindings', handled(async (c) => {
+  app.post('/v3/service_credential_bindings', async (c) => {
     const body = await readBody(c);
     allowKeys(body, ['type', 'name', 'relationships', 'parameters', 'metadata', 'strategy']);
     if (body.type !== 'app' && body.type !== 'key') throw unprocessable("Type must be 'app' or 'key'");
     if (body.name !== undefined && body.name !== null && !isStr(body.name)) throw unprocessable('Name must be a string');
-    if (body.parameters !== undefined && !isObj(body.parameters)) throw unprocessable('Parameters must be an object');
+    if (body.parameters !== undefined && !isJsonObject(body.parameters)) throw unprocessable('Parameters must be an object');
     const a = access(d, c);
     const instGuid = relGuid(body, 'service_instance');
     const inst = m.get('instances', instGuid);
@@ -151,11 +153,11 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
         volume_mounts: [],
         last_operation: m.lastOperation('create', 'succeeded'),
       });
-      applyMetadata(b.metadata, body.metadata);
+      m.applyMetadata(b.metadata, body.metadata);
       return json(binding3(b, baseUrl(c, d.kernel), true), 201);
     }
     const { plan, offering } = d.ops.resolvePlan(inst);
-    if (!(plan?.bindable ?? offering?.bindable)) throw unprocessable('Service plan does not allow bindings');
+    refuse(notBindable(plan, offering, 'binding'));
     const lo = inst.last_operation;
     if (lo?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
     if (lo?.type === 'create' && lo.state === 'failed') throw unprocessable('Service instance not found');
@@ -167,12 +169,12 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
       parameters: body.parameters as Record<string, unknown> | undefined,
       userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
       via: 'v3',
-      init: (b) => applyMetadata(b.metadata, body.metadata),
+      metadata: body.metadata,
     });
     return accepted(c, d, job!.guid);
-  }));
+  });
 
-  app.delete('/v3/service_credential_bindings/:guid', handled(async (c) => {
+  app.delete('/v3/service_credential_bindings/:guid', async (c) => {
     const b = visible(c, c.req.param('guid'));
     const inst = m.get('instances', b.instance_guid)!;
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
@@ -184,5 +186,5 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     if (inst.last_operation?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
     const { job } = await d.ops.deleteBinding({ binding: b, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
     return accepted(c, d, job!.guid);
-  }));
+  });
 }

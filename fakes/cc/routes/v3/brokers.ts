@@ -1,33 +1,38 @@
+import { isJsonObject } from '../../../core/json.js';
 import type { Context, Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid } from '../../http.js';
+import { baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { brokerNameTaken, brokerUrlInvalid, orgsNotFound } from '../../ops/rules.js';
+import { refuse } from '../../refusals.js';
 import type { Broker, CcState, Offering, Plan } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { accepted } from './accepted.js';
 import { Included, pick } from './included.js';
-import { applyMetadata } from './instances.js';
 import { inSet, listV3 } from './list.js';
+import { Problems } from './message.js';
 import { broker3, offering3, org3, plan3, space3 } from './present.js';
 
-function validUrl(u: unknown): u is string {
-  if (!isStr(u)) return false;
-  try {
-    const p = new URL(u);
-    return p.protocol === 'http:' || p.protocol === 'https:';
-  } catch {
-    return false;
-  }
+/** `authentication: {type: basic, credentials: {username, password}}` → the pair (checked by `brokerMessage`). */
+function credentials(body: Record<string, unknown>): { username: string; password: string } | undefined {
+  const a = body.authentication;
+  if (!isJsonObject(a) || !isJsonObject(a.credentials)) return undefined;
+  return { username: a.credentials.username as string, password: a.credentials.password as string };
 }
 
-/** `authentication: {type: basic, credentials: {username, password}}` → the pair, or a 422. */
-function credentials(body: Record<string, unknown>): { username: string; password: string } {
-  const a = body.authentication;
-  if (!isObj(a) || a.type !== 'basic' || !isObj(a.credentials) || !isStr(a.credentials.username) || !isStr(a.credentials.password)) {
-    throw unprocessable('Authentication credentials must be present');
+/** ServiceBrokerCreateMessage / ServiceBrokerUpdateMessage: everything wrong with the body, in one 422. */
+function brokerMessage(body: Record<string, unknown>, allowed: string[], create: boolean): void {
+  const p = new Problems().unknownKeys(body, allowed);
+  if (create || body.name !== undefined) p.add((!isStr(body.name) || body.name === '') && (isStr(body.name) || body.name === undefined ? "Name can't be blank" : 'Name must be a string'));
+  if (create || body.url !== undefined) p.add(brokerUrlInvalid(body.url) && 'Url must be a valid url');
+  if (create || body.authentication !== undefined) {
+    const a = body.authentication;
+    const ok = isJsonObject(a) && a.type === 'basic' && isJsonObject(a.credentials) && isStr(a.credentials.username) && isStr(a.credentials.password);
+    p.add(!ok && 'Authentication credentials must be present');
   }
-  return { username: a.credentials.username, password: a.credentials.password };
+  if (create) p.relationships(body.relationships, ['space']);
+  p.metadata(body.metadata).check();
 }
 
 /** `/v3/service_brokers`, `/v3/service_offerings`, `/v3/service_plans` and plan visibility. */
@@ -42,7 +47,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return a.all || (b.space_guid ? a.developsIn(b.space_guid) : false);
   };
 
-  app.get('/v3/service_brokers', handled((c) => {
+  app.get('/v3/service_brokers', (c) => {
     const q = parseV3(c, { filters: ['names', 'space_guids', 'guids'], orderBy: ['created_at', 'updated_at', 'name'] });
     const items = m
       .all('brokers')
@@ -51,95 +56,58 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       .filter(inSet(filter(q, 'guids'), (b) => b.guid))
       .filter(inSet(filter(q, 'space_guids'), (b) => b.space_guid));
     return listV3(c, d, items, q, broker3);
-  }));
+  });
 
   app.get('/v3/service_brokers/:guid', (c) => {
     const b = m.get('brokers', c.req.param('guid'));
-    if (!b || !brokerVisible(c, b)) return handleError(notFound3('Service broker'), c);
+    if (!b || !brokerVisible(c, b)) throw notFound3('Service broker');
     return json(broker3(b, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/service_brokers', handled(async (c) => {
+  app.post('/v3/service_brokers', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, ['name', 'url', 'authentication', 'relationships', 'metadata']);
+    brokerMessage(body, ['name', 'url', 'authentication', 'relationships', 'metadata'], true);
     const spaceGuid = relGuid(body, 'space');
     if (spaceGuid) {
       if (!m.get('spaces', spaceGuid) || !access(d, c).developsIn(spaceGuid)) throw unprocessable('Space does not exist');
     } else adminOnly(c);
-    if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
-    if (!validUrl(body.url)) throw unprocessable(`Url must be a valid url`);
-    const cred = credentials(body);
-    if (m.all('brokers').some((b) => b.name === body.name)) throw unprocessable(`Name must be unique`);
-    const broker = m.addBroker({ name: body.name, url: body.url, ...cred, space_guid: spaceGuid });
-    applyMetadata(broker.metadata, body.metadata);
-    const userGuid = principal(c).userGuid;
-    const job = m.addJob('service_broker.catalog.synchronize', { type: 'service_brokers', guid: broker.guid });
-    d.ops.track(
-      d.brokers.runJob(
-        job,
-        async () => {
-          const r = await d.brokers.sync(broker, broker, userGuid);
-          if (m.get('brokers', broker.guid)) broker.state = r.ok ? 'AVAILABLE' : 'SYNCHRONIZATION_FAILED';
-          return r;
-        },
-        () => {
-          if (m.get('brokers', broker.guid)) broker.state = 'SYNCHRONIZATION_FAILED';
-        },
-      ),
+    refuse(brokerNameTaken(m, body.name as string));
+    const { job } = await d.brokers.register(
+      { name: body.name as string, url: body.url as string, ...credentials(body)!, spaceGuid, metadata: body.metadata },
+      'v3',
+      principal(c).userGuid,
     );
-    return accepted(c, d, job.guid);
-  }));
+    return accepted(c, d, job!.guid);
+  });
 
-  app.patch('/v3/service_brokers/:guid', handled(async (c) => {
+  app.patch('/v3/service_brokers/:guid', async (c) => {
     const broker = m.get('brokers', c.req.param('guid'));
     if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
     if (!broker.space_guid) adminOnly(c);
     const body = await readBody(c);
-    allowKeys(body, ['name', 'url', 'authentication', 'metadata']);
-    if (body.name !== undefined && (!isStr(body.name) || body.name === '')) throw unprocessable("Name can't be blank");
-    if (body.url !== undefined && !validUrl(body.url)) throw unprocessable('Url must be a valid url');
-    const cred = body.authentication !== undefined ? credentials(body) : undefined;
-    if (isStr(body.name) && m.all('brokers').some((b) => b.name === body.name && b.guid !== broker.guid)) throw unprocessable('Name must be unique');
-    const metadataOnly = body.name === undefined && body.url === undefined && cred === undefined;
-    // refused before anything changes (metadata included)
+    brokerMessage(body, ['name', 'url', 'authentication', 'metadata'], false);
+    if (isStr(body.name)) refuse(brokerNameTaken(m, body.name, broker));
+    const metadataOnly = body.name === undefined && body.url === undefined && body.authentication === undefined;
     if (!metadataOnly && broker.state === 'SYNCHRONIZING') throw unprocessable('Cannot update a broker when other operation is already in progress');
-    applyMetadata(broker.metadata, body.metadata);
-    if (metadataOnly) {
-      m.touch(broker);
-      return json(broker3(broker, baseUrl(c, d.kernel)));
-    }
-    const target = { url: isStr(body.url) ? body.url : broker.url, ...(cred ?? { username: broker.username, password: broker.password }) };
-    const newName = isStr(body.name) ? body.name : broker.name;
-    const userGuid = principal(c).userGuid;
-    const job = m.addJob('service_broker.update', { type: 'service_brokers', guid: broker.guid });
-    const previous = broker.state;
-    broker.state = 'SYNCHRONIZING';
-    d.ops.track(
-      d.brokers.runJob(
-        job,
-        async () => {
-          const r = await d.brokers.sync(broker, target, userGuid);
-          if (r.ok) Object.assign(broker, target, { name: newName, state: 'AVAILABLE', updated_at: m.now() });
-          else broker.state = previous;
-          return r;
-        },
-        () => (broker.state = previous),
-      ),
+    const { job } = await d.brokers.update(
+      broker,
+      { name: body.name as string | undefined, url: body.url as string | undefined, ...credentials(body), metadata: body.metadata },
+      'v3',
+      principal(c).userGuid,
     );
-    return accepted(c, d, job.guid);
-  }));
+    return job ? accepted(c, d, job.guid) : json(broker3(broker, baseUrl(c, d.kernel)));
+  });
 
-  app.delete('/v3/service_brokers/:guid', handled((c) => {
+  app.delete('/v3/service_brokers/:guid', (c) => {
     const broker = m.get('brokers', c.req.param('guid'));
     if (!broker || !brokerVisible(c, broker)) throw notFound3('Service broker');
     if (!broker.space_guid) adminOnly(c);
     if (d.brokers.hasInstances(broker)) throw ccError('ServiceBrokerNotRemovable', broker.name);
     const job = m.addJob('service_broker.delete', { type: 'service_brokers', guid: broker.guid });
-    broker.state = 'DELETE_IN_PROGRESS';
     d.brokers.removeBroker(broker);
     m.setJob(job, 'COMPLETE');
     return accepted(c, d, job.guid);
-  }));
+  });
 
   // ---- offerings
 
@@ -182,7 +150,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return m.visibilitiesOf(p.guid).some((v) => orgs.has(v.org_guid));
   };
 
-  app.get('/v3/service_offerings', handled((c) => {
+  app.get('/v3/service_offerings', (c) => {
     const q = parseV3(c, {
       filters: ['names', 'guids', 'available', 'broker_catalog_ids', 'service_broker_guids', 'service_broker_names', 'space_guids', 'organization_guids'],
       fields: ['service_broker'],
@@ -194,30 +162,30 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
       if (!f) return;
       for (const o of page) inc.add('service_brokers', o.broker_guid, pick(broker3(m.get('brokers', o.broker_guid)!, b), f));
     }, () => new Included());
-  }));
+  });
 
   app.get('/v3/service_offerings/:guid', (c) => {
     const o = visibleOfferings(c).find((x) => x.guid === c.req.param('guid'));
-    if (!o) return handleError(notFound3('Service offering'), c);
+    if (!o) throw notFound3('Service offering');
     return json(offering3(o, baseUrl(c, d.kernel)));
   });
 
   // Metadata is all a client may change on offerings and plans (the broker owns the rest).
   const patchMetadata = <K extends 'offerings' | 'plans'>(coll: K, resource: string, present: (r: CcState[K][string], base: string) => unknown) =>
-    handled(async (c) => {
+    async (c: Context) => {
       adminOnly(c);
       const r = m.get(coll, c.req.param('guid'));
       if (!r) throw notFound3(resource);
       const body = await readBody(c);
-      allowKeys(body, ['metadata']);
-      applyMetadata(r.metadata, body.metadata);
+      new Problems().unknownKeys(body, ['metadata']).metadata(body.metadata).check();
+      m.applyMetadata(r.metadata, body.metadata);
       m.touch(r);
       return json(present(r, baseUrl(c, d.kernel)));
-    });
+    };
   app.patch('/v3/service_offerings/:guid', patchMetadata('offerings', 'Service offering', offering3));
   app.patch('/v3/service_plans/:guid', patchMetadata('plans', 'Service plan', (p, b) => plan3(m, p, b)));
 
-  app.delete('/v3/service_offerings/:guid', handled((c) => {
+  app.delete('/v3/service_offerings/:guid', (c) => {
     adminOnly(c);
     const o = m.get('offerings', c.req.param('guid'));
     if (!o) throw notFound3('Service offering');
@@ -231,7 +199,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     }
     m.remove('offerings', o.guid);
     return new Response(null, { status: 204 });
-  }));
+  });
 
   // ---- plans
 
@@ -240,7 +208,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     return m.all('plans').filter((p) => a.seesPlan(p));
   };
 
-  app.get('/v3/service_plans', handled((c) => {
+  app.get('/v3/service_plans', (c) => {
     const q = parseV3(c, {
       filters: [
         'names', 'guids', 'available', 'broker_catalog_ids', 'space_guids', 'organization_guids', 'service_broker_guids',
@@ -287,15 +255,15 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
         }
       }
     }, () => new Included());
-  }));
+  });
 
   app.get('/v3/service_plans/:guid', (c) => {
     const p = visiblePlans(c).find((x) => x.guid === c.req.param('guid'));
-    if (!p) return handleError(notFound3('Service plan'), c);
+    if (!p) throw notFound3('Service plan');
     return json(plan3(m, p, baseUrl(c, d.kernel)));
   });
 
-  app.delete('/v3/service_plans/:guid', handled((c) => {
+  app.delete('/v3/service_plans/:guid', (c) => {
     adminOnly(c);
     const p = m.get('plans', c.req.param('guid'));
     if (!p) throw notFound3('Service plan');
@@ -303,7 +271,7 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
     m.remove('plans', p.guid);
     return new Response(null, { status: 204 });
-  }));
+  });
 
   // ---- visibility
 
@@ -324,16 +292,16 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
 
   app.get('/v3/service_plans/:guid/visibility', (c) => {
     const p = visiblePlans(c).find((x) => x.guid === c.req.param('guid'));
-    if (!p) return handleError(notFound3('Service plan'), c);
+    if (!p) throw notFound3('Service plan');
     return json(visibilityBody(p));
   });
 
-  const changeVisibility = (append: boolean) => handled(async (c) => {
+  const changeVisibility = (append: boolean) => async (c: Context) => {
     const p = m.get('plans', c.req.param('guid'));
     if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
     adminOnly(c);
     const body = await readBody(c);
-    allowKeys(body, ['type', 'organizations']);
+    new Problems().unknownKeys(body, ['type', 'organizations']).check();
     const type = body.type;
     if (type !== 'public' && type !== 'admin' && type !== 'organization' && type !== 'space') {
       throw unprocessable("Type must be one of 'public', 'admin', 'organization'");
@@ -342,20 +310,16 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     let orgs: string[] = [];
     if (type === 'organization') {
       if (!Array.isArray(body.organizations) || body.organizations.length === 0) throw unprocessable("Organizations can't be blank when type is 'organization'");
-      orgs = body.organizations.map((o) => (isObj(o) && isStr(o.guid) ? o.guid : ''));
-      const missing = orgs.filter((g) => !m.get('orgs', g));
-      if (missing.length) throw unprocessable(`Could not find Organizations with guids: ${JSON.stringify(missing)}`);
+      orgs = body.organizations.map((o) => (isJsonObject(o) && isStr(o.guid) ? o.guid : ''));
+      refuse(orgsNotFound(m, orgs));
     } else if (body.organizations !== undefined) throw unprocessable("Organizations can only be specified when type is 'organization'");
-    if (!append || type !== 'organization') for (const v of m.visibilitiesOf(p.guid)) m.remove('visibilities', v.guid);
-    p.public = type === 'public';
-    for (const g of orgs) if (!m.visibilitiesOf(p.guid).some((v) => v.org_guid === g)) m.addVisibility(p.guid, g);
-    m.touch(p);
+    m.setVisibility(p, type, orgs, append);
     return json(append && type === 'organization' ? { type: 'organization' } : visibilityBody(p));
-  });
+  };
   app.patch('/v3/service_plans/:guid/visibility', changeVisibility(false));
   app.post('/v3/service_plans/:guid/visibility', changeVisibility(true));
 
-  app.delete('/v3/service_plans/:guid/visibility/:org', handled((c) => {
+  app.delete('/v3/service_plans/:guid/visibility/:org', (c) => {
     const p = m.get('plans', c.req.param('guid'));
     if (!p || !access(d, c).seesPlan(p)) throw notFound3('Service plan');
     adminOnly(c);
@@ -364,5 +328,5 @@ export function brokerRoutes(app: Hono, d: CcDeps): void {
     if (!v) throw notFound3('Organization');
     m.remove('visibilities', v.guid);
     return new Response(null, { status: 204 });
-  }));
+  });
 }

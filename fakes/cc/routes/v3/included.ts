@@ -1,12 +1,7 @@
-import type { CcModel } from '../../model/model.js';
-import type { V3Query } from '../../pagination.js';
-
 /**
  * `fields[<path>]=k1,k2` gives an `included` block with just those keys of the related records
  * (`relationships.x` keeps that relationship); `include=a,b` gives the full related records.
  */
-export type Projector = (guid: string) => Record<string, unknown> | undefined;
-
 export function pick(full: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> | undefined {
   if (!full) return undefined;
   const out: Record<string, unknown> = {};
@@ -41,15 +36,3 @@ export class Included {
     return out;
   }
 }
-
-/** Relationship guid of a record's JSON: `rel(json, 'space')`. */
-export function relOf(json: Record<string, unknown> | undefined, name: string): string | undefined {
-  const r = (json?.relationships as Record<string, { data?: { guid?: string } | null }> | undefined)?.[name];
-  return r?.data?.guid ?? undefined;
-}
-
-export function wantsFields(q: V3Query, path: string): string[] | undefined {
-  return q.fields.get(path);
-}
-
-export type { CcModel };

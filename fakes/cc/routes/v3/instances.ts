@@ -1,26 +1,26 @@
+import { isJsonObject } from '../../../core/json.js';
 import type { Context, Hono } from 'hono';
 import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
-import { ccError, CcError, notFound3, unprocessable } from '../../errors.js';
+import { ccError, notFound3, unprocessable } from '../../errors.js';
 import { instanceParameters } from '../fetch-parameters.js';
-import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid, stringArray } from '../../http.js';
+import { baseUrl, isStr, json, readBody, relGuid, stringArray } from '../../http.js';
+import { instanceInProgress, instanceNameTaken } from '../../ops/rules.js';
+import { refuse } from '../../refusals.js';
 import type { Instance } from '../../model/state.js';
 import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { accepted } from './accepted.js';
 import { Included, pick } from './included.js';
 import { inSet, listV3 } from './list.js';
+import { Problems } from './message.js';
 import { broker3, instance3, offering3, org3, plan3, space3 } from './present.js';
 
 const IN_PROGRESS = 'There is an operation in progress for the service instance.';
 
-/** Maps CC's v2-named pre-check errors onto the v3 codes (422 UnprocessableEntity unless CC keeps the name). */
-function v3ify(e: unknown): unknown {
-  if (!(e instanceof CcError)) return e;
-  if (e.errorName === 'ServicePlanNotUpdateable' || e.errorName === 'ServicePlanInvalid') return unprocessable(e.detail);
-  if (e.errorName === 'ServiceInstanceNameTaken') return unprocessable(`The service instance name is taken: ${e.detail.replace(/^.*: /, '')}.`);
-  if (e.errorName.startsWith('MaintenanceInfo')) return new CcError(e.errorName, e.code, 422, e.detail);
-  return e;
-}
+const MANAGED_CREATE_KEYS = ['type', 'name', 'relationships', 'parameters', 'tags', 'metadata'];
+const UPSI_CREATE_KEYS = ['type', 'name', 'relationships', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata'];
+const MANAGED_UPDATE_KEYS = ['name', 'relationships', 'parameters', 'tags', 'metadata', 'maintenance_info'];
+const UPSI_UPDATE_KEYS = ['name', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata'];
 
 const INSTANCE_FIELDS = ['space', 'space.organization', 'service_plan', 'service_plan.service_offering', 'service_plan.service_offering.service_broker'];
 
@@ -54,7 +54,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     return i;
   };
 
-  app.get('/v3/service_instances', handled((c) => {
+  app.get('/v3/service_instances', (c) => {
     const q = parseV3(c, {
       filters: ['names', 'guids', 'type', 'space_guids', 'organization_guids', 'service_plan_guids', 'service_plan_names'],
       fields: INSTANCE_FIELDS,
@@ -79,9 +79,9 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     const all = m.all('instances');
     const items = preds.length ? all.filter((i) => preds.every((p) => p(i))) : all;
     return listV3(c, d, items, q, (i, b) => instance3(m, i, b), includeFor(d, q), () => new Included());
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid', handled((c) => {
+  app.get('/v3/service_instances/:guid', (c) => {
     const q = parseV3(c, { filters: [], fields: INSTANCE_FIELDS });
     const i = visible(c, c.req.param('guid'));
     const b = baseUrl(c, d.kernel);
@@ -90,38 +90,35 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     includeFor(d, q)([i], inc, b);
     if (!inc.empty) body.included = inc.toJSON();
     return json(body);
-  }));
+  });
 
-  app.post('/v3/service_instances', handled(async (c) => {
+  app.post('/v3/service_instances', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, body.type === 'user-provided'
-      ? ['type', 'name', 'relationships', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata']
-      : ['type', 'name', 'relationships', 'parameters', 'tags', 'metadata']);
-    if (body.type !== 'managed' && body.type !== 'user-provided') throw unprocessable("Type must be one of 'managed', 'user-provided'");
-    if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
-    if (body.tags !== undefined && !stringArray(body.tags)) throw unprocessable('Tags must be a list of strings');
-    if (body.parameters !== undefined && !isObj(body.parameters)) throw unprocessable('Parameters must be an object');
+    const upsi = body.type === 'user-provided';
+    const p = new Problems().unknownKeys(body, upsi ? UPSI_CREATE_KEYS : MANAGED_CREATE_KEYS);
+    p.add(body.type !== 'managed' && !upsi && "Type must be one of 'managed', 'user-provided'");
+    p.add((!isStr(body.name) || body.name === '') && "Name can't be blank");
+    p.add(body.tags !== undefined && !Array.isArray(body.tags) && 'Tags must be an array');
+    p.add(Array.isArray(body.tags) && !stringArray(body.tags) && 'Tags must be a list of strings');
+    p.add(body.parameters !== undefined && !isJsonObject(body.parameters) && 'Parameters must be an object');
+    p.add(upsi && body.credentials !== undefined && !isJsonObject(body.credentials) && 'Credentials must be an object');
+    p.relationships(body.relationships, upsi ? ['space'] : ['space', 'service_plan']).metadata(body.metadata).check();
     const a = access(d, c);
     const spaceGuid = relGuid(body, 'space');
     if (!spaceGuid || !m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.');
     if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
-    const name = body.name;
-    if (body.type === 'user-provided') {
-      if (m.all('instances').some((i) => i.space_guid === spaceGuid && i.name === name)) throw unprocessable(`The service instance name is taken: ${name}.`);
-      if (body.credentials !== undefined && !isObj(body.credentials)) throw unprocessable('Credentials must be an object');
-      const inst = m.addInstance({
+    const name = body.name as string;
+    if (upsi) {
+      refuse(instanceNameTaken(m, spaceGuid, name));
+      const inst = d.ops.createUserProvided({
         name,
-        type: 'user-provided',
-        space_guid: spaceGuid,
-        tags: (body.tags as string[]) ?? [],
-        dashboard_url: null,
-        maintenance_info: null,
-        last_operation: m.lastOperation('create', 'succeeded', 'Operation succeeded'),
-        credentials: (body.credentials as Record<string, unknown>) ?? {},
-        syslog_drain_url: isStr(body.syslog_drain_url) ? body.syslog_drain_url : null,
-        route_service_url: isStr(body.route_service_url) ? body.route_service_url : null,
+        spaceGuid,
+        tags: body.tags as string[] | undefined,
+        credentials: body.credentials as Record<string, unknown> | undefined,
+        syslogDrainUrl: isStr(body.syslog_drain_url) ? body.syslog_drain_url : null,
+        routeServiceUrl: isStr(body.route_service_url) ? body.route_service_url : null,
+        metadata: body.metadata,
       });
-      applyMetadata(inst.metadata, body.metadata);
       return json(instance3(m, inst, baseUrl(c, d.kernel)), 201);
     }
     const planGuid = relGuid(body, 'service_plan');
@@ -138,90 +135,70 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
       plan,
       parameters: body.parameters as Record<string, unknown> | undefined,
       tags: body.tags as string[] | undefined,
-      userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
+      metadata: body.metadata,
+      userGuid: principal(c).userGuid,
+      vcapRequestId: requestId(c),
       via: 'v3',
-      init: (i) => applyMetadata(i.metadata, body.metadata),
     });
     return accepted(c, d, job!.guid);
-  }));
-
-  app.patch('/v3/service_instances/:guid', async (c) => {
-    // CC validates the whole update before it changes anything: a refused PATCH leaves the record as it was.
-    let undo: (() => void) | undefined;
-    try {
-      const inst = visible(c, c.req.param('guid'));
-      const before = { name: inst.name, tags: [...inst.tags], metadata: structuredClone(inst.metadata), updated_at: inst.updated_at };
-      undo = () => Object.assign(inst, before);
-      const a = access(d, c);
-      if (!a.developsIn(inst.space_guid)) throw ccError('NotAuthorized');
-      const body = await readBody(c);
-      allowKeys(body, inst.type === 'user-provided'
-        ? ['name', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata']
-        : ['name', 'relationships', 'parameters', 'tags', 'metadata', 'maintenance_info']);
-      if (body.name !== undefined && (!isStr(body.name) || body.name === '')) throw unprocessable("Name can't be blank");
-      if (body.tags !== undefined && !stringArray(body.tags)) throw unprocessable('Tags must be a list of strings');
-      if (body.parameters !== undefined && !isObj(body.parameters)) throw unprocessable('Parameters must be an object');
-      if (body.maintenance_info !== undefined && !(isObj(body.maintenance_info) && isStr(body.maintenance_info.version))) {
-        throw unprocessable('Maintenance info version must be a string');
-      }
-      if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
-      const newName = isStr(body.name) ? body.name : undefined;
-      if (newName && newName !== inst.name && m.all('instances').some((i) => i.space_guid === inst.space_guid && i.name === newName)) {
-        throw unprocessable(`The service instance name is taken: ${newName}.`);
-      }
-      applyMetadata(inst.metadata, body.metadata);
-      if (inst.type === 'user-provided') {
-        if (newName) inst.name = newName;
-        if (body.tags) inst.tags = body.tags as string[];
-        if (isObj(body.credentials)) inst.credentials = body.credentials;
-        if (isStr(body.syslog_drain_url)) inst.syslog_drain_url = body.syslog_drain_url;
-        if (isStr(body.route_service_url)) inst.route_service_url = body.route_service_url;
-        m.setLastOperation(inst, { type: 'update', state: 'succeeded', description: 'Operation succeeded' });
-        return json(instance3(m, inst, baseUrl(c, d.kernel)));
-      }
-      const newPlanGuid = relGuid(body, 'service_plan');
-      const newPlan = newPlanGuid ? m.get('plans', newPlanGuid) : undefined;
-      if (newPlanGuid && (!newPlan || !newPlan.active || !a.seesPlan(newPlan) || !a.mayUsePlanIn(newPlan, inst.space_guid))) {
-        throw unprocessable('Invalid service plan. Ensure that the service plan exists, is available, and you have access to it.');
-      }
-      const offering = m.offeringOf(m.get('plans', inst.plan_guid));
-      const renameNeedsBroker = !!newName && newName !== inst.name && !!offering?.allow_context_updates;
-      const needsBroker = body.parameters !== undefined || !!newPlanGuid || body.maintenance_info !== undefined || renameNeedsBroker;
-      if (body.tags) inst.tags = body.tags as string[];
-      if (!needsBroker) {
-        if (newName) inst.name = newName;
-        m.touch(inst);
-        return json(instance3(m, inst, baseUrl(c, d.kernel)));
-      }
-      const mi = body.maintenance_info as { version: string } | undefined;
-      // An upgrade to the version the instance already has is a no-op (CC answers 200).
-      if (mi && !newPlanGuid && body.parameters === undefined && !renameNeedsBroker && mi.version === inst.maintenance_info?.version) {
-        if (newName) inst.name = newName;
-        return json(instance3(m, inst, baseUrl(c, d.kernel)));
-      }
-      if (newName && !renameNeedsBroker) inst.name = newName;
-      const { job } = await d.ops
-        .updateInstance({
-          inst,
-          newPlan,
-          name: renameNeedsBroker ? newName : undefined,
-          parameters: body.parameters as Record<string, unknown> | undefined,
-          maintenanceInfo: mi,
-          userGuid: principal(c).userGuid, vcapRequestId: requestId(c),
-          via: 'v3',
-        })
-        .catch((e) => {
-          throw v3ify(e);
-        });
-      undo = undefined;
-      return accepted(c, d, job!.guid);
-    } catch (e) {
-      undo?.();
-      return handleError(e, c);
-    }
   });
 
-  app.delete('/v3/service_instances/:guid', handled(async (c) => {
+  // CC checks the whole update before it changes anything: a refused PATCH leaves the record as it was.
+  app.patch('/v3/service_instances/:guid', async (c) => {
+    const inst = visible(c, c.req.param('guid'));
+    const a = access(d, c);
+    if (!a.developsIn(inst.space_guid)) throw ccError('NotAuthorized');
+    const body = await readBody(c);
+    const upsi = inst.type === 'user-provided';
+    const p = new Problems().unknownKeys(body, upsi ? UPSI_UPDATE_KEYS : MANAGED_UPDATE_KEYS);
+    p.add(body.name !== undefined && !isStr(body.name) && 'Name must be a string');
+    p.add(body.name === '' && "Name can't be blank");
+    p.add(body.tags !== undefined && !Array.isArray(body.tags) && 'Tags must be an array');
+    p.add(Array.isArray(body.tags) && !stringArray(body.tags) && 'Tags must be a list of strings');
+    p.add(body.parameters !== undefined && !isJsonObject(body.parameters) && 'Parameters must be an object');
+    p.add(upsi && body.credentials !== undefined && !isJsonObject(body.credentials) && 'Credentials must be an object');
+    if (body.maintenance_info !== undefined) {
+      const mi = body.maintenance_info;
+      p.add(!isJsonObject(mi) && 'Maintenance info must be an object');
+      if (isJsonObject(mi)) p.unknownKeys(mi, ['version'], 'Maintenance info ').add(!isStr(mi.version) && 'Maintenance info version must be a string');
+    }
+    if (!upsi) p.relationships(body.relationships, ['service_plan']);
+    p.metadata(body.metadata).check();
+    const newName = isStr(body.name) ? body.name : undefined;
+    if (upsi) {
+      refuse(instanceInProgress(inst));
+      if (newName !== undefined && newName !== inst.name) refuse(instanceNameTaken(m, inst.space_guid, newName, inst));
+      d.ops.updateUserProvided(inst, {
+        name: newName,
+        tags: body.tags as string[] | undefined,
+        credentials: body.credentials as Record<string, unknown> | undefined,
+        syslogDrainUrl: isStr(body.syslog_drain_url) ? body.syslog_drain_url : undefined,
+        routeServiceUrl: isStr(body.route_service_url) ? body.route_service_url : undefined,
+        metadata: body.metadata,
+      });
+      return json(instance3(m, inst, baseUrl(c, d.kernel)));
+    }
+    const newPlanGuid = relGuid(body, 'service_plan');
+    const newPlan = newPlanGuid ? m.get('plans', newPlanGuid) : undefined;
+    if (newPlanGuid && (!newPlan || !newPlan.active || !a.seesPlan(newPlan) || !a.mayUsePlanIn(newPlan, inst.space_guid))) {
+      throw unprocessable('Invalid service plan. Ensure that the service plan exists, is available, and you have access to it.');
+    }
+    const { job } = await d.ops.updateInstance({
+      inst,
+      newPlan,
+      name: newName,
+      tags: body.tags as string[] | undefined,
+      metadata: body.metadata,
+      parameters: body.parameters as Record<string, unknown> | undefined,
+      maintenanceInfo: body.maintenance_info as { version: string } | undefined,
+      userGuid: principal(c).userGuid,
+      vcapRequestId: requestId(c),
+      via: 'v3',
+    });
+    return job ? accepted(c, d, job.guid) : json(instance3(m, inst, baseUrl(c, d.kernel)));
+  });
+
+  app.delete('/v3/service_instances/:guid', async (c) => {
     const inst = visible(c, c.req.param('guid'));
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     if (c.req.query('purge') === 'true' || inst.type === 'user-provided') {
@@ -231,30 +208,30 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
     const { job } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
     return accepted(c, d, job!.guid);
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/parameters', handled(async (c) => {
+  app.get('/v3/service_instances/:guid/parameters', async (c) => {
     const inst = visible(c, c.req.param('guid'));
     if (inst.type !== 'managed') throw ccError('ServiceFetchInstanceParametersNotSupported');
     return instanceParameters(d, c, inst, () => {
       if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
     });
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/credentials', handled((c) => {
+  app.get('/v3/service_instances/:guid/credentials', (c) => {
     const inst = visible(c, c.req.param('guid'));
     if (inst.type !== 'user-provided') throw notFound3('Service instance');
     if (!access(d, c).developsIn(inst.space_guid) && !access(d, c).all) throw ccError('NotAuthorized');
     return json(inst.credentials ?? {});
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/relationships/shared_spaces', handled((c) => {
+  app.get('/v3/service_instances/:guid/relationships/shared_spaces', (c) => {
     const inst = visible(c, c.req.param('guid'));
     const b = baseUrl(c, d.kernel);
     return json({ data: [], links: { self: { href: `${b}/v3/service_instances/${inst.guid}/relationships/shared_spaces` } } });
-  }));
+  });
 
-  app.get('/v3/service_instances/:guid/relationships/shared_spaces/usage_summary', handled((c) => {
+  app.get('/v3/service_instances/:guid/relationships/shared_spaces/usage_summary', (c) => {
     const inst = visible(c, c.req.param('guid'));
     const b = baseUrl(c, d.kernel);
     return json({
@@ -265,18 +242,5 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
         service_instance: { href: `${b}/v3/service_instances/${inst.guid}` },
       },
     });
-  }));
-}
-
-/** `metadata: {labels, annotations}` in a request: set, and a `null` value removes the key (CC's rule). */
-export function applyMetadata(target: { labels: Record<string, string>; annotations: Record<string, string> }, md: unknown): void {
-  if (!isObj(md)) return;
-  for (const k of ['labels', 'annotations'] as const) {
-    const src = md[k];
-    if (!isObj(src)) continue;
-    for (const [key, v] of Object.entries(src)) {
-      if (v === null) delete target[k][key];
-      else if (typeof v === 'string') target[k][key] = v;
-    }
-  }
+  });
 }

@@ -1,14 +1,14 @@
+import { isJsonObject } from '../../../core/json.js';
 import type { Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, handled, handleError, isObj, isStr, json, readBody, relGuid } from '../../http.js';
+import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
 import type { Role, RoleType, Space, User } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { Deletion } from '../../ops/deletion.js';
 import { accepted } from './accepted.js';
 import { Included } from './included.js';
-import { applyMetadata } from './instances.js';
 import { inSet, listV3 } from './list.js';
 import { org3, role3, space3, user3 } from './present.js';
 
@@ -33,58 +33,58 @@ function checkName(body: Record<string, unknown>): string {
 export function orgRoutes(app: Hono, d: CcDeps): void {
   const m = d.model;
 
-  app.get('/v3/organizations', handled((c) => {
+  app.get('/v3/organizations', (c) => {
     const q = parseV3(c, { filters: ['names', 'guids'], orderBy: ['created_at', 'updated_at', 'name'] });
     const a = access(d, c);
     const items = m.all('orgs').filter((o) => a.seesOrg(o.guid)).filter(inSet(filter(q, 'names'), (o) => o.name)).filter(inSet(filter(q, 'guids'), (o) => o.guid));
     return listV3(c, d, items, q, org3);
-  }));
+  });
 
   app.get('/v3/organizations/:guid', (c) => {
     const o = m.get('orgs', c.req.param('guid'));
-    if (!o || !access(d, c).seesOrg(o.guid)) return handleError(notFound3('Organization'), c);
+    if (!o || !access(d, c).seesOrg(o.guid)) throw notFound3('Organization');
     return json(org3(o, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/organizations', handled(async (c) => {
+  app.post('/v3/organizations', async (c) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const body = await readBody(c);
     allowKeys(body, ['name', 'suspended', 'metadata']);
     const name = checkName(body);
     if (m.orgByName(name)) throw unprocessable(`Organization '${name}' already exists.`);
     const org = m.addOrg(name);
-    applyMetadata(org.metadata, body.metadata);
+    m.applyMetadata(org.metadata, body.metadata);
     return json(org3(org, baseUrl(c, d.kernel)), 201);
-  }));
+  });
 
   // Recursive deletes run as jobs: instances go through their brokers first.
   const deletion = new Deletion(m, d.ops, d.brokers);
 
-  app.delete('/v3/organizations/:guid', handled((c) => {
+  app.delete('/v3/organizations/:guid', (c) => {
     const o = m.get('orgs', c.req.param('guid'));
     if (!o || !access(d, c).seesOrg(o.guid)) throw notFound3('Organization');
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const job = m.addJob('organization.delete', { type: 'organizations', guid: o.guid });
     d.ops.track(deletion.org(o, job, principal(c).userGuid));
     return accepted(c, d, job.guid);
-  }));
+  });
 
-  app.delete('/v3/spaces/:guid', handled((c) => {
+  app.delete('/v3/spaces/:guid', (c) => {
     const s = m.get('spaces', c.req.param('guid'));
     if (!s || !access(d, c).seesSpace(s.guid)) throw notFound3('Space');
     if (!access(d, c).managesOrg(s.org_guid)) throw ccError('NotAuthorized');
     const job = m.addJob('space.delete', { type: 'spaces', guid: s.guid });
     d.ops.track(deletion.space(s, job, principal(c).userGuid));
     return accepted(c, d, job.guid);
-  }));
+  });
 
   app.get('/v3/organizations/:guid/domains/default', (c) => {
     const o = m.get('orgs', c.req.param('guid'));
-    if (!o) return handleError(notFound3('Organization'), c);
-    return handleError(notFound3('Domain'), c);
+    if (!o) throw notFound3('Organization');
+    throw notFound3('Domain');
   });
 
-  app.get('/v3/spaces', handled((c) => {
+  app.get('/v3/spaces', (c) => {
     const q = parseV3(c, { filters: ['names', 'guids', 'organization_guids'], include: ['organization'], orderBy: ['created_at', 'updated_at', 'name'] });
     const a = access(d, c);
     const items = m
@@ -97,15 +97,15 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
       if (!q.include.includes('organization')) return;
       for (const s of page) inc.add('organizations', s.org_guid, org3(m.get('orgs', s.org_guid)!, b));
     }, () => new Included());
-  }));
+  });
 
   app.get('/v3/spaces/:guid', (c) => {
     const s = m.get('spaces', c.req.param('guid'));
-    if (!s || !access(d, c).seesSpace(s.guid)) return handleError(notFound3('Space'), c);
+    if (!s || !access(d, c).seesSpace(s.guid)) throw notFound3('Space');
     return json(space3(s, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/spaces', handled(async (c) => {
+  app.post('/v3/spaces', async (c) => {
     const body = await readBody(c);
     allowKeys(body, ['name', 'relationships', 'metadata']);
     const name = checkName(body);
@@ -117,17 +117,17 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
     if (m.spaceByName(org.guid, name)) throw unprocessable('Name must be unique per organization');
     const space = m.addSpace(org.guid, name);
     return json(space3(space, baseUrl(c, d.kernel)), 201);
-  }));
+  });
 
   app.get('/v3/spaces/:guid/features/:name', (c) => {
     const s = m.get('spaces', c.req.param('guid'));
-    if (!s) return handleError(notFound3('Space'), c);
+    if (!s) throw notFound3('Space');
     return json({ name: c.req.param('name'), description: 'Enable SSHing into apps in the space.', enabled: true });
   });
 
   // ---- users
 
-  app.get('/v3/users', handled((c) => {
+  app.get('/v3/users', (c) => {
     const q = parseV3(c, { filters: ['guids', 'usernames', 'origins', 'partial_usernames'] });
     const a = access(d, c);
     const mine = new Set(m.all('roles').filter((r) => a.seesSpace(r.space_guid) || a.seesOrg(r.org_guid)).map((r) => r.user_guid));
@@ -139,15 +139,15 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
       .filter(inSet(filter(q, 'usernames'), (u) => u.username))
       .filter(inSet(filter(q, 'origins'), (u) => u.origin));
     return listV3(c, d, items, q, user3);
-  }));
+  });
 
   app.get('/v3/users/:guid', (c) => {
     const u = m.get('users', c.req.param('guid'));
-    if (!u) return handleError(notFound3('User'), c);
+    if (!u) throw notFound3('User');
     return json(user3(u, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/users', handled(async (c) => {
+  app.post('/v3/users', async (c) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const body = await readBody(c);
     if (isStr(body.guid)) {
@@ -162,11 +162,11 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
       return json(user3(m.ensureUser(uaaUser.id, uaaUser.userName, uaaUser.origin), baseUrl(c, d.kernel)), 201);
     }
     throw unprocessable("Guid can't be blank");
-  }));
+  });
 
   // ---- roles
 
-  app.get('/v3/roles', handled((c) => {
+  app.get('/v3/roles', (c) => {
     const q = parseV3(c, {
       filters: ['guids', 'types', 'space_guids', 'organization_guids', 'user_guids'],
       include: ['user', 'space', 'organization'],
@@ -187,16 +187,16 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
         if (q.include.includes('organization') && r.org_guid) inc.add('organizations', r.org_guid, org3(m.get('orgs', r.org_guid)!, b));
       }
     }, () => new Included());
-  }));
+  });
 
   app.get('/v3/roles/:guid', (c) => {
     const r = m.get('roles', c.req.param('guid'));
     const a = access(d, c);
-    if (!r || !(a.all || a.seesSpace(r.space_guid) || a.seesOrg(r.org_guid))) return handleError(notFound3('Role'), c);
+    if (!r || !(a.all || a.seesSpace(r.space_guid) || a.seesOrg(r.org_guid))) throw notFound3('Role');
     return json(role3(r, baseUrl(c, d.kernel)));
   });
 
-  app.post('/v3/roles', handled(async (c) => {
+  app.post('/v3/roles', async (c) => {
     const body = await readBody(c);
     allowKeys(body, ['type', 'relationships']);
     const type = body.type as RoleType;
@@ -224,14 +224,14 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
     }
     const role = m.addRole(type, user.guid, spaceRole ? { space_guid: space!.guid } : { org_guid: org!.guid });
     return json(role3(role, baseUrl(c, d.kernel)), 201);
-  }));
+  });
 
   app.delete('/v3/roles/:guid', (c) => {
     const r = m.get('roles', c.req.param('guid'));
     const a = access(d, c);
-    if (!r || !(a.all || a.seesSpace(r.space_guid) || a.seesOrg(r.org_guid))) return handleError(notFound3('Role'), c);
+    if (!r || !(a.all || a.seesSpace(r.space_guid) || a.seesOrg(r.org_guid))) throw notFound3('Role');
     const orgGuid = r.org_guid ?? m.get('spaces', r.space_guid)?.org_guid;
-    if (!a.managesOrg(orgGuid)) return handleError(ccError('NotAuthorized'), c);
+    if (!a.managesOrg(orgGuid)) throw ccError('NotAuthorized');
     m.remove('roles', r.guid);
     const job = m.addJob('role.delete', undefined, 'COMPLETE');
     return accepted(c, d, job.guid);
@@ -245,8 +245,8 @@ function placeholderUser(guid: string): User {
 
 /** `relationships.user.data` is `{guid}` or `{username[, origin]}` (looked up in the UAA). */
 function resolveUser(d: CcDeps, body: Record<string, unknown>): User {
-  const rel = isObj(body.relationships) ? body.relationships.user : undefined;
-  const data = isObj(rel) && isObj(rel.data) ? rel.data : undefined;
+  const rel = isJsonObject(body.relationships) ? body.relationships.user : undefined;
+  const data = isJsonObject(rel) && isJsonObject(rel.data) ? rel.data : undefined;
   if (!data) throw unprocessable("Relationships 'user' is required");
   if (isStr(data.guid)) {
     const uaaUser = d.uaa()?.model.user(data.guid);

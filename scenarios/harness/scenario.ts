@@ -1,0 +1,364 @@
+import { readFileSync } from 'node:fs';
+import { test, type TestContext } from 'vitest';
+import type { JournalEntry } from '../../fakes/core/journal.js';
+import { Foundation, type FoundationSnapshot } from '../../fakes/foundation.js';
+import type { BoshSimulator } from '../../fakes/bosh/index.js';
+import type { DeploymentRecord, TaskRecord } from '../../fakes/bosh/state.js';
+import type { CcDriver } from '../../fakes/cc/driver.js';
+import type { App, Binding, Broker, Instance, Space } from '../../fakes/cc/model/state.js';
+import type { UaaSimulator } from '../../fakes/uaa/index.js';
+import type { TraceStep } from '../../report/model.js';
+import { freePort } from '../targets/command.js';
+import { targetFor } from '../targets/index.js';
+import type { Capability, RunningBroker, Target } from '../targets/types.js';
+import { currentEnvironment, type ScenarioEnvironment } from './environment.js';
+import { brokerConfigFor } from './odb-config.js';
+import { catalogOf, loadService, type ServiceCatalog } from './profile.js';
+
+/** What a scenario declares about itself. */
+export interface ScenarioMeta {
+  /** Area, OSB version and ODB feature, e.g. `['area:lifecycle', 'osb:2.13', 'odb:provision']`. */
+  tags: string[];
+  /** Capabilities the target must have; without them the scenario is not applicable. */
+  needs?: Capability[];
+  /** Register the broker with CC and enable access before the body runs (default true). */
+  register?: boolean;
+  /** Start the broker before the body runs (default true; false for start-up scenarios). */
+  start?: boolean;
+  /** Override the broker's ODB config before it starts (plans, quotas, errands, flags). */
+  configure?: (config: Record<string, unknown>) => void;
+  /** Foundation config merged over the service's (e.g. `{ bosh: { tasks: { durations: ... } } }`). */
+  foundation?: Record<string, unknown>;
+  /** Wall-clock limit in ms (default 20000). */
+  timeout?: number;
+}
+
+/** What the scenario left for the reporter (in the vitest task's meta). */
+export interface ScenarioRecord {
+  tags: string[];
+  cell: string;
+  target: string;
+  outcome?: 'not-applicable' | 'warned';
+  reason?: string;
+  warnings: string[];
+  journal: JournalEntry[];
+  steps: TraceStep[];
+  brokerLog?: string;
+  seed: string;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    fakefoundry?: ScenarioRecord;
+  }
+}
+
+/** The fixed broker name the harness registers with CC. */
+export const BROKER_NAME = 'broker-under-test';
+
+class NotApplicable extends Error {}
+
+/**
+ * One scenario's world: a fresh foundation, the broker under test, the platform driver, and
+ * helpers that do what `cf` does and wait (on the virtual clock) for the outcome.
+ */
+export class Scenario {
+  readonly f: Foundation;
+  readonly cc: CcDriver;
+  readonly bosh: BoshSimulator;
+  readonly uaa: UaaSimulator;
+  readonly env: ScenarioEnvironment;
+  readonly target: Target;
+  readonly catalog: ServiceCatalog;
+  /** The broker's ODB config (edit it before `startBroker()` when `start: false`). */
+  readonly config: Record<string, unknown>;
+  readonly steps: TraceStep[] = [];
+  readonly warnings: string[] = [];
+  readonly space: Space;
+  readonly app: App;
+  #broker?: RunningBroker;
+  #registered?: Broker;
+
+  constructor(init: { f: Foundation; env: ScenarioEnvironment; target: Target; config: Record<string, unknown> }) {
+    this.f = init.f;
+    this.env = init.env;
+    this.target = init.target;
+    this.config = init.config;
+    this.cc = this.f.cc.driver;
+    this.bosh = this.f.bosh;
+    this.uaa = this.f.uaa;
+    this.catalog = catalogOf(init.config);
+    this.space = this.cc.space('scenario-org', 'scenario-space');
+    this.app = this.cc.app(this.space.guid, 'scenario-app');
+  }
+
+  get clock() {
+    return this.f.clock;
+  }
+  get journal() {
+    return this.f.journal;
+  }
+  get faults() {
+    return this.f.faults;
+  }
+
+  /** The running broker (throws before `startBroker()`). */
+  get broker(): RunningBroker {
+    if (!this.#broker) throw new Error('the broker is not started (scenario has start: false; call s.startBroker())');
+    return this.#broker;
+  }
+
+  /** Starts the broker under test with `s.config`. */
+  async startBroker(): Promise<RunningBroker> {
+    this.#broker = await this.target.start({ f: this.f, config: this.config, steps: this.steps });
+    return this.#broker;
+  }
+
+  /** `cf create-service-broker` + `cf enable-service-access` for every plan (what register-broker does with `enable`). */
+  async register(): Promise<Broker> {
+    const b = this.broker;
+    this.#registered = await this.cc.registerBroker({ name: BROKER_NAME, url: b.url, username: b.username, password: b.password });
+    this.cc.enableAccess(this.catalog.serviceName);
+    return this.#registered;
+  }
+
+  /** Marks the scenario not applicable here, with the reason (ends the scenario). */
+  notApplicable(reason: string): never {
+    throw new NotApplicable(reason);
+  }
+
+  /** Ends the scenario as not applicable unless the target has these capabilities. */
+  needs(...caps: Capability[]): void {
+    const missing = caps.filter((c) => !this.target.capabilities.has(c));
+    if (missing.length) this.notApplicable(`target ${this.target.name} lacks ${missing.join(', ')}`);
+  }
+
+  /** The scenario passes with a remark (a SHOULD not met, say). */
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  /** A plan's name by position in the catalog, or checks that a named plan exists. */
+  plan(nameOrIndex: string | number = 0): string {
+    const p = typeof nameOrIndex === 'number' ? this.catalog.plans[nameOrIndex] : this.catalog.plans.find((x) => x.name === nameOrIndex);
+    if (!p) throw new Error(`the service has no plan ${String(nameOrIndex)} (plans: ${this.catalog.plans.map((x) => x.name).join(', ')})`);
+    return p.name;
+  }
+
+  /** `cf create-service` and wait for the last operation to settle. Returns CC's record. */
+  async provision(plan: string = this.plan(), opts: { name?: string; parameters?: Record<string, unknown>; wait?: boolean } = {}): Promise<Instance> {
+    const { instance } = await this.cc.createInstance({
+      name: opts.name ?? `si-${this.cc.model.all('instances').length + 1}`,
+      space: this.space.guid,
+      plan: { offering: this.catalog.serviceName, plan },
+      parameters: opts.parameters,
+    });
+    if (opts.wait !== false) await this.cc.waitForLastOperation(instance.guid);
+    return this.cc.model.get('instances', instance.guid) ?? instance;
+  }
+
+  /** `cf update-service` (plan, parameters or maintenance_info) and wait. */
+  async update(guid: string, a: { plan?: string; parameters?: Record<string, unknown>; maintenanceInfo?: { version: string }; wait?: boolean }): Promise<Instance | undefined> {
+    await this.cc.updateInstance(guid, {
+      plan: a.plan ? { offering: this.catalog.serviceName, plan: a.plan } : undefined,
+      parameters: a.parameters,
+      maintenanceInfo: a.maintenanceInfo,
+    });
+    if (a.wait !== false) await this.cc.waitForLastOperation(guid);
+    return this.cc.model.get('instances', guid);
+  }
+
+  /** `cf delete-service` and wait; undefined once CC has dropped the record. */
+  async deprovision(guid: string, opts: { wait?: boolean } = {}): Promise<Instance | undefined> {
+    await this.cc.deleteInstance(guid);
+    if (opts.wait !== false) await this.cc.waitForLastOperation(guid);
+    return this.cc.model.get('instances', guid);
+  }
+
+  /** `cf bind-service` to the scenario's app. */
+  async bind(instanceGuid: string, parameters?: Record<string, unknown>): Promise<Binding> {
+    const { binding } = await this.cc.bind(instanceGuid, this.app.guid, { parameters });
+    await this.cc.waitForLastOperation(binding.guid);
+    return this.cc.model.get('bindings', binding.guid) ?? binding;
+  }
+
+  /** `cf unbind-service`; undefined once CC has dropped the binding. */
+  async unbind(bindingGuid: string): Promise<Binding | undefined> {
+    await this.cc.unbind(bindingGuid);
+    await this.cc.waitForLastOperation(bindingGuid);
+    return this.cc.model.get('bindings', bindingGuid);
+  }
+
+  /** ODB's deployment name for an instance. */
+  deploymentName(instanceGuid: string): string {
+    return `service-instance_${instanceGuid}`;
+  }
+
+  /** The BOSH deployment of an instance, if the director has it. */
+  deployment(instanceGuid: string): DeploymentRecord | undefined {
+    return this.bosh.model.deployment(this.deploymentName(instanceGuid));
+  }
+
+  /** BOSH tasks, oldest first, optionally of one instance's deployment. */
+  tasks(instanceGuid?: string): TaskRecord[] {
+    const all = this.bosh.model.state.tasks as TaskRecord[];
+    const dep = instanceGuid && this.deploymentName(instanceGuid);
+    return [...all].filter((t) => !dep || t.deployment === dep).sort((a, b) => a.id - b.id);
+  }
+
+  /** Calls the broker directly, as an OSB platform would (basic auth, `X-Broker-API-Version`); drawn as a test step. */
+  async osb(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    const b = this.broker;
+    const started = Date.now();
+    const res = await fetch(`${b.url}${path}`, {
+      method,
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`${b.username}:${b.password}`).toString('base64'),
+        'x-broker-api-version': '2.17',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: the text as it came.
+    }
+    this.steps.push({ kind: 'osb', from: 'test', to: 'broker', label: `${method} ${path}`, reply: String(res.status), ok: res.status < 500, wallTime: started, wallDurationMs: Date.now() - started, details: { request: body, response: parsed } });
+    return { status: res.status, body: parsed };
+  }
+
+  /** Runs an ODB errand through the target (needs `errand:<name>`). */
+  async errand(name: string, config: Record<string, unknown>) {
+    this.needs(`errand:${name}`);
+    const started = Date.now();
+    const r = await this.broker.errand!(name, config);
+    this.steps.push({ kind: 'errand', from: 'test', to: 'broker', label: name, reply: `exit ${r.exitCode}`, ok: r.exitCode === 0, wallTime: started, wallDurationMs: Date.now() - started, details: { stdout: r.stdout, stderr: r.stderr } });
+    return r;
+  }
+
+  /** The broker's log so far ('' when it has none or never started). */
+  brokerLogOrEmpty(): string {
+    return this.#broker?.log() ?? '';
+  }
+
+  /** Stops the broker and closes the foundation. */
+  async close(): Promise<void> {
+    try {
+      await this.#broker?.stop();
+    } finally {
+      await this.f.close();
+    }
+  }
+
+  /** The broker section of the errand configs (`broker_api:`), as ODB's errands read it. */
+  brokerApi(): Record<string, unknown> {
+    const b = this.broker;
+    return { url: b.url, authentication: { basic: { username: b.username, password: b.password } } };
+  }
+}
+
+function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = prev && v && typeof prev === 'object' && typeof v === 'object' && !Array.isArray(prev) && !Array.isArray(v) ? mergeDeep(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** Builds and starts a scenario's world: foundation, broker, registration, fault profile. */
+export async function setUpScenario(env: ScenarioEnvironment, meta: Omit<ScenarioMeta, 'tags'> = {}, target: Target = targetFor(env.target)): Promise<Scenario> {
+  const service = loadService(env.service);
+  let config = mergeDeep(service.foundation as Record<string, unknown>, {
+    bosh: { auth: { type: env.boshAuth } },
+    ...(env.signingKey ? { uaa: { signing_key: env.signingKey } } : {}),
+  });
+  if (meta.foundation) config = mergeDeep(config, meta.foundation);
+  let f: Foundation;
+  let caPem: string | undefined;
+  if (env.target.kind === 'url') {
+    const state = JSON.parse(readFileSync(env.target.fakes.state, 'utf8')) as FoundationSnapshot;
+    f = await Foundation.create({ state, config, clockMode: 'virtual' });
+    caPem = (await f.listen({ ports: env.target.fakes.ports, host: env.target.fakes.host })).caPem;
+  } else {
+    f = await Foundation.create({ seed: env.seed, config, clockMode: 'virtual' });
+    if (target.network) caPem = (await f.listen()).caPem;
+    else f.mountInProcess();
+  }
+  try {
+    const port = target.network && env.target.kind !== 'url' ? await freePort() : 8080;
+    const base = service.odbConfig;
+    const credentials = (base.broker as { username?: string; password?: string } | undefined) ?? {};
+    const brokerConfig = await brokerConfigFor(f, base, {
+      port,
+      credentials: { username: credentials.username ?? 'broker', password: credentials.password ?? 'broker-password' },
+      adapterInput: env.adapterInput,
+      caPem,
+    });
+    meta.configure?.(brokerConfig);
+    const s = new Scenario({ f, env, target, config: brokerConfig });
+    if (meta.start !== false) {
+      await s.startBroker();
+      if (meta.register !== false) await s.register();
+    }
+    for (const rule of env.faults.rules) f.faults.add(rule);
+    return s;
+  } catch (err) {
+    await f.close();
+    throw err;
+  }
+}
+
+/**
+ * Declares a scenario: a vitest test that gets a fresh foundation, the broker under test
+ * (registered with CC, every plan enabled), and the platform driver; its journal and adapter
+ * calls go to the report, drawn as a sequence diagram.
+ *
+ * @example
+ * ```ts
+ * scenario('provision and deprovision', { tags: ['area:lifecycle', 'osb:2.13', 'odb:provision'] }, async (s) => {
+ *   const si = await s.provision('cache-small');
+ *   expect(si.last_operation).toMatchObject({ type: 'create', state: 'succeeded' });
+ *   expect(s.deployment(si.guid)).toBeDefined();
+ * });
+ * ```
+ */
+export function scenario(title: string, meta: ScenarioMeta, body: (s: Scenario, ctx: TestContext) => Promise<void>): void {
+  test(title, { tags: meta.tags, timeout: meta.timeout ?? 20_000 }, async (ctx) => {
+    const env = currentEnvironment();
+    const target = targetFor(env.target);
+    const record: ScenarioRecord = { tags: meta.tags, cell: env.cell, target: target.name, warnings: [], journal: [], steps: [], seed: env.seed };
+    ctx.task.meta.fakefoundry = record;
+    const missing = (meta.needs ?? []).filter((c) => !target.capabilities.has(c));
+    if (missing.length) {
+      record.outcome = 'not-applicable';
+      record.reason = `target ${target.name} lacks ${missing.join(', ')}`;
+      ctx.skip(record.reason);
+      return;
+    }
+    const s = await setUpScenario(env, meta, target);
+    let failed = true;
+    try {
+      await body(s, ctx);
+      failed = false;
+    } catch (err) {
+      if (err instanceof NotApplicable) {
+        record.outcome = 'not-applicable';
+        record.reason = err.message;
+        failed = false;
+      } else throw err;
+    } finally {
+      record.journal = s.journal.all();
+      record.steps = s.steps;
+      record.warnings = s.warnings;
+      if (s.warnings.length && !record.outcome) record.outcome = 'warned';
+      if (failed) record.brokerLog = s.brokerLogOrEmpty().slice(-8000);
+      await s.close();
+      if (record.outcome === 'not-applicable') ctx.skip(record.reason);
+    }
+  });
+}

@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TraceStep } from '../../report/model.js';
+import type { Capability, ErrandResult, RunningBroker, StartContext, Target } from './types.js';
+
+/** What `createBroker` from `broker-under-test` hands back, as far as the harness uses it. */
+export interface EmbeddedBroker {
+  fetch(request: Request): Response | Promise<Response>;
+  close?(): Promise<void> | void;
+  errand?(name: string, config: Record<string, unknown>): Promise<ErrandResult>;
+}
+
+/** One service-adapter call as the broker reports it (`onAdapterCall`). */
+export interface AdapterCallReport {
+  subcommand: string;
+  exitCode?: number | null;
+  durationMs?: number;
+  startedAt?: number;
+  stdout?: string;
+  stderr?: string;
+  error?: string;
+  [key: string]: unknown;
+}
+
+export interface EmbeddedDeps {
+  fetch: typeof fetch;
+  clock: { now(): number; sleep(ms: number): Promise<void> };
+  logger: { log(line: string): void } | ((line: string) => void);
+  onAdapterCall(call: AdapterCallReport): void;
+}
+
+export type CreateBroker = (config: Record<string, unknown>, deps: EmbeddedDeps) => EmbeddedBroker | Promise<EmbeddedBroker>;
+
+const BROKER_MODULE = new URL('../../broker-under-test/index.js', import.meta.url).href;
+
+async function loadCreateBroker(module = BROKER_MODULE): Promise<CreateBroker> {
+  // Loaded on first use: the reference broker is a sibling module that needs none of the harness.
+  const url = /^[a-z]+:/.test(module) ? module : pathToFileURL(path.resolve(module)).href;
+  const mod = (await import(/* @vite-ignore */ url)) as { createBroker?: CreateBroker };
+  if (typeof mod.createBroker !== 'function') throw new Error(`${module} exports no createBroker`);
+  return mod.createBroker;
+}
+
+/** An adapter call as a diagram step: broker → adapter, `generate-manifest` → `exit 0`. */
+export function adapterStep(call: AdapterCallReport, now: number): TraceStep {
+  const duration = call.durationMs ?? 0;
+  const exit = call.exitCode;
+  return {
+    kind: 'adapter',
+    from: 'broker',
+    to: 'adapter',
+    label: call.subcommand,
+    reply: call.error ?? (exit === undefined ? 'done' : exit === null ? 'killed' : `exit ${exit}`),
+    ok: !call.error && (exit === undefined || exit === 0),
+    wallTime: call.startedAt ?? now - duration,
+    wallDurationMs: duration,
+    details: Object.fromEntries(Object.entries(call).filter(([k]) => k !== 'subcommand')),
+  };
+}
+
+/**
+ * The reference broker (`broker-under-test`) in this process: it reaches the fakes through the
+ * in-process network, runs on the foundation's clock, and is served to CC with `f.mountApp`.
+ * `createBroker` can be swapped (tests use a small stand-in broker).
+ */
+export function embeddedTarget(opts: { name?: string; module?: string; createBroker?: CreateBroker; capabilities?: Capability[] } = {}): Target {
+  const caps = new Set<Capability>(opts.capabilities ?? ['configurable', 'restart', 'adapter-calls', 'mgmt-api', 'startup-checks']);
+  return {
+    spec: { kind: 'embedded', name: opts.name, module: opts.module },
+    name: opts.name ?? 'embedded',
+    capabilities: caps,
+    network: false,
+    async start(ctx: StartContext): Promise<RunningBroker> {
+      const create = opts.createBroker ?? (await loadCreateBroker(opts.module));
+      const { f, config, steps } = ctx;
+      const lines: string[] = [];
+      const deps: EmbeddedDeps = {
+        fetch: (input, init) => globalThis.fetch(input, init),
+        clock: { now: () => f.clock.now(), sleep: (ms) => f.clock.sleep(ms) },
+        logger: { log: (line: string) => void lines.push(line) },
+        onAdapterCall: (call) => void steps.push(adapterStep(call, Date.now())),
+      };
+      let current: EmbeddedBroker | undefined = await create(config, deps);
+      // One mount for the scenario: a stopped broker answers like a closed port.
+      const url = f.mountApp('broker', (req) => (current ? current.fetch(req) : Response.error()));
+      const broker = config.broker as { username: string; password: string };
+      const stop = async () => {
+        const b = current;
+        current = undefined;
+        await b?.close?.();
+      };
+      const running: RunningBroker = {
+        url,
+        username: broker.username,
+        password: broker.password,
+        config,
+        stop,
+        async restart() {
+          await stop();
+          current = await create(config, deps);
+        },
+        log: () => lines.join('\n'),
+      };
+      const first = current;
+      if (first.errand || caps.has('errand:register-broker')) {
+        running.errand = async (name, errandConfig) => {
+          if (!current?.errand) throw new Error('the broker is stopped');
+          return current.errand(name, errandConfig);
+        };
+      }
+      return running;
+    },
+  };
+}
