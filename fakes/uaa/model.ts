@@ -90,7 +90,7 @@ export class UaaModel {
     const id = kid ?? `key-${++this.state.keyCounter}`;
     if (this.state.keys.some((k) => k.kid === id)) throw new Error(`a key with id '${id}' exists`);
     for (const k of this.state.keys) k.active = false;
-    const key = generateSigningKey(id, this.kernel.clock.now());
+    const key = generateSigningKey(id, this.kernel.clock.now(), this.kernel.keys);
     this.state.keys.push(key);
     return key;
   }
