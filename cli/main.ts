@@ -6,6 +6,7 @@ import { runningPid, startDetached, stopDetached } from './daemon.js';
 import { odbConfigYaml } from './odb-config.js';
 import { upForeground, type UpOptions } from './up.js';
 import { register as registerBroker } from './commands/broker.js';
+import { register as registerErrand } from './commands/errand.js';
 
 const program = new Command();
 program
@@ -89,6 +90,7 @@ program
   });
 
 registerBroker(program);
+registerErrand(program);
 
 function rawArgsAfter(command: string): string[] {
   const i = process.argv.indexOf(command);
