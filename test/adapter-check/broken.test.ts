@@ -89,7 +89,7 @@ describe('adapter-check on broken adapters', () => {
     expect(probe.details).toContain('stdout: cannot bind: no VMs for redis-server (password ***)');
     const leak = byId(run, 'stdin/secrets-on-failure');
     expect(leak.outcome).toBe('failed');
-    expect(leak.message).toBe('1 failed call(s) printed a secret on stdout, first: create-binding exit 1 in "11 failure: create-binding with no VMs"');
+    expect(leak.message).toBe('1 failed call(s) printed a secret on stdout, first: create-binding exit 1 in "12 failure: create-binding with no VMs"');
     expect(JSON.stringify(run)).not.toMatch(/password:? [A-Za-z0-9_-]{32}/);
   }, 60_000);
 
