@@ -183,9 +183,9 @@ export class PlanLifecycle {
     const d = this.deployed!;
     this.seedFor(d.manifest);
     for (const [type, content] of Object.entries(d.configs)) {
-      const r = await this.ctx.director.updateConfig(type, this.deployment, content);
-      if (r.status !== 201) {
-        return { outcome: 'failed', blocking: true, message: `the director refused the ${type} config from generate-manifest: ${r.status} ${r.body}`, details: `ODB uploads each entry of "configs" with POST /configs before deploying (odb-broker.md §1.12).\n\n${type} config:\n${content}` };
+      const refused = await this.ctx.director.updateConfig(type, this.deployment, content);
+      if (refused) {
+        return { outcome: 'failed', blocking: true, message: `the director refused the ${type} config from generate-manifest: ${refused}`, details: `ODB uploads each entry of "configs" with POST /configs before deploying (odb-broker.md §1.12).\n\n${type} config:\n${content}` };
       }
     }
     const task = await this.ctx.director.deploy(this.deployment, d.manifest, this.instanceId);
