@@ -172,7 +172,7 @@ function describeError(err: unknown): string {
 }
 
 /** How a reply reads in a finding: `201 {"operation":"x"}`, `timeout after 60 s`. */
-export function describeReply(r: Reply, max = 200): string {
+export function describeReply(r: Reply, max = 160): string {
   if (r.status === 0) return r.error === 'timeout' ? 'no answer (timeout)' : `no answer (${r.error})`;
   const body = r.text.length > max ? `${r.text.slice(0, max)}…` : r.text;
   return `${r.status}${body ? ` ${body.replace(/\s+/g, ' ')}` : ' (empty body)'}`;

@@ -28,6 +28,24 @@ describe('conformance suite against the correct in-test broker', () => {
     expect(Object.keys(CHECKLIST).filter((id) => !covered.has(id))).toEqual([]);
   });
 
+  it('docs/conformance.md lists every check the suite runs', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/conformance.md', import.meta.url), 'utf8');
+    const { result } = await runAgainst();
+    const ids = new Set(result.cases.map((c) => c.id).filter((id) => !['CLEANUP', 'CONFIG', 'RUN'].includes(id)));
+    expect([...ids].filter((id) => !doc.includes(`| ${id} |`))).toEqual([]);
+  });
+
+  it('acts as a Kubernetes platform when the profile says so', async () => {
+    const { result } = await runAgainst([], { plans: [{ service: 'conformance-db', plan: 'small' }], profile: { platform: 'kubernetes', namespace: 'ns1' } });
+    expect(problems(result)).toEqual([]);
+    const x = only(result, 'PROV-01', 'conformance-db/small').journal[0];
+    expect(JSON.parse(x.requestBody!).context).toMatchObject({ platform: 'kubernetes', namespace: 'ns1', instance_name: 'conformance-small' });
+    const [platform, value] = x.requestHeaders['x-broker-api-originating-identity'].split(' ');
+    expect(platform).toBe('kubernetes');
+    expect(Object.keys(JSON.parse(Buffer.from(value, 'base64').toString()))).toEqual(['username', 'uid', 'groups', 'extra']);
+  });
+
   it('records each exchange as a journal entry the shared sequence renderer can draw, with credentials masked', async () => {
     const { result } = await runAgainst([], { plans: [{ service: 'conformance-db', plan: 'small' }] });
     const prov = only(result, 'PROV-01', 'conformance-db/small');

@@ -90,3 +90,13 @@ describe('body checks', () => {
     expect(lastOperationProblems(reply(200, { state: 'failed', instance_usable: true }), 'provision')[0].message).toMatch(/instance_usable/);
   });
 });
+
+describe('the example config', () => {
+  it('parses', async () => {
+    const { loadConfigFile } = await import('../../conformance/config.js');
+    const c = loadConfigFile(new URL('../../examples/conformance.yaml', import.meta.url).pathname);
+    expect(c.plans).toHaveLength(2);
+    expect(c.skip.map((s) => s.reason)).toEqual(['parameters are validated by the platform, not the broker', 'the broker serializes operations itself']);
+    expect(c.polling).toEqual({ intervalSeconds: 5, maxDurationSeconds: 1800 });
+  });
+});
