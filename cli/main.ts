@@ -4,7 +4,10 @@ import path from 'node:path';
 import { envLines, type ConnectionInfo } from './connection-info.js';
 import { runningPid, startDetached, stopDetached } from './daemon.js';
 import { odbConfigYaml } from './odb-config.js';
+import { register as registerRun } from './commands/run.js';
 import { upForeground, type UpOptions } from './up.js';
+import { register as registerBroker } from './commands/broker.js';
+import { register as registerAdapterCheck } from './commands/adapter-check.js';
 import { register as registerConformance } from './commands/conformance.js';
 
 const program = new Command();
@@ -88,6 +91,9 @@ program
     process.stdout.write(odbConfigYaml(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo));
   });
 
+registerBroker(program);
+registerAdapterCheck(program);
+registerRun(program);
 registerConformance(program);
 
 function rawArgsAfter(command: string): string[] {

@@ -3,7 +3,7 @@
  * records every exchange in the journal's shape, and never throws on a broker's answer (timeouts and
  * connection errors become a reply with status 0).
  */
-import { maskHeaders } from '../fakes/core/journal.js';
+import { maskHeaders } from '../fakes/core/mask.js';
 import type { IdSource } from './ids.js';
 import type { Exchange } from './model.js';
 import type { Timing } from './timing.js';

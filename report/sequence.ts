@@ -230,7 +230,14 @@ export function traceToMermaid(trace: Trace, opts: SequenceOptions = {}): string
  * (the renderer's Google Fonts import is removed; the system sans-serif is used).
  */
 export function renderSequenceSvg(mermaid: string): string {
-  const svg = renderMermaidSVG(mermaid, { font: 'system-ui', transparent: true });
+  // The SVG layout spaces lifelines by participant boxes only: widen the boxes (zero-width spaces
+  // count as characters when it measures, and survive its trimming) so that message labels,
+  // centred between two lifelines, fit between them.
+  const roomy = mermaid.replace(/^(\s*participant \S+ as )(.+)$/gm, (_, head: string, label: string) => {
+    const pad = Math.max(0, Math.ceil((26 - label.length) / 2));
+    return head + '\u200b'.repeat(pad) + label + '\u200b'.repeat(pad);
+  });
+  const svg = renderMermaidSVG(roomy, { font: 'system-ui', transparent: true, padding: 24 });
   return svg.replace(/^\s*@import url\([^)]*\);\s*$/gm, '');
 }
 

@@ -73,6 +73,7 @@ export class ServiceOps {
       instancesRetrievable: offering.instances_retrievable,
       serviceRequires: offering.requires,
       maximumPollingDurationSeconds: plan.maximum_polling_duration ?? undefined,
+      instanceName: inst.name,
       ...extra,
     };
   }
@@ -125,7 +126,7 @@ export class ServiceOps {
           if (op.type === 'delete') delete job.resource_guid;
         }
       } else {
-        if (live) {
+        if (live && !r.keepLastOperation) {
           m.setLastOperation(rec, { type: op.type, state: 'failed', description: r.description ?? r.error?.description ?? '' });
           delete rec.broker_operation;
         }
@@ -359,12 +360,12 @@ export class ServiceOps {
       if (job) m.setJob(job, 'COMPLETE');
       return { record: inst, job, first: { state: 'succeeded' }, done: Promise.resolve({ state: 'succeeded' }) };
     }
-    const unbindAll = async (): Promise<OperationResult | undefined> => {
+    const unbindAll = async (): Promise<(OperationResult & { failedBinding: Binding }) | undefined> => {
       for (const b of m.bindingsOf(inst.guid)) {
         const { first, done } = this.#startUnbind(b, inst, plan, a.userGuid, a.via, undefined, true, a.vcapRequestId);
         const r = await first;
         const fin = r.state === 'in progress' ? await done : r;
-        if (fin.state === 'failed' && !fin.gone) return fin;
+        if (fin.state === 'failed' && !fin.gone) return { ...fin, failedBinding: b };
       }
       return undefined;
     };
@@ -376,8 +377,12 @@ export class ServiceOps {
       const done = (async (): Promise<OperationResult> => {
         const failed = await unbindAll();
         if (failed) {
-          m.setLastOperation(inst, { type: 'delete', state: 'failed', description: failed.error?.description ?? failed.description ?? '' });
-          if (job) m.setJob(job, 'FAILED', this.#jobError(failed, 'delete', 'service_binding'));
+          // ServiceInstanceDelete raises the first unbinding error; the job wraps it as a failed delete.
+          const message = failed.keepLastOperation
+            ? unbindingInProgress(failed.failedBinding, inst.name, m.get('apps', failed.failedBinding.app_guid)?.name)
+            : (failed.description ?? '');
+          m.setLastOperation(inst, { type: 'delete', state: 'failed', description: message });
+          if (job) m.setJob(job, 'FAILED', toEntry(ccErrors.unableToPerform('delete', message)));
           return failed;
         }
         return deprovision().done;
@@ -464,11 +469,13 @@ export class ServiceOps {
 
   #bindOp(b: Binding, inst: Instance, plan: Plan, type: OperationType, extra: Partial<PlatformOperation>): PlatformOperation {
     const resource: ResourceKind = b.type === 'app' ? 'service_binding' : 'service_key';
-    return this.#op(inst, plan, type, resource, { bindingGuid: b.guid, ...extra });
+    const appName = this.model.get('apps', b.app_guid)?.name;
+    return this.#op(inst, plan, type, resource, { bindingGuid: b.guid, ...(appName !== undefined ? { appName } : {}), ...extra });
   }
 
+  /** v3 (ServiceBindingDelete) touches the binding only once the broker has answered; v2 marks it first. */
   #startUnbind(b: Binding, inst: Instance, plan: Plan, userGuid: string | undefined, via: Via, job?: Job, acceptsIncomplete = true, vcapRequestId?: string) {
-    this.model.setLastOperation(b, { type: 'delete', state: 'in progress', description: '' });
+    if (via === 'v2') this.model.setLastOperation(b, { type: 'delete', state: 'in progress', description: '' });
     const op = this.#bindOp(b, inst, plan, 'delete', { userGuid, via, acceptsIncomplete, vcapRequestId });
     return this.#run(b, 'bindings', op, job, () => undefined);
   }
@@ -547,6 +554,13 @@ function setBrokerMetadata(inst: Instance, metadata: unknown): void {
   if (!metadata || typeof metadata !== 'object') return;
   const md = metadata as { labels?: Record<string, unknown>; attributes?: Record<string, unknown> };
   inst.broker_provided_metadata = { labels: md.labels ?? {}, attributes: md.attributes ?? {} };
+}
+
+/** ServiceInstanceDelete#unbinding_operation_in_progress! */
+function unbindingInProgress(b: Binding, instanceName: string, appName: string | undefined): string {
+  return b.type === 'app'
+    ? `An operation for the service binding between app ${appName ?? ''} and service instance ${instanceName} is in progress.`
+    : `An operation for a service binding of service instance ${instanceName} is in progress.`;
 }
 
 function toEntry(e: { code: number; title: string; description: string }) {

@@ -131,6 +131,8 @@ export interface OperationResult {
   gone?: boolean;
   /** The polling gave up at the maximum polling duration (job error `CF-JobTimeout`). */
   timedOut?: boolean;
+  /** The record's `last_operation` stays as it was (an unbind the broker refused with ConcurrencyError). */
+  keepLastOperation?: boolean;
 }
 
 export interface OperationObserver {
