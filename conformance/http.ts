@@ -33,8 +33,10 @@ export interface Reply {
   json: unknown;
   /** Set when the body is not empty and not valid JSON. */
   invalidJson: boolean;
-  /** `timeout`, or the connection error. */
+  /** Why no answer came: the timeout, or the connection error. */
   error?: string;
+  /** No answer within the request timeout (on the timing's clock). */
+  timedOut: boolean;
   exchange: Exchange;
 }
 
@@ -105,7 +107,7 @@ export class OsbHttp {
     let deadline: { cancel(): void } | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        deadline = o.timing.after(o.requestTimeoutMs, () => {
+        deadline = o.timing.deadline(o.requestTimeoutMs, () => {
           timedOut = true;
           controller.abort();
           reject(new Error('timeout'));
@@ -121,9 +123,17 @@ export class OsbHttp {
       text = await Promise.race([res.text(), timeout]);
     } catch (err) {
       status = 0;
-      error = timedOut ? 'timeout' : describeError(err);
+      error = timedOut ? `timeout (no answer within ${Math.round(o.requestTimeoutMs / 1000)} s)` : describeError(err);
     } finally {
       deadline?.cancel();
+    }
+    // On a virtual clock the broker's own waits move time: an answer later than the timeout is one.
+    const took = o.timing.now() - startVirtual;
+    if (status !== 0 && took > o.requestTimeoutMs) {
+      timedOut = true;
+      error = `timeout (the broker answered ${status} after ${Math.round(took / 1000)} s)`;
+      status = 0;
+      text = '';
     }
     let json: unknown;
     let invalidJson = false;
@@ -159,7 +169,7 @@ export class OsbHttp {
     };
     this.exchanges.push(exchange);
     this.sink?.(exchange);
-    return { status, headers: resHeaders, text, json, invalidJson, error, exchange };
+    return { status, headers: resHeaders, text, json, invalidJson, error, timedOut, exchange };
   }
 }
 
@@ -173,7 +183,7 @@ function describeError(err: unknown): string {
 
 /** How a reply reads in a finding: `201 {"operation":"x"}`, `timeout after 60 s`. */
 export function describeReply(r: Reply, max = 160): string {
-  if (r.status === 0) return r.error === 'timeout' ? 'no answer (timeout)' : `no answer (${r.error})`;
+  if (r.status === 0) return `no answer (${r.error})`;
   const body = r.text.length > max ? `${r.text.slice(0, max)}…` : r.text;
   return `${r.status}${body ? ` ${body.replace(/\s+/g, ' ')}` : ' (empty body)'}`;
 }

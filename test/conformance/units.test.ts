@@ -14,7 +14,7 @@ function reply(status: number, body: unknown): Reply {
   } catch {
     invalidJson = true;
   }
-  return { status, headers: new Headers(), text, json, invalidJson, exchange: {} as Reply['exchange'] };
+  return { status, headers: new Headers(), text, json, invalidJson, timedOut: false, exchange: {} as Reply['exchange'] };
 }
 
 describe('config', () => {
