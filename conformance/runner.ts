@@ -66,7 +66,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const first = http.exchanges[0];
     if (first && first.status === 0 && !first.error?.startsWith('timeout')) {
       // Nothing can be checked; saying so beats a page of failures that all mean "connection refused".
-      unreachable = `the broker could not be reached at ${brokerUrl} (${first.error}); no other check ran`;
+      const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(first.error ?? '') ? '; its certificate is not trusted: give the CA that signed it (--ca-cert)' : '';
+      unreachable = `the broker could not be reached at ${brokerUrl} (${first.error})${tls}; no other check ran`;
       engine.record({ id: 'RUN', title: 'the broker answers at all', since: '2.13', citation: spec('catalog-management', 'MUST', 'the catalog is the first endpoint a platform calls.') }, 'not-run', unreachable);
       return finish();
     }
