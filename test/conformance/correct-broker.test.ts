@@ -104,6 +104,12 @@ describe('conformance suite against the correct in-test broker', () => {
     expect(only(result, 'PROV-01').outcome).toBe('not-run');
   });
 
+  it('a broker that wants credentials the run was not given says so', async () => {
+    const { result } = await runAgainst([], {}, { username: undefined, password: undefined });
+    expect(only(result, 'CAT-01').message).toBe('GET /v2/catalog answered 401 {"description":"unauthorized"}; expected 200 with the catalog (the broker wants credentials: give --username and --password)');
+    expect(only(result, 'AUTH-01', 'no credentials').outcome).toBe('not-applicable');
+  });
+
   it('an unreachable broker is one not-run case and a failed run, not a page of failures', async () => {
     const result = await runConformance({
       brokerUrl: 'http://broker.invalid',
