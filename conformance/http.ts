@@ -61,6 +61,8 @@ export class OsbHttp {
   readonly exchanges: Exchange[] = [];
   /** Receives each exchange as it is made (the case being run collects them). */
   sink: ((e: Exchange) => void) | undefined;
+  /** Called with every exchange, whatever case is running. */
+  readonly observers: ((e: Exchange) => void)[] = [];
   /** Tag added to each exchange (the id of the case being run). */
   tag: string | undefined;
   #seq = 0;
@@ -168,6 +170,7 @@ export class OsbHttp {
       ...(error ? { error } : {}),
     };
     this.exchanges.push(exchange);
+    for (const o of this.observers) o(exchange);
     this.sink?.(exchange);
     return { status, headers: resHeaders, text, json, invalidJson, error, timedOut, exchange };
   }

@@ -56,6 +56,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const engine = new Engine({ http, timing, config, version });
   engine.onCase = options.onCase;
   const run: RunContext = { engine, http, platform: new Platform(config, version, ids), timing, config, version, schemas: new SchemaTools(), targets: [], created: new Created() };
+  http.observers.push((e) => run.created.observe(e));
   const startedAt = new Date(timing.now()).toISOString();
   const wallStart = Date.now();
   const virtualStart = timing.now();
