@@ -23,6 +23,7 @@ export const FAULTS = [
   'catalog-missing-ids', // a service and a plan without an id
   'no-version-check', // requests without X-Broker-API-Version are served
   'no-credentials', // bindings come without credentials
+  'busy-500', // a delete while another operation is in progress answers 500 (as ODB does), not 422 ConcurrencyError
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -280,6 +281,7 @@ export function createTestBroker(opts: { clock: ClockLike; username?: string; pa
     const last = inst.last;
     if (last?.state === 'in progress') {
       if (last.type === 'deprovision') return c.json({ operation: last.id }, 202);
+      if (faults.has('busy-500')) return err(c, 500, 'An operation is in progress for your service instance. Please try again later.');
       if (last.type === 'update') return err(c, 422, 'an update is in progress', 'ConcurrencyError');
       // Deleting during provisioning halts the provision.
       last.timer?.cancel();
