@@ -3,7 +3,7 @@
  * records every exchange in the journal's shape, and never throws on a broker's answer (timeouts and
  * connection errors become a reply with status 0).
  */
-import { maskHeaders } from '../fakes/core/mask.js';
+import { maskBody, maskHeaders } from '../fakes/core/mask.js';
 import type { IdSource } from './ids.js';
 import type { Exchange } from './model.js';
 import type { Timing } from './timing.js';
@@ -156,10 +156,11 @@ export class OsbHttp {
       path: u.pathname,
       query,
       requestHeaders: maskHeaders(headers),
-      requestBody: body ?? null,
+      // Reports are shared (CI artefacts): credentials and passwords are masked in them.
+      requestBody: maskBody(body ?? null, 'application/json'),
       status,
       responseHeaders: Object.fromEntries(resHeaders.entries()),
-      responseBody: status === 0 ? null : text,
+      responseBody: status === 0 ? null : maskBody(text, resHeaders.get('content-type') ?? undefined),
       virtualTime: startVirtual,
       virtualEndTime: o.timing.now(),
       wallTime: startWall,

@@ -61,6 +61,14 @@ describe('conformance suite against the correct in-test broker', () => {
     expect(Object.keys(JSON.parse(Buffer.from(value, 'base64').toString()))).toEqual(['user_id']);
   });
 
+  it('masks credentials in the recorded exchanges (reports are shared), while the checks saw them', async () => {
+    const { result } = await runAgainst([], { plans: [{ service: 'conformance-db', plan: 'small' }] });
+    const bind = only(result, 'BIND-01', 'conformance-db/small');
+    expect(bind.outcome).toBe('passed');
+    expect(JSON.parse(bind.journal[0].responseBody!)).toMatchObject({ credentials: '***' });
+    expect(result.cases.flatMap((c) => c.journal).some((x) => /"password":"pw"/.test(x.responseBody ?? ''))).toBe(false);
+  });
+
   it('leaves the broker as it found it (cleanup deletes everything the suite created)', async () => {
     const { result, broker } = await runAgainst();
     expect(broker.instances.size).toBe(0);
