@@ -29,6 +29,9 @@ networks:
 - name: other
   type: manual
   subnets: [{azs: [z1, z2], range: 10.0.3.0/29}]
+- name: flat
+  type: manual
+  subnets: [{range: 10.0.4.0/29, gateway: 10.0.4.1}]
 - name: dyn
   type: dynamic
   subnets: [{azs: [z1, z2]}]
@@ -182,6 +185,22 @@ describe('instance group checks', () => {
     });
   });
 
+  it('accepts the legacy and alternative keys: templates, template, vm_resources, resource_pool', () => {
+    const g = (extra: string) => groups(`${BASE}instance_groups:\n${extra}`)[0];
+    expect(g('- {name: a, templates: [{name: web}], vm_type: default, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').jobs.map((j) => j.name)).toEqual(['web']);
+    expect(g('- {name: a, template: web, vm_type: default, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').jobs).toEqual([]);
+    expect(g('- {name: a, jobs: [], vm_resources: {cpu: 1}, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').vmType).toBeNull();
+    expect(g('- {name: a, jobs: [], resource_pool: rp, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').vmType).toBeNull();
+    expect(failure(() => g('- {name: a, jobs: [], vm_resources: small, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n')).code).toBe(140003);
+  });
+
+  it('takes any AZ on a network whose subnets name none, and none on a vip network', () => {
+    const g = (net: string, azs: string) => groups(`${BASE}instance_groups:\n- {name: a, jobs: [], vm_type: default, stemcell: s, networks: [{name: ${net}}], ${azs} instances: 1}\n`)[0];
+    expect(g('flat', 'azs: [z1, z2],').azs).toEqual(['z1', 'z2']);
+    expect(g('flat', '').azs).toEqual([]);
+    expect(g('vip', 'azs: [z2],').networks[0].net.type).toBe('vip');
+  });
+
   it('takes a job\'s release from the job, then the group, then the only release', () => {
     const two = doc(`${BASE.replace('[{name: app, version: latest}]', '[{name: app}, {name: tools}]')}instance_groups:\n${IG('  release: tools\n').replace('{name: web}', '{name: web, release: app}, {name: debug}')}`);
     const [g] = validateGroups(two, refs(two));
@@ -287,11 +306,18 @@ describe('IP allocation', () => {
     expect(allocateIps(group({ lifecycle: 'errand' }), { index: 0, az: 'z1', old: undefined }, 'c', ctx)).toEqual([]);
   });
 
-  it('makes up a free address on a dynamic network; a vip network without static IPs has none to give', () => {
+  it('takes the first subnet for an instance without AZ, and a subnet without AZs for any AZ', () => {
+    const { ctx } = setup();
+    const flat = group({ networks: [{ net: CLOUD.networks.get('flat')!, staticIps: null }] });
+    expect(allocateIps(flat, { index: 0, az: 'z2', old: undefined }, 'a', ctx)).toEqual([{ name: 'flat', ip: '10.0.4.2' }]);
+    expect(allocateIps(group(), { index: 0, az: null, old: undefined }, 'b', ctx)).toEqual([{ name: 'net', ip: '10.0.1.3' }]);
+  });
+
+  it('makes up a free address on a dynamic network (from the seeded stream); a vip network without static IPs has none to give', () => {
     const { ctx } = setup();
     const [dyn] = allocateIps(group({ networks: [{ net: CLOUD.networks.get('dyn')!, staticIps: null }] }), { index: 0, az: 'z1', old: undefined }, 'a', ctx);
-    expect(dyn.name).toBe('dyn');
-    expect(dyn.ip).toMatch(/^10\.\d+\.\d+\.\d+$/);
+    const expected = new Random('ips').fork('bosh');
+    expect(dyn).toEqual({ name: 'dyn', ip: `10.${expected.int(0, 255)}.${expected.int(0, 255)}.${expected.int(2, 254)}` });
     expect(ctx.book.holder('dyn', dyn.ip)?.instance).toBe('a');
     expect(failure(() => allocateIps(group({ networks: [{ net: CLOUD.networks.get('vip')!, staticIps: null }] }), { index: 0, az: 'z1', old: undefined }, 'b', ctx)).code).toBe(130011);
   });
@@ -400,6 +426,41 @@ ${IG('  persistent_disk_type: small\n').replace('{name: web}', '{name: web, prov
     expect(again.created).toEqual([again.instances[2].id]);
     expect(again.deleted.map((i) => i.group)).toEqual(['tests']);
     expect(again.link_providers.map((p) => p.id)).toEqual([11, 12]);
+    const keep = (i: InstanceRecord) => [i.agent_id, i.vm_cid, i.disk_cid, i.vm_created_at];
+    expect(again.instances.slice(0, 2).map(keep)).toEqual(plan.instances.slice(0, 2).map(keep));
+    expect(again.instances[2].bootstrap).toBe(false);
+  });
+
+  it('keeps what the agent reported, the ignore flag and the VM-less state of existing instances', () => {
+    const first = input(MANIFEST);
+    const plan = planDeployment(first);
+    const [a, b] = plan.instances;
+    Object.assign(a, { job_state: 'failing', ignore: true, vm_created_at: '2026-01-01T00:00:00Z' });
+    Object.assign(b, { vm_cid: null, agent_id: null });
+    const again = planDeployment({ ...first, existing: { instances: plan.instances, link_providers: [] } as unknown as DeploymentRecord });
+    expect(again.instances.slice(0, 2).map((i) => [i.job_state, i.ignore, i.vm_created_at, i.vm_cid === null])).toEqual([
+      ['failing', true, '2026-01-01T00:00:00Z', false],
+      ['running', false, null, false],
+    ]);
+    // The one without a VM gets a new one.
+    expect(again.created).toEqual([b.id]);
+    expect(again.instances[2]).toMatchObject({ lifecycle: 'errand', agent_id: null, vm_cid: null, job_state: 'running', ignore: false, stemcell: { name: 'jammy-go', version: '1.10', api_version: 3 }, vm_type: 'default', jobs: ['smoke', 'worker'] });
+  });
+
+  it('sorts releases by name, lists only the stemcells in use, shares only on a literal true', () => {
+    const two = `name: d
+releases: [{name: tools}, {name: app}]
+stemcells: [{alias: s, os: ubuntu-jammy}, {alias: n, os: ubuntu-noble}]
+instance_groups:
+${IG().replace('{name: web}', '{name: web, release: app, provides: {http: {shared: "yes", as: 5}}}')}`;
+    const plan = planDeployment(input(two));
+    expect(plan.releases).toEqual([
+      { name: 'app', version: '1.10.0' },
+      { name: 'tools', version: '2' },
+    ]);
+    expect(plan.stemcells).toEqual([{ name: 'jammy-go', version: '1.10' }]);
+    expect(plan.link_providers.map((p) => [p.name, p.shared])).toEqual([['http', false]]);
+    expect(planDeployment(input(two.replace('provides: {http: {shared: "yes", as: 5}}', 'provides: http'))).link_providers.map((p) => [p.name, p.shared])).toEqual([['http', false]]);
   });
 
   it('refuses custom providers the parser refuses', () => {
