@@ -1,4 +1,4 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
