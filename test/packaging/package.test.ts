@@ -146,8 +146,12 @@ await f.close();
     expect(existsSync(path.join(dir, 'up.pid'))).toBe(false);
   });
 
-  it('runs a vitest test that uses fakefoundry/vitest', async () => {
+  it("runs vitest tests that use fakefoundry/vitest, the README's example among them", async () => {
     mkdirSync(path.join(app, 'test'), { recursive: true });
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const example = /### With vitest: `fakefoundry\/vitest`[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("from 'fakefoundry/vitest'");
+    writeFileSync(path.join(app, 'test/readme.test.ts'), example!);
     writeFileSync(
       path.join(app, 'test/uses-fakefoundry.test.mjs'),
       `import { test, expect } from 'fakefoundry/vitest';
@@ -162,8 +166,8 @@ test('a foundation per test, in-process', async ({ foundation: f }) => {
     );
     const { stdout } = await inApp('npx', ['vitest', 'run', '--root', app, '--reporter', 'json']);
     const result = JSON.parse(stdout.slice(stdout.indexOf('{')));
-    expect(result.numPassedTests).toBe(1);
     expect(result.numFailedTests).toBe(0);
+    expect(result.numPassedTests).toBe(3);
   });
 });
 
