@@ -14,6 +14,7 @@ import type { JournalEntry, TraceStep } from './model.js';
 
 /** The participants drawn in every diagram, left to right, when they take part. */
 export const PARTICIPANTS: ReadonlyArray<{ name: string; id: string; label: string }> = [
+  { name: 'platform', id: 'Platform', label: 'Platform (conformance)' },
   { name: 'cc', id: 'CC', label: 'Platform (CC)' },
   { name: 'broker', id: 'Broker', label: 'Broker' },
   { name: 'adapter', id: 'Adapter', label: 'Adapter' },
@@ -230,7 +231,14 @@ export function traceToMermaid(trace: Trace, opts: SequenceOptions = {}): string
  * (the renderer's Google Fonts import is removed; the system sans-serif is used).
  */
 export function renderSequenceSvg(mermaid: string): string {
-  const svg = renderMermaidSVG(mermaid, { font: 'system-ui', transparent: true });
+  // The SVG layout spaces lifelines by participant boxes only: widen the boxes (zero-width spaces
+  // count as characters when it measures, and survive its trimming) so that message labels,
+  // centred between two lifelines, fit between them.
+  const roomy = mermaid.replace(/^(\s*participant \S+ as )(.+)$/gm, (_, head: string, label: string) => {
+    const pad = Math.max(0, Math.ceil((26 - label.length) / 2));
+    return head + '\u200b'.repeat(pad) + label + '\u200b'.repeat(pad);
+  });
+  const svg = renderMermaidSVG(roomy, { font: 'system-ui', transparent: true, padding: 24 });
   return svg.replace(/^\s*@import url\([^)]*\);\s*$/gm, '');
 }
 

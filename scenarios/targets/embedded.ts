@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TraceStep } from '../../report/model.js';
 import type { Capability, ErrandResult, RunningBroker, StartContext, Target } from './types.js';
 
@@ -29,12 +31,13 @@ export interface EmbeddedDeps {
 
 export type CreateBroker = (config: Record<string, unknown>, deps: EmbeddedDeps) => EmbeddedBroker | Promise<EmbeddedBroker>;
 
-const BROKER_MODULE = '../../broker-under-test/index.js';
+const BROKER_MODULE = new URL('../../broker-under-test/index.js', import.meta.url).href;
 
-async function loadCreateBroker(): Promise<CreateBroker> {
+async function loadCreateBroker(module = BROKER_MODULE): Promise<CreateBroker> {
   // Loaded on first use: the reference broker is a sibling module that needs none of the harness.
-  const mod = (await import(/* @vite-ignore */ BROKER_MODULE)) as { createBroker?: CreateBroker };
-  if (typeof mod.createBroker !== 'function') throw new Error(`${BROKER_MODULE} exports no createBroker`);
+  const url = /^[a-z]+:/.test(module) ? module : pathToFileURL(path.resolve(module)).href;
+  const mod = (await import(/* @vite-ignore */ url)) as { createBroker?: CreateBroker };
+  if (typeof mod.createBroker !== 'function') throw new Error(`${module} exports no createBroker`);
   return mod.createBroker;
 }
 
@@ -60,15 +63,15 @@ export function adapterStep(call: AdapterCallReport, now: number): TraceStep {
  * in-process network, runs on the foundation's clock, and is served to CC with `f.mountApp`.
  * `createBroker` can be swapped (tests use a small stand-in broker).
  */
-export function embeddedTarget(opts: { name?: string; createBroker?: CreateBroker; capabilities?: Capability[] } = {}): Target {
+export function embeddedTarget(opts: { name?: string; module?: string; createBroker?: CreateBroker; capabilities?: Capability[] } = {}): Target {
   const caps = new Set<Capability>(opts.capabilities ?? ['configurable', 'restart', 'adapter-calls', 'mgmt-api', 'startup-checks']);
   return {
-    spec: { kind: 'embedded', name: opts.name },
+    spec: { kind: 'embedded', name: opts.name, module: opts.module },
     name: opts.name ?? 'embedded',
     capabilities: caps,
     network: false,
     async start(ctx: StartContext): Promise<RunningBroker> {
-      const create = opts.createBroker ?? (await loadCreateBroker());
+      const create = opts.createBroker ?? (await loadCreateBroker(opts.module));
       const { f, config, steps } = ctx;
       const lines: string[] = [];
       const deps: EmbeddedDeps = {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { commandTarget } from './command.js';
 import { embeddedTarget } from './embedded.js';
 import type { Target, TargetSpec } from './types.js';
@@ -12,7 +13,7 @@ export { urlTarget } from './url.js';
 export function targetFor(spec: TargetSpec): Target {
   switch (spec.kind) {
     case 'embedded':
-      return embeddedTarget({ name: spec.name });
+      return embeddedTarget({ name: spec.name, module: spec.module });
     case 'command':
       return commandTarget(spec);
     case 'url':
@@ -21,12 +22,14 @@ export function targetFor(spec: TargetSpec): Target {
 }
 
 /**
- * A target from the command line: `embedded`, `command:<command line with {config}>`, or
+ * A target from the command line: `embedded`, `embedded:<module exporting createBroker>`,
+ * `command:<command line with {config}>`, or
  * `url:<https://user:pass@host:port>` (the url form takes its fakes from `--fakes-state` and
  * `--fakes-ports`, see `fakefoundry run --help`).
  */
 export function parseTarget(text: string, extra: { fakesState?: string; fakesPorts?: string } = {}): TargetSpec {
   if (text === 'embedded') return { kind: 'embedded' };
+  if (text.startsWith('embedded:')) return { kind: 'embedded', module: path.resolve(text.slice('embedded:'.length)) };
   if (text.startsWith('command:')) return { kind: 'command', command: text.slice('command:'.length) };
   if (text.startsWith('url:')) {
     const u = new URL(text.slice('url:'.length));
@@ -44,5 +47,5 @@ export function parseTarget(text: string, extra: { fakesState?: string; fakesPor
     u.password = '';
     return { kind: 'url', url: u.toString().replace(/\/$/, ''), username, password, fakes: { state: extra.fakesState, ports } };
   }
-  throw new Error(`unknown target '${text}' (embedded, command:<command line>, url:<url>)`);
+  throw new Error(`unknown target '${text}' (embedded, embedded:<module>, command:<command line>, url:<url>)`);
 }

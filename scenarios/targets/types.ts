@@ -38,6 +38,11 @@ export type TargetSpec =
   | {
       kind: 'embedded';
       name?: string;
+      /**
+       * A module exporting `createBroker(config, deps)` (default: fakefoundry's reference broker,
+       * `broker-under-test`): any TypeScript or JavaScript broker can run in-process this way.
+       */
+      module?: string;
     }
   | {
       kind: 'command';

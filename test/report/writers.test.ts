@@ -87,7 +87,7 @@ describe('JUnit writer', () => {
         expect(cases[0]['@name']).toBe(replaced(title));
         expect((cases[0].failure as Xml)['@message']).toBe(replaced(message));
       }),
-      { numRuns: 100 },
+      { numRuns: 50 },
     );
   });
 });

@@ -1,0 +1,54 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandMatrix, loadMatrix } from '../../scenarios/matrix/matrix.js';
+
+describe('matrix expansion', () => {
+  it('is the product of targets × BOSH auth × adapter input × fault profiles, in a stable order', () => {
+    const cells = expandMatrix({
+      targets: ['embedded', { name: 'odb', command: 'odb -configFilePath {config}' }],
+      bosh_auth: ['uaa', 'basic'],
+      adapter_input: ['stdin', 'legacy'],
+      fault_profiles: ['none', 'slow-director'],
+    });
+    expect(cells).toHaveLength(16);
+    expect(cells.slice(0, 5).map((c) => c.cell)).toEqual([
+      'embedded · uaa · stdin · no-faults',
+      'embedded · uaa · stdin · slow-director',
+      'embedded · uaa · legacy · no-faults',
+      'embedded · uaa · legacy · slow-director',
+      'embedded · basic · stdin · no-faults',
+    ]);
+    expect(cells[15]).toMatchObject({ cell: 'odb · basic · legacy · slow-director', target: { kind: 'command', name: 'odb' }, boshAuth: 'basic', adapterInput: 'legacy' });
+    expect(cells[1].faults.rules).toEqual([{ match: { service: 'bosh' }, action: { type: 'latency', ms: 2000 } }]);
+    expect(new Set(cells.map((c) => c.cell)).size).toBe(16);
+  });
+
+  it('honours exclude, custom fault profiles, and keeps a url target to one auth and input', () => {
+    const cells = expandMatrix({
+      targets: ['embedded', { name: 'running', url: 'https://b:8443', username: 'u', password: 'p', fakes: { state: 'up.json', ports: { uaa: 1 } } }],
+      bosh_auth: ['uaa', 'basic'],
+      fault_profiles: [{ name: 'flaky-cc', rules: [{ match: { service: 'cc' }, action: { type: 'status', status: 503 }, times: 1 }] }],
+      exclude: [{ target: 'embedded', bosh_auth: 'basic' }],
+    }, { base: '/ci' });
+    expect(cells.map((c) => c.cell)).toEqual(['embedded · uaa · stdin · flaky-cc', 'running · uaa · stdin · flaky-cc']);
+    expect(cells[1].target).toMatchObject({ kind: 'url', fakes: { state: '/ci/up.json' } });
+  });
+
+  it('refuses unknown fault profiles, duplicate cells and bad values', () => {
+    expect(() => expandMatrix({ fault_profiles: ['earthquake'] })).toThrow(/unknown fault profile 'earthquake'/);
+    expect(() => expandMatrix({ targets: ['embedded', 'embedded'] })).toThrow(/two matrix cells are both named 'embedded · uaa · stdin · no-faults'/);
+    expect(() => expandMatrix({ bosh_auth: ['kerberos' as 'uaa'] })).toThrow();
+  });
+
+  it('reads a YAML file, paths relative to it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ff-matrix-'));
+    const file = path.join(dir, 'matrix.yml');
+    await writeFile(file, 'tags: "area:lifecycle"\nservice: {name: mine, odb_config: svc/odb.yml}\nadapter_input: [stdin, legacy]\n');
+    const { matrix, cells } = loadMatrix(file);
+    expect(matrix.tags).toBe('area:lifecycle');
+    expect(cells.map((c) => c.adapterInput)).toEqual(['stdin', 'legacy']);
+    expect(cells[0].service).toEqual({ name: 'mine', odbConfig: path.join(dir, 'svc/odb.yml'), foundation: undefined, root: dir });
+  });
+});
