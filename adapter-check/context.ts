@@ -34,7 +34,6 @@ export interface StepResult {
 }
 
 export class RunContext {
-  readonly cases: CaseResult[] = [];
   readonly secrets = new SecretSet();
   /** Release name → job specs seen in any manifest (the director is seeded with their union). */
   readonly releaseJobs = new Map<string, Map<string, ReleaseSpec['jobs'][number]>>();
@@ -51,7 +50,8 @@ export class RunContext {
     readonly config: Obj,
     readonly director: CheckDirector,
     readonly timeoutMs: number,
-    private readonly onCase?: (c: CaseResult) => void,
+    /** Receives every case as it ends. */
+    private readonly onCase: (c: CaseResult) => void,
   ) {}
 
   adapter(mode: InputMode): ServiceAdapter {
@@ -92,8 +92,7 @@ export class RunContext {
     const journal = this.director.journalSince(rec.journalMark);
     if (journal.length) extra.journal = journal;
     const result = rec.finish(r.outcome, extra);
-    this.cases.push(result);
-    this.onCase?.(result);
+    this.onCase(result);
     return r;
   }
 
@@ -126,9 +125,7 @@ export class RunContext {
 
   /** Records a case that was never reached. */
   notRun(id: string, title: string, suite: string, tags: string[], why: string): void {
-    const result: CaseResult = { id, title, suite, outcome: 'not-run', duration: 0, tags, message: why };
-    this.cases.push(result);
-    this.onCase?.(result);
+    this.onCase({ id, title, suite, outcome: 'not-run', duration: 0, tags, message: why });
   }
 
   /** Keeps a failed call's raw output for the secret-leak check. */

@@ -116,7 +116,7 @@ describe('adapter-check on broken adapters', () => {
 describe('adapter-check setup problems', () => {
   it('without a config it says what it needs', async () => {
     const run = await checkAdapter({ adapter: broken.path('hangs') });
-    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/config', 'not-applicable']]);
+    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/config', 'failed']]);
     expect(run.cases[0].message).toBe('the lifecycle checks need an ODB broker config: none: no --config, and no odb-config.yml or odb-config.yaml beside the adapter');
   });
 
