@@ -18,6 +18,7 @@ import {
 import type { CaseResult, Outcome } from '../report/index.js';
 import type { CheckDirector, ReleaseSpec } from './director.js';
 import { CaseRecorder, findingDetails, type Finding } from './findings.js';
+import { FakeCredhub } from './credhub.js';
 import { SecretSet } from './secrets.js';
 
 export type Obj = Record<string, unknown>;
@@ -35,6 +36,9 @@ export interface StepResult {
 
 export class RunContext {
   readonly secrets = new SecretSet();
+  /** ODB's secure manifests (`broker.enable_secure_manifests`): ODB-managed secrets go to CredHub. */
+  readonly secureManifests: boolean;
+  readonly credhub: FakeCredhub;
   /** Release name → job specs seen in any manifest (the director is seeded with their union). */
   readonly releaseJobs = new Map<string, Map<string, ReleaseSpec['jobs'][number]>>();
   /** Release name → versions seeded so far. */
@@ -52,7 +56,10 @@ export class RunContext {
     readonly timeoutMs: number,
     /** Receives every case as it ends. */
     private readonly onCase: (c: CaseResult) => void,
-  ) {}
+  ) {
+    this.secureManifests = isObj(config.broker) && config.broker.enable_secure_manifests === true;
+    this.credhub = new FakeCredhub(isObj(config.service_catalog) ? String(config.service_catalog.id ?? '') : '');
+  }
 
   adapter(mode: InputMode): ServiceAdapter {
     let a = this.adapters.get(mode);
