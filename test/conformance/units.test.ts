@@ -14,7 +14,7 @@ function reply(status: number, body: unknown): Reply {
   } catch {
     invalidJson = true;
   }
-  return { status, headers: new Headers(), text, json, invalidJson, exchange: {} as Reply['exchange'] };
+  return { status, headers: new Headers(), text, json, invalidJson, timedOut: false, exchange: {} as Reply['exchange'] };
 }
 
 describe('config', () => {
@@ -88,5 +88,15 @@ describe('body checks', () => {
     expect(lastOperationProblems(reply(200, { state: 'done' }), 'provision')[0].message).toMatch(/`state` must be one of/);
     expect(lastOperationProblems(reply(200, { state: 'failed', instance_usable: true }), 'deprovision')).toEqual([]);
     expect(lastOperationProblems(reply(200, { state: 'failed', instance_usable: true }), 'provision')[0].message).toMatch(/instance_usable/);
+  });
+});
+
+describe('the example config', () => {
+  it('parses', async () => {
+    const { loadConfigFile } = await import('../../conformance/config.js');
+    const c = loadConfigFile(new URL('../../examples/conformance.yaml', import.meta.url).pathname);
+    expect(c.plans).toHaveLength(2);
+    expect(c.skip.map((s) => s.reason)).toEqual(['parameters are validated by the platform, not the broker', 'the broker serializes operations itself']);
+    expect(c.polling).toEqual({ intervalSeconds: 5, maxDurationSeconds: 1800 });
   });
 });
