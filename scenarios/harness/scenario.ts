@@ -29,7 +29,7 @@ export interface ScenarioMeta {
   configure?: (config: Record<string, unknown>) => void;
   /** Foundation config merged over the service's (e.g. `{ bosh: { tasks: { durations: ... } } }`). */
   foundation?: Record<string, unknown>;
-  /** Wall-clock limit in ms (default 20000). */
+  /** Wall-clock limit in ms (default 60000: adapter processes are slow on a busy machine). */
   timeout?: number;
 }
 
@@ -360,7 +360,7 @@ export async function setUpScenario(env: ScenarioEnvironment, meta: Omit<Scenari
  * ```
  */
 export function scenario(title: string, meta: ScenarioMeta, body: (s: Scenario, ctx: TestContext) => Promise<void>): void {
-  test(title, { tags: meta.tags, timeout: meta.timeout ?? 20_000 }, async (ctx) => {
+  test(title, { tags: meta.tags, timeout: meta.timeout ?? 60_000 }, async (ctx) => {
     const env = currentEnvironment();
     const target = targetFor(env.target);
     const record: ScenarioRecord = { tags: meta.tags, cell: env.cell, target: target.name, warnings: [], journal: [], steps: [], seed: env.seed };
