@@ -1,7 +1,7 @@
 import { planDeployment } from './manifest/plan.js';
 import { parseManifestSync, variableNames } from './manifest/parse.js';
 import type { Director } from './director.js';
-import type { DeploymentRecord, ReleaseJob, TaskRecord } from './state.js';
+import type { DeploymentRecord, ReleaseJob, TaskRecord, TaskRule } from './state.js';
 import { BoshError } from './errors.js';
 
 export interface SeedRelease {
@@ -21,17 +21,8 @@ export interface ErrandScriptInput {
   times?: number;
 }
 
-export interface TaskRuleInput {
-  type?: string;
-  deployment?: string;
-  /** Fail at the first step of this stage, e.g. "Updating instance" or "Preparing deployment". */
-  fail_at_stage?: string;
-  message?: string;
-  code?: number;
-  /** Never finish until told (`completeTask`/`failTask`) or cancelled. */
-  hang?: boolean;
-  times?: number;
-}
+/** A task rule (`fail_at_stage`, `hang`, ...) as `addTaskRule` takes it; `times` limits it to the next N matching tasks. */
+export type TaskRuleInput = Omit<TaskRule, 'id' | 'remaining'> & { times?: number };
 
 const UNREACHABLE_RULE = 'bosh-unreachable';
 
@@ -105,7 +96,7 @@ export class BoshControl {
   }
 
   scriptErrand(s: ErrandScriptInput): void {
-    this.d.model.state.errand_scripts.push({
+    this.d.model.addErrandScript({
       deployment: s.deployment ?? null,
       errand: s.errand,
       exit_code: s.exit_code ?? 0,

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { isJsonObject } from '../core/json.js';
 import type { Kernel } from '../core/kernel.js';
 import type { BoshAuth, Principal } from './auth.js';
 import type { BoshConfig } from './config.js';
@@ -51,7 +52,7 @@ export async function jsonBody(c: BoshContext): Promise<Record<string, unknown>>
   const text = await c.req.text();
   try {
     const v = JSON.parse(text) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    if (isJsonObject(v)) return v;
     throw new Error('not an object');
   } catch (err) {
     throw E.invalidJson((err as Error).message);

@@ -28,7 +28,6 @@ export const E = {
   configNotFound: (id: string | number) => new BoshError(404, 440012, `Config ${id} not found`),
   badConfigRequest: (msg: string) => new BoshError(400, 440010, msg),
   badManifest: (msg: string) => new BoshError(400, 440001, msg),
-  unauthorized: (msg: string) => new BoshError(401, 600000, msg),
   invalidJson: (msg: string) => new BoshError(400, 710001, `Invalid JSON request body: ${msg}`),
   deploymentRequired: () => new BoshError(400, 190024, 'Deployment name is required'),
 };

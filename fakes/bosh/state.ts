@@ -191,10 +191,11 @@ export interface TaskRule {
   id: number;
   type?: string;
   deployment?: string;
-  /** Fail at this stage (e.g. "Updating instance") with this error. */
+  /** Fail at the first step of this stage (e.g. "Updating instance" or "Preparing deployment") with this error. */
   fail_at_stage?: string;
   message?: string;
   code?: number;
+  /** Never finish until told (`completeTask`/`failTask`) or cancelled. */
   hang?: boolean;
   remaining: number | null;
 }

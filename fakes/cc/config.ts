@@ -15,6 +15,8 @@ export const ccConfigSchema = z.object({
   broker_client_timeout_seconds: z.number().int().positive().default(60),
   broker_client_default_async_poll_interval_seconds: z.number().int().positive().default(60),
   broker_client_max_async_poll_duration_minutes: z.number().int().positive().default(10080),
+  broker_client_max_async_poll_interval_seconds: z.number().int().positive().default(86400),
+  broker_client_async_poll_exponential_backoff_rate: z.number().min(1).default(1.0),
   /** `temporary_enable_v2`: CC serves /v2 (ODB needs it). */
   enable_v2: z.boolean().default(true),
 });

@@ -75,6 +75,8 @@ export class CcSimulator implements Simulator<CcState> {
       brokerTimeoutSeconds: this.config.broker_client_timeout_seconds,
       defaultPollIntervalSeconds: this.config.broker_client_default_async_poll_interval_seconds,
       maxPollingDurationMinutes: this.config.broker_client_max_async_poll_duration_minutes,
+      maxPollIntervalSeconds: this.config.broker_client_max_async_poll_interval_seconds,
+      pollBackoffRate: this.config.broker_client_async_poll_exponential_backoff_rate,
       apiInfoLocation: apiInfoLocation(this.kernel, this.config.enable_v2),
     });
   }

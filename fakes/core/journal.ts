@@ -40,45 +40,6 @@ export interface JournalQuery {
   limit?: number;
 }
 
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-auth-token']);
-const SECRET_FIELDS = /^(password|oldPassword|client_secret|secret|oldSecret|passcode|client_assertion|refresh_token)$/i;
-
-export function maskHeaders(headers: Headers | Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
-  for (const [k, v] of entries) {
-    const key = k.toLowerCase();
-    if (SECRET_HEADERS.has(key)) {
-      const scheme = /^(\w+)\s/.exec(v)?.[1];
-      out[key] = scheme ? `${scheme} ***` : '***';
-    } else out[key] = v;
-  }
-  return out;
-}
-
-/** Masks secret fields in form or JSON bodies; other bodies are returned as they are. */
-const MAYBE_SECRET = /password|secret|passcode|client_assertion|refresh_token/i;
-
-export function maskBody(body: string | null, contentType: string | undefined): string | null {
-  if (body == null || body === '') return body;
-  // Parsing every body to find nothing was most of the journal's cost.
-  if (!MAYBE_SECRET.test(body)) return body;
-  const ct = (contentType ?? '').toLowerCase();
-  if (ct.includes('application/x-www-form-urlencoded')) {
-    const params = new URLSearchParams(body);
-    for (const key of [...params.keys()]) if (SECRET_FIELDS.test(key)) params.set(key, '***');
-    return params.toString();
-  }
-  if (ct.includes('json')) {
-    try {
-      return JSON.stringify(JSON.parse(body, (k, v) => (SECRET_FIELDS.test(k) && typeof v === 'string' ? '***' : v)));
-    } catch {
-      return body;
-    }
-  }
-  return body;
-}
-
 /** Query parameters as a record; a repeated key keeps every value, in order. */
 export function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { Kernel } from './kernel.js';
-import { maskBody, maskHeaders, queryRecord } from './journal.js';
+import { beginExchange, recordExchange, runFaults } from './exchange.js';
 
 export interface OutboundOptions {
   /**
@@ -147,93 +147,42 @@ export async function outboundFetch(
   init: RequestInit = {},
   opts: OutboundOptions = {},
 ): Promise<Response> {
-  const url = new URL(String(input));
-  const method = (init.method ?? 'GET').toUpperCase();
-  const body = typeof init.body === 'string' ? init.body : null;
-  const headers = new Headers(init.headers);
-  const virtualStart = kernel.clock.now();
-  const wallStart = Date.now();
-  const applied: string[] = [];
+  const ex = beginExchange(kernel, {
+    service,
+    direction: 'outbound',
+    method: (init.method ?? 'GET').toUpperCase(),
+    url: new URL(String(input)),
+    headers: new Headers(init.headers),
+    body: typeof init.body === 'string' ? init.body : null,
+    tags: opts.tags,
+  });
+  const href = ex.url.href;
+  const deadline = opts.timeoutMs !== undefined ? ex.virtualStart + opts.timeoutMs : undefined;
   let response: Response | undefined;
   let error: Error | undefined;
-
-  const deadline = opts.timeoutMs !== undefined ? virtualStart + opts.timeoutMs : undefined;
-  const waitUntil = async (target: number | undefined): Promise<'done' | 'timeout'> => {
-    // Waits on the virtual clock; with a deadline first, the call times out instead.
-    if (deadline !== undefined && (target === undefined || target > deadline)) {
-      await new Promise<void>((r) => kernel.clock.at(deadline, r));
-      return 'timeout';
-    }
-    if (target === undefined) {
-      await kernel.closed;
-      return 'timeout';
-    }
-    await new Promise<void>((r) => kernel.clock.at(target, r));
-    return 'done';
-  };
-
   try {
-    const rules = kernel.faults.evaluate({
-      service,
-      method,
-      path: url.pathname,
-      query: url.searchParams,
-      body,
-      contentType: headers.get('content-type') ?? undefined,
-    });
-    for (const rule of rules) {
-      applied.push(rule.id);
-      const a = rule.action;
-      if (a.type === 'latency') {
-        if ((await waitUntil(kernel.clock.now() + a.ms)) === 'timeout') throw new OutboundTimeoutError(url.href, opts.timeoutMs!);
-      } else if (a.type === 'hang') {
-        await waitUntil(undefined);
-        throw new OutboundTimeoutError(url.href, opts.timeoutMs ?? 0);
-      } else if (a.type === 'reset') {
-        throw new OutboundNetworkError(url.href, new Error('connection reset by peer'));
-      } else if (a.type === 'status') {
-        response = new Response(a.body ?? a.message ?? '', {
-          status: a.status,
-          headers: { 'content-type': a.contentType ?? 'application/json', ...(a.headers ?? {}) },
-        });
-      }
-    }
-    if (!response) {
+    const outcome = await runFaults(kernel, ex, { deadline });
+    if (outcome.kind === 'timeout') throw new OutboundTimeoutError(href, opts.timeoutMs!);
+    if (outcome.kind === 'closed') throw new OutboundNetworkError(href, new Error('the foundation closed'));
+    if (outcome.kind === 'reset') throw new OutboundNetworkError(href, new Error('connection reset by peer'));
+    if (outcome.kind === 'status') {
+      const a = outcome.action;
+      response = new Response(a.body ?? a.message ?? '', {
+        status: a.status,
+        headers: { 'content-type': a.contentType ?? 'application/json', ...(a.headers ?? {}) },
+      });
+    } else {
       // What a latency fault used of the timeout is gone.
       const remaining = deadline === undefined ? undefined : { ms: deadline - kernel.clock.now(), of: opts.timeoutMs! };
-      response = await realCall(kernel, url, { ...init, method }, remaining);
+      response = await realCall(kernel, ex.url, { ...init, method: ex.method }, remaining);
     }
     return response;
   } catch (err) {
     error = err as Error;
     throw err;
   } finally {
-    let responseBody: string | null = null;
-    if (response) {
-      try {
-        responseBody = (await response.clone().text()).slice(0, MAX_RECORDED);
-      } catch {
-        responseBody = null;
-      }
-    }
-    kernel.journal.record({
-      service,
-      method,
-      path: url.pathname,
-      query: queryRecord(url.searchParams),
-      requestHeaders: { ...maskHeaders(headers), host: url.host },
-      requestBody: maskBody(body, headers.get('content-type') ?? undefined),
-      status: response?.status ?? 0,
-      responseHeaders: response ? Object.fromEntries(response.headers) : {},
-      responseBody,
-      virtualTime: virtualStart,
-      virtualEndTime: kernel.clock.now(),
-      wallTime: wallStart,
-      wallDurationMs: Date.now() - wallStart,
-      faults: applied,
-      direction: 'outbound',
-      tags: opts.tags ?? [],
-      error: error?.message,
-    });
+    let body: string | null = null;
+    if (response) body = await response.clone().text().then((t) => t.slice(0, MAX_RECORDED), () => null);
+    recordExchange(kernel, ex, response && { status: response.status, headers: response.headers, body }, error);
   }
 }

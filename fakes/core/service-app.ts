@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Kernel } from './kernel.js';
-import { maskBody, maskHeaders, queryRecord } from './journal.js';
+import { beginExchange, recordExchange, runFaults } from './exchange.js';
 
 /** Writes an error in the service's own format (UAA `{error,error_description}`, BOSH `{code,description}`, ...). */
 export type ErrorFormatter = (c: Context, status: number, message?: string) => Response | Promise<Response>;
@@ -66,59 +66,37 @@ export function createServiceApp(kernel: Kernel, service: string, formatError: E
 
   app.use('*', async (c, next) => {
     if (c.req.path === CONTROL_PREFIX || c.req.path.startsWith(`${CONTROL_PREFIX}/`)) return next();
-    const virtualStart = kernel.clock.now();
-    const wallStart = Date.now();
-    const url = new URL(c.req.url);
-    const requestBody = await readRecordedBody(c);
-    const applied: string[] = [];
-    let faultResponse: Response | undefined;
-
-    const rules = kernel.faults.evaluate({
+    const ex = beginExchange(kernel, {
       service,
+      direction: 'inbound',
       method: c.req.method,
-      path: url.pathname,
-      query: url.searchParams,
-      body: requestBody,
-      contentType: c.req.header('content-type'),
+      url: new URL(c.req.url),
+      headers: c.req.raw.headers,
+      body: await readRecordedBody(c),
     });
-    for (const rule of rules) {
-      applied.push(rule.id);
-      const a = rule.action;
-      if (a.type === 'latency') {
-        await new Promise<void>((r) => kernel.clock.after(a.ms, r));
-      } else if (a.type === 'hang') {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            off();
-            resolve();
-          };
-          const off = kernel.faults.onChange(() => {
-            if (!kernel.faults.has(rule.id)) done();
-          });
-          c.req.raw.signal?.addEventListener('abort', done);
-          void kernel.closed.then(done);
+
+    const outcome = await runFaults(kernel, ex, { signal: c.req.raw.signal });
+    let faultResponse: Response | undefined;
+    if (outcome.kind === 'reset') {
+      const env = c.env as { outgoing?: { socket?: { destroy(): void } } } | undefined;
+      env?.outgoing?.socket?.destroy();
+      faultResponse = new Response(null, { status: 502, headers: { [RESET_HEADER]: '1' } });
+    } else if (outcome.kind === 'status') {
+      const a = outcome.action;
+      if (a.body !== undefined) {
+        faultResponse = new Response(a.body, {
+          status: a.status,
+          headers: { 'content-type': a.contentType ?? 'application/json', ...(a.headers ?? {}) },
         });
-      } else if (a.type === 'reset') {
-        const env = c.env as { outgoing?: { socket?: { destroy(): void } } } | undefined;
-        env?.outgoing?.socket?.destroy();
-        faultResponse = new Response(null, { status: 502, headers: { [RESET_HEADER]: '1' } });
-      } else if (a.type === 'status') {
-        if (a.body !== undefined) {
-          faultResponse = new Response(a.body, {
-            status: a.status,
-            headers: { 'content-type': a.contentType ?? 'application/json', ...(a.headers ?? {}) },
-          });
-        } else {
-          faultResponse = await formatError(c, a.status, a.message);
-          for (const [k, v] of Object.entries(a.headers ?? {})) faultResponse.headers.set(k, v);
-        }
+      } else {
+        faultResponse = await formatError(c, a.status, a.message);
+        for (const [k, v] of Object.entries(a.headers ?? {})) faultResponse.headers.set(k, v);
       }
+      if (opts.finishFault) faultResponse = await opts.finishFault(c, faultResponse);
     }
 
-    if (faultResponse) {
-      if (opts.finishFault && !faultResponse.headers.get(RESET_HEADER)) faultResponse = await opts.finishFault(c, faultResponse);
-      c.res = faultResponse;
-    } else await next();
+    if (faultResponse) c.res = faultResponse;
+    else await next();
 
     let responseBody: string | null = null;
     let res = c.res;
@@ -133,24 +111,7 @@ export function createServiceApp(kernel: Kernel, service: string, formatError: E
     } else if (res.body !== null) {
       responseBody = await res.clone().text().catch(() => null);
     }
-    kernel.journal.record({
-      service,
-      method: c.req.method,
-      path: url.pathname,
-      query: queryRecord(url.searchParams),
-      requestHeaders: maskHeaders(c.req.raw.headers),
-      requestBody: maskBody(requestBody, c.req.header('content-type')),
-      status: res.status,
-      responseHeaders: Object.fromEntries(res.headers),
-      responseBody,
-      virtualTime: virtualStart,
-      virtualEndTime: kernel.clock.now(),
-      wallTime: wallStart,
-      wallDurationMs: Date.now() - wallStart,
-      faults: applied,
-      direction: 'inbound',
-      tags: [],
-    });
+    recordExchange(kernel, ex, { status: res.status, headers: res.headers, body: responseBody });
   });
 
   return app;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../fakes/core/config.js';
-import { STEMCELL } from './helpers.js';
+import path from 'node:path';
+import { loadConfigFile, parseConfigText } from '../../fakes/core/config.js';
+import { STEMCELL, groupsManifest, instanceGroup } from './helpers.js';
 import { inProcess } from './inprocess.js';
 
 type Env = Awaited<ReturnType<typeof inProcess>>;
@@ -12,21 +13,15 @@ const RELEASE = {
   jobs: ['dummy', 'plain-job', { name: 'health-check', errand: true }, { name: 'dummy_errand', errand: true }],
 };
 
-const group = (name: string, jobs: string[], opts: { instances?: number; lifecycle?: string; azs?: string[] } = {}) => `- name: ${name}
-${opts.lifecycle ? `  lifecycle: ${opts.lifecycle}\n` : ''}  instances: ${opts.instances ?? 1}
-  azs: [${(opts.azs ?? ['z1']).join(', ')}]
-  vm_type: default
-  stemcell: default
-  networks: [{name: default}]
-  jobs: [${jobs.map((j) => `{name: ${j}, release: dummy}`).join(', ')}]
-`;
+const group = (name: string, jobs: string[], opts: { instances?: number; lifecycle?: string; azs?: string[] } = {}) => instanceGroup(name, jobs, { ...opts, release: 'dummy' });
 
-const MANIFEST = `name: d
-releases: [{name: dummy, version: '1'}]
-stemcells: [{alias: default, os: ubuntu-jammy, version: latest}]
-update: {canaries: 1, max_in_flight: 1, canary_watch_time: 1000, update_watch_time: 1000}
-instance_groups:
-${group('dummy', ['dummy', 'health-check', 'plain-job'], { instances: 2, azs: ['z1', 'z2'] })}${group('dummy-errand', ['dummy_errand'], { lifecycle: 'errand' })}${group('health-check', ['dummy_errand'], { lifecycle: 'errand' })}${group('plain', ['dummy'])}${group('empty-errand', ['dummy'], { lifecycle: 'errand', instances: 0 })}`;
+const MANIFEST = groupsManifest('d', RELEASE, [
+  group('dummy', ['dummy', 'health-check', 'plain-job'], { instances: 2, azs: ['z1', 'z2'] }),
+  group('dummy-errand', ['dummy_errand'], { lifecycle: 'errand' }),
+  group('health-check', ['dummy_errand'], { lifecycle: 'errand' }),
+  group('plain', ['dummy']),
+  group('empty-errand', ['dummy'], { lifecycle: 'errand', instances: 0 }),
+]);
 
 const AMBIGUOUS =
   "Ambiguous request: the requested errand name 'health-check' matches both a job name and an errand instance group name. Executing errand on all relevant instances with job 'health-check'.";
@@ -110,6 +105,21 @@ describe('errands', () => {
     const one = await run('health-check', { instances: [{ group: 'dummy', id: '1' }] });
     expect(one.warnings).toEqual([AMBIGUOUS]);
     expect(one.results.map((r) => r.instance)).toEqual([slugOf('dummy', 1)]);
+    // `first` is the group's instance with the lowest id.
+    const first = await run('health-check', { instances: [{ group: 'dummy', id: 'first' }] });
+    const lowest = [slugOf('dummy', 0), slugOf('dummy', 1)].sort((a, b) => (a.id < b.id ? -1 : 1))[0];
+    expect(first.results.map((r) => r.instance)).toEqual([lowest]);
+  });
+
+  it('skips, with a warning, a service instance that has no VM', async () => {
+    await setup();
+    const inst = env.bosh.control.deployment('d')!.instances.find((i) => i.group === 'dummy' && i.index === 1)!;
+    const stop = await env.call('POST', `/deployments/d/instance_groups/dummy/${inst.id}/actions/stop?hard=true`);
+    expect((await env.runTask(env.taskId(stop))).state).toBe('done');
+    const { task, results, warnings } = await run('plain-job');
+    expect(task.result).toBe('1 succeeded, 0 errored, 0 canceled');
+    expect(results.map((r) => r.instance)).toEqual([slugOf('dummy', 0)]);
+    expect(warnings).toEqual([PARALLEL, `Skipping instance: dummy/${inst.id} (1) no matching VM reference was found`]);
   });
 
   it('falls back to a lifecycle errand group of that name, which refuses instance filters', async () => {
@@ -166,5 +176,14 @@ describe('errands', () => {
     env.bosh.control.scriptErrand({ errand: 'dummy_errand', exit_code: 0, times: 1 });
     expect((await run('dummy_errand')).task.result).toBe('2 succeeded, 0 errored, 0 canceled');
     expect((await run('health-check')).results[0]).toMatchObject({ exit_code: 0, stdout: '' });
+  });
+
+  it('reads default errand results from the example config file', async () => {
+    const config = loadConfigFile(path.resolve(import.meta.dirname, '../../examples/foundation.yaml'));
+    env = await inProcess('errands-example', { bosh: config.bosh });
+    expect(env.bosh.config.errands).toEqual([
+      { name: 'smoke-tests', exit_code: 0, stdout: 'smoke tests passed\n', stderr: '' },
+      { name: 'upgrade-all-service-instances', exit_code: 0, stdout: '[upgrade-all] FINISHED UPGRADES\n', stderr: '' },
+    ]);
   });
 });

@@ -170,3 +170,23 @@ export async function waitLikeCli(f: Foundation, client: GoLikeClient, id: numbe
   const result = task.state === 'done' ? (await client.get(`/tasks/${id}/output?type=result`)).text : undefined;
   return { task, events, result, statuses, lines: events.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
 }
+
+/** One instance group of a test manifest (default vm type, stemcell and network). */
+export function instanceGroup(name: string, jobs: string[], opts: { release?: string; instances?: number; lifecycle?: string; azs?: string[] } = {}): string {
+  return `- name: ${name}
+${opts.lifecycle ? `  lifecycle: ${opts.lifecycle}\n` : ''}  instances: ${opts.instances ?? 1}
+  azs: [${(opts.azs ?? ['z1']).join(', ')}]
+  vm_type: default
+  stemcell: default
+  networks: [{name: default}]
+  jobs: [${jobs.map((j) => `{name: ${j}, release: ${opts.release ?? 'redis'}}`).join(', ')}]
+`;
+}
+
+/** A test manifest of one release and these instance groups. */
+export const groupsManifest = (name: string, release: { name: string; version: string }, groups: string[]) => `name: ${name}
+releases: [{name: ${release.name}, version: '${release.version}'}]
+stemcells: [{alias: default, os: ubuntu-jammy, version: latest}]
+update: {canaries: 1, max_in_flight: 1, canary_watch_time: 1000, update_watch_time: 1000}
+instance_groups:
+${groups.join('')}`;

@@ -1,29 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RELEASE, STEMCELL, manifest } from './helpers.js';
+import { RELEASE, STEMCELL, groupsManifest, instanceGroup, manifest } from './helpers.js';
 import { inProcess } from './inprocess.js';
 
 type Env = Awaited<ReturnType<typeof inProcess>>;
 
-const KAFKA = (kafka: number) => `name: kafka
-releases: [{name: redis, version: 15.0.0}]
-stemcells: [{alias: default, os: ubuntu-jammy, version: latest}]
-update: {canaries: 1, max_in_flight: 1, canary_watch_time: 1000, update_watch_time: 1000}
-instance_groups:
-- name: kafka_server
-  instances: ${kafka}
-  azs: [z1]
-  vm_type: default
-  stemcell: default
-  networks: [{name: default}]
-  jobs: [{name: redis-server, release: redis}]
-- name: zookeeper_server
-  instances: 1
-  azs: [z1]
-  vm_type: default
-  stemcell: default
-  networks: [{name: default}]
-  jobs: [{name: redis-server, release: redis}]
-`;
+const KAFKA = (kafka: number) => groupsManifest('kafka', RELEASE, [instanceGroup('kafka_server', ['redis-server'], { instances: kafka }), instanceGroup('zookeeper_server', ['redis-server'])]);
 
 /** IP reservations as `ip_repo.rb` makes them: at planning time, against every deployment's reservations. */
 describe('IP reservations', () => {

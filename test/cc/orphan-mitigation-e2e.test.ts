@@ -102,10 +102,12 @@ describe('orphan mitigation through the CC API', () => {
     const del = await req('DELETE', `/v3/service_instances/${instance.guid}`);
     const job = await waitJob(cc, req, del.headers.get('location')!);
     expect(job.state).toBe('FAILED');
-    expect(job.errors[0].detail).toMatch(/^deprovision could not be completed: /);
+    // the instance's name in front, the verb `delete` (client.deprovision, DeleteServiceInstanceJob)
+    const detail = `Service instance db: The service broker returned an invalid response. Status Code: 500 Internal Server Error, Body: `;
+    expect(job.errors[0].detail).toBe(`delete could not be completed: ${detail}`);
     await cc.driver.settle();
     expect(omDeletes(fnd)).toHaveLength(0);
-    expect(cc.model.get('instances', instance.guid)!.last_operation).toMatchObject({ type: 'delete', state: 'failed' });
+    expect(cc.model.get('instances', instance.guid)!.last_operation).toMatchObject({ type: 'delete', state: 'failed', description: detail });
   });
 
   it('an async provision that ends failed is mitigated when the same name is created again; a poll timeout fails the job with CF-JobTimeout', async () => {
@@ -114,7 +116,7 @@ describe('orphan mitigation through the CC API', () => {
     const res = await req('POST', '/v3/service_instances', { type: 'managed', name: 'db', relationships: { space: { data: { guid: space.guid } }, service_plan: { data: { guid: plan.guid } } } });
     const job = await waitJob(cc, req, res.headers.get('location')!);
     expect(job.state).toBe('FAILED');
-    expect(job.errors[0].detail).toBe('provision could not be completed: no capacity');
+    expect(job.errors[0].detail).toBe('create managed could not be completed: no capacity');
     const failed = (await req('GET', '/v3/service_instances?names=db')).body.resources[0];
     expect(failed.last_operation).toMatchObject({ state: 'failed', description: 'no capacity' });
     expect(omDeletes(fnd)).toHaveLength(0);

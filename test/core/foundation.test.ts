@@ -103,11 +103,29 @@ describe('redirects in-process follow fetch (undici) rules', () => {
   });
 });
 
+describe('clock start', () => {
+  it('a real clock with no configured start starts at the wall-clock time; a configured start wins', async () => {
+    const wallBefore = Date.now();
+    const f = await make('clock-real', { clockMode: 'real' });
+    expect(f.clock.now()).toBeGreaterThanOrEqual(wallBefore);
+    expect(f.clock.now()).toBeLessThanOrEqual(Date.now());
+    await f.close();
+    const g = await make('clock-real', { clockMode: 'real', config: { clock: { start: '2030-05-01T00:00:00Z' } } });
+    expect(g.clock.now()).toBeGreaterThanOrEqual(Date.UTC(2030, 4, 1));
+    expect(g.clock.now()).toBeLessThan(Date.UTC(2030, 4, 1) + 60_000);
+    await g.close();
+    const v = await make('clock-virtual');
+    expect(v.clock.now()).toBe(Date.UTC(2026, 0, 1));
+    await v.close();
+  });
+});
+
 describe('journal', () => {
   it('records method, path, query, masked headers, bodies, status and both times', async () => {
     const f = await make();
     const u = f.mountInProcess();
     await f.clock.advance(5000);
+    const wallBefore = Date.now();
     await fetch(`${u.echo}/echo?x=1&q=a&q=b`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer abc.def.ghi' },
@@ -119,7 +137,21 @@ describe('journal', () => {
     expect(JSON.parse(e.requestBody!)).toEqual({ hello: 'world', password: '***' });
     expect(JSON.parse(e.responseBody!)).toEqual({ got: { hello: 'world', password: 'hunter2' } });
     expect(e.virtualTime).toBe(f.clock.now());
-    expect(e.wallTime).toBeGreaterThan(0);
+    expect(e.virtualEndTime).toBe(e.virtualTime);
+    // Wall time is when the request really arrived (not the virtual clock) and how long it took.
+    const wallAfter = Date.now();
+    expect(e.wallTime).toBeGreaterThanOrEqual(wallBefore);
+    expect(e.wallTime + e.wallDurationMs).toBeLessThanOrEqual(wallAfter);
+    expect(e.wallDurationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('shows request bodies as sent, secrets masked: a JSON body with a form content type stays JSON', async () => {
+    const f = await make();
+    const u = f.mountInProcess();
+    const sent = '{"name":"odb", "auth_username":"broker", "auth_password":"s3cret"}';
+    await fetch(`${u.echo}/count`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: sent });
+    const [e] = f.journal.query({ service: 'echo', method: 'PUT' });
+    expect(e.requestBody).toBe('{"name":"odb", "auth_username":"broker", "auth_password":"***"}');
   });
 
   it('is queryable over HTTP and can be cleared', async () => {

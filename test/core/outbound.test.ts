@@ -93,6 +93,30 @@ describe('outbound calls a fake makes', () => {
     expect((await p).status).toBe(201);
   });
 
+  it('hang until the rule is removed, then go on, as inbound requests do', async () => {
+    const { k, url } = await setup();
+    const rule = k.faults.add({ match: { service: 'cc->broker' }, action: { type: 'hang' } });
+    const p = k.fetch('cc->broker', `${url}/v2/service_instances/i1`, { method: 'PUT' }, { timeoutMs: 60_000 });
+    expect(await settledYet(p)).toBe(false);
+    k.faults.remove(rule.id);
+    expect((await p).status).toBe(201);
+    const [e] = k.journal.query({ direction: 'outbound' });
+    expect(e).toMatchObject({ status: 201, faults: [rule.id] });
+    expect(e.error).toBeUndefined();
+  });
+
+  it('hang until the deadline, which then times them out', async () => {
+    const { k, url } = await setup();
+    k.faults.add({ match: { service: 'cc->broker' }, action: { type: 'hang' } });
+    const start = k.clock.now();
+    const p = k.fetch('cc->broker', `${url}/v2/service_instances/i1`, { method: 'PUT' }, { timeoutMs: 60_000 });
+    const outcome = p.then(() => 'answered', (e: unknown) => e);
+    // A fault is the clock's to resolve: running the clock reaches its deadline.
+    await k.clock.runAll();
+    expect(await outcome).toMatchObject({ kind: 'timeout' });
+    expect(k.clock.now()).toBe(start + 60_000);
+  });
+
   it('fail like a dropped connection on a reset fault or a closed port', async () => {
     const { k, url } = await setup();
     k.faults.add({ match: { service: 'cc->broker' }, action: { type: 'reset' }, times: 1 });

@@ -1,4 +1,5 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isJsonObject } from '../../core/json.js';
 import { BoshError, E } from '../errors.js';
 
 export type Manifest = Record<string, unknown>;
@@ -17,8 +18,8 @@ export function validateManifestYml(text: string): Manifest {
     const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : String((err as Error).message ?? err);
     throw E.badManifest(`Incorrect YAML structure of the uploaded manifest: #<Psych::SyntaxError: (<unknown>): ${msg}>`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw E.badManifest('Manifest should be a hash');
-  return doc as Manifest;
+  if (!isJsonObject(doc)) throw E.badManifest('Manifest should be a hash');
+  return doc;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../core/json.js';
 import type { Random } from '../../core/random.js';
 import type { CloudModel } from '../model/cloud.js';
 import type { IpBook } from '../model/ip-book.js';
@@ -71,7 +72,7 @@ export function planDeployment(input: PlanInput): DeployPlan {
     errands: errandList(groups),
     instance_groups: groups.map((g) => ({ name: g.name, lifecycle: g.lifecycle, jobs: g.jobs.map((j) => j.name) })),
     link_providers,
-    use_short_dns_addresses: !!features && typeof features === 'object' && (features as { use_short_dns_addresses?: unknown }).use_short_dns_addresses === true,
+    use_short_dns_addresses: isJsonObject(features) && features.use_short_dns_addresses === true,
     networks: [...new Set(groups.flatMap((g) => g.networks.map((n) => n.net.name)))],
   };
 }

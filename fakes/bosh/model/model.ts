@@ -6,6 +6,7 @@ import type {
   BoshState,
   ConfigRecord,
   DeploymentRecord,
+  ErrandScript,
   EventRecord,
   LockRecord,
   ReleaseJob,
@@ -350,6 +351,28 @@ export class BoshModel {
     const latest = this.configsForTeams('cloud', d.teams).map((c) => c.id).sort();
     const mine = [...d.cloud_config_ids].sort();
     return latest.length === mine.length && latest.every((x, i) => x === mine[i]) ? 'latest' : 'outdated';
+  }
+
+  // ---- errand results ----
+
+  addErrandScript(s: ErrandScript): void {
+    this.state.errand_scripts.push(s);
+  }
+
+  /**
+   * What an errand run reports: the first script for this deployment, then the first for any
+   * deployment (each counts the run), then the config's default for that name, else exit 0.
+   */
+  takeErrandRun(deployment: string, errand: string): { exit_code: number; stdout: string; stderr: string } {
+    const live = this.state.errand_scripts.filter((s) => s.errand === errand && s.remaining !== 0);
+    const script = live.find((s) => s.deployment === deployment) ?? live.find((s) => s.deployment === null);
+    if (script) {
+      if (script.remaining !== null) script.remaining--;
+      this.state.errand_scripts = this.state.errand_scripts.filter((s) => s.remaining !== 0);
+      return { exit_code: script.exit_code, stdout: script.stdout, stderr: script.stderr };
+    }
+    const preset = this.config.errands.find((e) => e.name === errand);
+    return preset ? { exit_code: preset.exit_code, stdout: preset.stdout, stderr: preset.stderr } : { exit_code: 0, stdout: '', stderr: '' };
   }
 
   // ---- tasks, locks, events ----

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { isJsonObject } from '../../core/json.js';
 import { consumes, principal, type BoshApp, type BoshContext, type Director } from '../director.js';
 import { BoshError, E, endpointNotFound, text } from '../errors.js';
 import { validateManifestYml } from '../manifest/parse.js';
@@ -21,7 +22,7 @@ function validYaml(content: string): void {
   } catch (err) {
     throw new BoshError(400, 440011, `Config must be valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new BoshError(400, 440011, 'YAML hash expected');
+  if (!isJsonObject(v)) throw new BoshError(400, 440011, 'YAML hash expected');
 }
 
 /** `/configs` bodies: bad JSON is 710001, JSON that is not an object is 440010. */
@@ -33,8 +34,8 @@ async function configRequest(c: BoshContext): Promise<Record<string, unknown>> {
   } catch (err) {
     throw E.invalidJson((err as Error).message);
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw E.badConfigRequest('JSON object expected');
-  return v as Record<string, unknown>;
+  if (!isJsonObject(v)) throw E.badConfigRequest('JSON object expected');
+  return v;
 }
 
 export function configRoutes(app: BoshApp, d: Director): void {
@@ -126,8 +127,7 @@ export function configRoutes(app: BoshApp, d: Director): void {
     const p = principal(c);
     d.auth.requireDirector(p, 'list_configs');
     const body = await configRequest(c);
-    const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
-    const sideKind = (x: unknown) => (isObj(x) && typeof x.id === 'string' && /\d/.test(x.id) ? 'id' : isObj(x) && typeof x.content === 'string' ? 'content' : null);
+    const sideKind = (x: unknown) => (isJsonObject(x) && typeof x.id === 'string' && /\d/.test(x.id) ? 'id' : isJsonObject(x) && typeof x.content === 'string' ? 'content' : null);
     const fromKind = sideKind(body.from);
     const toKind = sideKind(body.to);
     const current = typeof body.type === 'string' && body.type !== '' && typeof body.name === 'string' && body.name !== '' && typeof body.content === 'string';

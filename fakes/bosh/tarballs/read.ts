@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { parse as parseYaml } from 'yaml';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../../core/json.js';
 
 /** Reads the small metadata files of a .tgz (manifests, job archives); blobs are skipped unread. */
 export async function readTgz(buf: Uint8Array, wanted: (name: string) => boolean, maxBytes = 8 * 1024 * 1024): Promise<Map<string, Buffer>> {
@@ -37,8 +38,6 @@ export async function readTgz(buf: Uint8Array, wanted: (name: string) => boolean
 
 export const sha1Hex = (buf: Uint8Array) => createHash('sha1').update(buf).digest('hex');
 
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
 
 export interface ReleaseMeta {
   name: string;

@@ -147,10 +147,10 @@ export const brokerErrors = {
   },
   /** No answer within `broker_client_timeout_seconds`. */
   clientTimeout(uri: string, method: string): BrokerError {
-    return make('HttpClientTimeout', `The request to the service broker timed out: ${uri}`, undefined, { uri, method });
+    return make('HttpClientTimeout', 'The request to the service broker timed out', undefined, { uri, method });
   },
   unreachable(uri: string, method: string): BrokerError {
-    return make('ServiceBrokerApiUnreachable', `The service broker could not be reached: ${uri}`, undefined, { uri, method });
+    return make('ServiceBrokerApiUnreachable', 'The service broker could not be reached', undefined, { uri, method });
   },
   conflict(r: ResponseFacts): BrokerError {
     const d = parseObject(r.body)?.description;
@@ -242,6 +242,9 @@ export const ccErrors = {
       409,
       `An operation for the service binding between app ${appName} and service instance ${instanceName} is in progress.`,
     ),
+  /** Deprovision answered 409 (client.deprovision re-raises ServiceBrokerConflict as CC's own). */
+  deprovisionFailed: (message: string) =>
+    apiError(60011, 'ServiceInstanceDeprovisionFailed', 409, `The service broker reported an error during deprovisioning: ${message}`),
   /** Deprovision answered 422 ConcurrencyError. */
   instanceOperationInProgress: (name: string) =>
     apiError(60016, 'AsyncServiceInstanceOperationInProgress', 409, `An operation for service instance ${name} is in progress.`),

@@ -49,17 +49,20 @@ export class OrphanMitigator {
     private readonly track: <T>(p: Promise<T>) => Promise<T>,
   ) {}
 
-  /** Sends the first DELETE now; retries go on the clock. Resolves with the state after the first attempt. */
-  async mitigate(op: PlatformOperation, onChange?: (state: OrphanMitigationState) => void): Promise<OrphanMitigationState> {
+  /**
+   * Queues the cleanup job (`run_at: now`): its first DELETE goes out at once but apart from the
+   * failure that caused it, which is reported without waiting; retries go on the clock. `onChange`
+   * hears the outcome of each attempt that settles the job (performed, or failed for good).
+   */
+  mitigate(op: PlatformOperation, onChange?: (state: OrphanMitigationState) => void): OrphanMitigationState {
     const key = `om-${++this.#seq}`;
     const record: MitigationRecord = { key, op, attempts: 0, state: 'scheduled' };
     this.#records.set(key, record);
-    // The caller learns the first attempt's outcome from the return value; onChange reports retries.
-    await this.track(this.#attempt(record, onChange, false));
+    void this.track(this.#attempt(record, onChange));
     return record.state;
   }
 
-  async #attempt(record: MitigationRecord, onChange: ((state: OrphanMitigationState) => void) | undefined, notify: boolean): Promise<void> {
+  async #attempt(record: MitigationRecord, onChange: ((state: OrphanMitigationState) => void) | undefined): Promise<void> {
     this.#timers.delete(record.key);
     record.attempts++;
     const ok = await this.#sendDelete(record.op);
@@ -70,11 +73,11 @@ export class OrphanMitigator {
       const delayMs = 2 ** record.attempts * 60_000;
       this.#timers.set(
         record.key,
-        this.kernel.clock.after(delayMs, () => boundedWait(this.track(this.#attempt(record, onChange, true)))),
+        this.kernel.clock.after(delayMs, () => boundedWait(this.track(this.#attempt(record, onChange)))),
       );
       return;
     }
-    if (notify) onChange?.(record.state);
+    onChange?.(record.state);
   }
 
   async #sendDelete(op: PlatformOperation): Promise<boolean> {

@@ -88,6 +88,22 @@ function pollPlanId(op: PlatformOperation): string {
   return op.type === 'update' && typeof prev === 'string' ? prev : op.planId;
 }
 
+/** The broker's ConcurrencyError on an unbind, as V3::ServiceBindingDelete words it. */
+const BROKER_UNBIND_CONCURRENCY = 'The service broker rejected the request due to an operation being in progress for the service binding.';
+
+/**
+ * The v3 job error when the broker reports `failed` while CC polls: a failed create reads "create
+ * managed could not be completed" (ServiceInstanceCreateManaged), a delete "delete ..."; bind and
+ * unbind jobs raise LastOperationFailedState without a message, so its class name is all they say.
+ */
+function pollFailure(op: PlatformOperation, description: string): CcErrorInfo {
+  if (isBinding(op)) return ccErrors.unableToPerform(op.type === 'delete' ? 'unbind' : 'create', LAST_OPERATION_FAILED_STATE);
+  if (op.type === 'create') return ccErrors.unableToPerform('create managed', description);
+  return ccErrors.unableToPerform(op.type === 'delete' ? 'delete' : 'update', description);
+}
+
+const LAST_OPERATION_FAILED_STATE = 'VCAP::CloudController::V3::LastOperationFailedState';
+
 function copyResultFields(out: OperationResult, body: Json): void {
   if ('dashboard_url' in body) out.dashboardUrl = body.dashboard_url as string | null;
   if (body.credentials && typeof body.credentials === 'object') out.credentials = body.credentials as Record<string, unknown>;
@@ -164,7 +180,7 @@ export class CcPlatform implements CcPlatformApi {
     else parsed = this.#parseFirst(op, res.facts);
 
     if (!parsed.ok) {
-      const result = await this.#failFirst(op, parsed.error, observer);
+      const result = this.#failFirst(op, parsed.error, observer);
       this.#settleWaiter(waiter, result);
       observer?.onUpdate(result);
       return result;
@@ -344,27 +360,37 @@ export class CcPlatform implements CcPlatformApi {
     return out;
   }
 
-  async #failFirst(op: PlatformOperation, err: BrokerError, observer?: OperationObserver): Promise<OperationResult> {
-    let error: CcErrorInfo = publicError(err);
+  /** What CC makes of a failed first response: the v2 error, the v3 job error, and what `last_operation` keeps. */
+  #failFirst(op: PlatformOperation, err: BrokerError, observer?: OperationObserver): OperationResult {
     const name = op.instanceName ?? op.instanceGuid;
+    let error: CcErrorInfo = publicError(err);
+    let description = error.description;
+    let jobError: CcErrorInfo = error.code === 10001 ? ccErrors.unableToPerform(operationVerb(op.type, op.resource), error.description) : error;
+    let keepLastOperation = false;
     if (op.type === 'delete' && op.resource === 'service_instance') {
-      // client.deprovision re-raises everything else with the instance named in front.
-      if (err.errorClass === 'ConcurrencyError') error = ccErrors.instanceOperationInProgress(name);
-      else error = { ...error, description: `Service instance ${name}: ${error.description}` };
-    } else if (op.type === 'delete' && op.resource === 'service_binding' && err.errorClass === 'ConcurrencyError' && op.appName) {
-      error = ccErrors.bindingOperationInProgress(op.appName, name);
+      // client.deprovision: a 409 is CC's own error, a 422 ConcurrencyError too; anything else names the instance.
+      if (err.errorClass === 'ServiceBrokerConflict') error = jobError = ccErrors.deprovisionFailed(error.description);
+      else if (err.errorClass === 'ConcurrencyError') error = jobError = ccErrors.instanceOperationInProgress(name);
+      else {
+        error = { ...error, description: `Service instance ${name}: ${error.description}` };
+        jobError = ccErrors.unableToPerform('delete', error.description);
+      }
+      description = error.description;
+    } else if (op.type === 'delete' && isBinding(op)) {
+      // V3::ServiceBindingDelete: a broker's ConcurrencyError leaves the binding as it was.
+      if (err.errorClass === 'ConcurrencyError') {
+        if (op.appName) error = ccErrors.bindingOperationInProgress(op.appName, name);
+        jobError = ccErrors.unableToPerform('unbind', BROKER_UNBIND_CONCURRENCY);
+        keepLastOperation = true;
+      } else {
+        description = `Service broker failed to delete service binding for instance ${name}: ${error.description}`;
+        jobError = ccErrors.unableToPerform('unbind', description);
+      }
     }
-    const result: OperationResult = {
-      state: 'failed',
-      description: error.description,
-      error,
-      jobError:
-        error.code === 10001 ? ccErrors.unableToPerform(operationVerb(op.type, op.resource), error.description) : error,
-      orphanMitigation: 'none',
-    };
-    if (shouldMitigate(op, err)) {
-      result.orphanMitigation = await this.#om.mitigate(op, (state) => observer?.onUpdate({ ...result, orphanMitigation: state }));
-    }
+    const result: OperationResult = { state: 'failed', description, error, jobError, orphanMitigation: 'none' };
+    if (keepLastOperation) result.keepLastOperation = true;
+    // The cleanup DELETE is a job of its own: the failure is reported at once, not after it.
+    if (shouldMitigate(op, err)) result.orphanMitigation = this.#om.mitigate(op, (state) => observer?.onUpdate({ ...result, orphanMitigation: state }));
     return result;
   }
 
@@ -465,8 +491,7 @@ export class CcPlatform implements CcPlatformApi {
       return this.#schedule(task, retryAfter);
     }
     if (parsed.state === 'failed') {
-      const verb = operationVerb(op.type, op.resource);
-      const e = ccErrors.unableToPerform(verb, description ?? '');
+      const e = pollFailure(op, description ?? '');
       const failed: OperationResult = { ...this.#base(task), state: 'failed', error: e, jobError: e, orphanMitigation: 'none' };
       if (description !== undefined) failed.description = description;
       return this.#finish(task, failed);
@@ -529,7 +554,7 @@ export class CcPlatform implements CcPlatformApi {
     return this.#finish(task, out);
   }
 
-  async #timeout(task: PollTask): Promise<void> {
+  #timeout(task: PollTask): void {
     const op = task.op;
     const result: OperationResult = {
       ...this.#base(task),
@@ -541,11 +566,7 @@ export class CcPlatform implements CcPlatformApi {
       orphanMitigation: 'none',
     };
     task.done = true;
-    if (op.type === 'create') {
-      result.orphanMitigation = await this.#om.mitigate(op, (state) =>
-        task.observer?.onUpdate({ ...result, orphanMitigation: state }),
-      );
-    }
+    if (op.type === 'create') result.orphanMitigation = this.#om.mitigate(op, (state) => task.observer?.onUpdate({ ...result, orphanMitigation: state }));
     this.#finish(task, result);
   }
 }

@@ -166,7 +166,9 @@ describe('orphan mitigation (C.5), every row', () => {
       expect(res.orphanMitigation).toBe('none');
       return;
     }
-    expect(res.orphanMitigation).toBe('performed');
+    // the failure is reported with the cleanup queued; the cleanup job then sends its DELETE
+    expect(res.orphanMitigation).toBe('scheduled');
+    expect(env.platform.orphanMitigations()).toMatchObject([{ attempts: 1, state: 'performed' }]);
     expect(om).toHaveLength(1);
     const o = row.op(env);
     const isInstance = o.resource === 'service_instance';
@@ -197,7 +199,8 @@ describe('orphan mitigation after async work', () => {
     const final = await env.platform.wait(o);
     expect(final.state).toBe('failed');
     expect(final.description).toBe('quota');
-    expect(final.jobError).toMatchObject({ code: 10009, title: 'CF-UnableToPerform', description: 'provision could not be completed: quota' });
+    // ServiceInstanceCreateManaged's LastOperationFailedState, as the job reports it
+    expect(final.jobError).toMatchObject({ code: 10009, title: 'CF-UnableToPerform', description: 'create managed could not be completed: quota' });
     expect(omCalls(env)).toHaveLength(0);
     env.platform.mitigateOrphan(o);
     await env.platform.settle();
@@ -229,8 +232,10 @@ describe('orphan mitigation after async work', () => {
     expect(final.timedOut).toBe(true);
     expect(final.error).toMatchObject({ code: 290006, errorCode: 'CF-JobTimeout', httpStatus: 524 });
     expect(final.description).toBe(`Service Broker failed to ${first} within the required time.`);
-    expect(final.orphanMitigation).toBe('performed');
+    expect(final.orphanMitigation).toBe('scheduled');
+    await env.platform.settle();
     expect(omCalls(env)).toHaveLength(1);
+    expect(env.platform.orphanMitigations()).toMatchObject([{ attempts: 1, state: 'performed' }]);
   });
 
   it('update / delete poll timeouts are never mitigated', async () => {
@@ -252,6 +257,7 @@ describe('orphan mitigation after async work', () => {
     env.replies.deprovision = () => json(500, {});
     const res = await env.platform.start(provisionOp(env));
     expect(res.orphanMitigation).toBe('scheduled');
+    await env.platform.settle();
     expect(env.platform.pending()).toBe(1);
     const times: number[] = [];
     const t0 = env.kernel.clock.now();
@@ -280,7 +286,8 @@ describe('orphan mitigation after async work', () => {
     env.replies.deprovision = () => json(202, { operation: 'cleanup' });
     const res = await env.platform.start(provisionOp(env));
     await env.kernel.clock.runAll();
-    expect(res.orphanMitigation).toBe('performed');
+    expect(res.orphanMitigation).toBe('scheduled');
+    expect(env.platform.orphanMitigations()).toMatchObject([{ attempts: 1, state: 'performed' }]);
     expect(env.of('instanceLastOp')).toHaveLength(0);
   });
 });
@@ -295,7 +302,71 @@ describe('CC error texts on first-response failures', () => {
     const res = await env.platform.start({ ...provisionOp(env), type: 'delete', instanceName: 'my-db' });
     expect(res.error).toMatchObject({ errorCode: 'CF-ServiceBrokerBadResponse', httpStatus: 502, description: 'Service instance my-db: Service broker error: disk stuck' });
     expect(res.description).toBe('Service instance my-db: Service broker error: disk stuck');
-    expect(res.jobError).toMatchObject({ code: 10009, description: 'deprovision could not be completed: Service instance my-db: Service broker error: disk stuck' });
+    // DeleteServiceInstanceJob wraps it as UnableToPerform 'delete'
+    expect(res.jobError).toMatchObject({ code: 10009, description: 'delete could not be completed: Service instance my-db: Service broker error: disk stuck' });
+  });
+
+  it('a failed deprovision poll reads "delete could not be completed" (ServiceInstanceDelete#poll)', async () => {
+    env = makeEnv();
+    env.replies.deprovision = () => json(202, { operation: 'd' });
+    env.replies.instanceLastOp = () => json(200, { state: 'failed', description: 'volume busy' });
+    const o = { ...provisionOp(env), type: 'delete' as const, instanceName: 'my-db' };
+    await env.platform.start(o);
+    const final = await env.platform.wait(o);
+    expect(final).toMatchObject({ state: 'failed', description: 'volume busy' });
+    expect(final.jobError).toEqual({ httpStatus: 400, code: 10009, errorCode: 'CF-UnableToPerform', title: 'CF-UnableToPerform', description: 'delete could not be completed: volume busy' });
+  });
+
+  it('unbind failures: the binding keeps CC\'s sentence, the job wraps it as unbind (V3::ServiceBindingDelete, DeleteBindingJob)', async () => {
+    env = makeEnv();
+    env.replies.unbind = () => json(500, { description: 'no' });
+    const res = await env.platform.start({ ...bindOp(env), type: 'delete', instanceName: 'my-db' });
+    expect(res.error).toMatchObject({ errorCode: 'CF-ServiceBrokerBadResponse', description: 'Service broker error: no' });
+    expect(res.description).toBe('Service broker failed to delete service binding for instance my-db: Service broker error: no');
+    expect(res.jobError?.description).toBe('unbind could not be completed: Service broker failed to delete service binding for instance my-db: Service broker error: no');
+    expect(res.keepLastOperation).toBeUndefined();
+  });
+
+  it('an unbind refused with ConcurrencyError leaves the binding alone and fails the job with CC\'s sentence', async () => {
+    env = makeEnv();
+    env.replies.unbind = () => json(422, { error: 'ConcurrencyError' });
+    const res = await env.platform.start({ ...bindOp(env), type: 'delete', instanceName: 'my-db', appName: 'my-app' });
+    expect(res.keepLastOperation).toBe(true);
+    expect(res.error?.errorCode).toBe('CF-AsyncServiceBindingOperationInProgress');
+    expect(res.jobError?.description).toBe(
+      'unbind could not be completed: The service broker rejected the request due to an operation being in progress for the service binding.',
+    );
+  });
+
+  it('a failed async bind or unbind poll: the job says only LastOperationFailedState, the description stays the broker\'s', async () => {
+    env = makeEnv();
+    env.replies.bind = () => json(202, { operation: 'b' });
+    env.replies.unbind = () => json(202, { operation: 'u' });
+    env.replies.bindingLastOp = () => json(200, { state: 'failed', description: 'broker says no' });
+    for (const [type, verb] of [['create', 'create'], ['delete', 'unbind']] as const) {
+      const o = { ...bindOp(env), type };
+      await env.platform.start(o);
+      const final = await env.platform.wait(o);
+      expect(final.description).toBe('broker says no');
+      expect(final.jobError?.description).toBe(`${verb} could not be completed: VCAP::CloudController::V3::LastOperationFailedState`);
+    }
+  });
+
+  it('the cleanup DELETE runs as its own job: a slow one does not hold back the failure', async () => {
+    env = makeEnv();
+    env.replies.provision = () => json(500, {});
+    env.kernel.faults.add({ match: { service: 'cc->broker', method: 'DELETE' }, action: { type: 'latency', ms: 30_000 }, times: 1 });
+    const t0 = env.kernel.clock.now();
+    const res = await env.platform.start(provisionOp(env));
+    // reported at once, with the clock not moved, while the DELETE is still on its way
+    expect(env.kernel.clock.now()).toBe(t0);
+    expect(res).toMatchObject({ state: 'failed', orphanMitigation: 'scheduled' });
+    expect(env.platform.orphanMitigations()).toMatchObject([{ attempts: 1, state: 'scheduled' }]);
+    await env.kernel.clock.advance(30_000);
+    await env.platform.settle();
+    expect(env.platform.orphanMitigations()).toMatchObject([{ attempts: 1, state: 'performed' }]);
+    const [del] = omCalls(env);
+    expect(del.virtualEndTime - t0).toBe(30_000);
   });
 
   it('deprovision ConcurrencyError becomes 409 CF-AsyncServiceInstanceOperationInProgress', async () => {

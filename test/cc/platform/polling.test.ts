@@ -141,7 +141,7 @@ describe('polling on the virtual clock', () => {
     await env.platform.start(o);
     const final = await env.platform.wait(o);
     expect(final).toMatchObject({ state: 'failed', description: 'unknown operation' });
-    expect(final.jobError?.description).toBe('provision could not be completed: unknown operation');
+    expect(final.jobError?.description).toBe('create managed could not be completed: unknown operation');
   });
 
   it('state failed ends the operation with CF-UnableToPerform', async () => {
@@ -223,7 +223,10 @@ describe('polling on the virtual clock', () => {
       ['in progress', undefined],
       ['in progress', 'half'],
       ['failed', 'Service Broker failed to provision within the required time.'],
+      // the cleanup job's outcome, once its DELETE is answered
+      ['failed', 'Service Broker failed to provision within the required time.'],
     ]);
+    expect(iupdates.map((u) => u.orphanMitigation)).toEqual([undefined, undefined, 'scheduled', 'performed']);
   });
 
   it('after an async create succeeds CC fetches the instance when instances_retrievable (dashboard_url refreshed)', async () => {

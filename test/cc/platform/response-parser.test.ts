@@ -244,10 +244,14 @@ describe('Retry-After as Ruby to_i reads it', () => {
 });
 
 describe('bad-response messages', () => {
-  it('quote at most 16 KiB of the body', () => {
-    const p = parseProvision(r(500, 'z'.repeat(20_000), 'Internal Server Error'));
+  it('quote exactly the first 16 KiB of the body', () => {
+    const body = 'a'.repeat(16 * 1024) + 'z'.repeat(4_000);
+    const p = parseProvision(r(500, body, 'Internal Server Error'));
     expect(p.ok).toBe(false);
-    if (!p.ok) expect(p.error.description.length).toBeLessThan(17_000);
+    if (!p.ok) expect(p.error.description).toBe(`The service broker returned an invalid response. Status Code: 500 Internal Server Error, Body: ${'a'.repeat(16 * 1024)}`);
+    const small = parseProvision(r(500, 'tiny', 'Internal Server Error'));
+    if (!small.ok) expect(small.error.description).toBe('The service broker returned an invalid response. Status Code: 500 Internal Server Error, Body: tiny');
+    expect(small.ok).toBe(false);
   });
   it('carry the http facts CC adds to V2 bodies', () => {
     const p = parseProvision(r(500, 'x', 'Internal Server Error'));
@@ -262,6 +266,6 @@ describe('error bodies', () => {
     expect(v2ErrorBody(bad)).toEqual({ description: 'Service broker error: boom', error_code: 'CF-ServiceBrokerBadResponse', code: 10001, http: { method: 'PUT', status: 500 } });
     expect(v3ErrorEntry(bad)).toEqual({ code: 10001, title: 'CF-ServiceBrokerBadResponse', detail: 'Service broker error: boom' });
     const gone = brokerErrors.unreachable(URI, 'PUT');
-    expect(v2ErrorBody(gone)).toEqual({ description: `The service broker could not be reached: ${URI}`, error_code: 'CF-ServiceBrokerApiUnreachable', code: 10001, http: { uri: URI, method: 'PUT' } });
+    expect(v2ErrorBody(gone)).toEqual({ description: 'The service broker could not be reached', error_code: 'CF-ServiceBrokerApiUnreachable', code: 10001, http: { uri: URI, method: 'PUT' } });
   });
 });

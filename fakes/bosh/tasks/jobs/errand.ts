@@ -1,6 +1,4 @@
 import { BoshError, E } from '../../errors.js';
-import type { BoshModel } from '../../model/model.js';
-import type { BoshConfig } from '../../config.js';
 import type { DeploymentRecord, InstanceRecord } from '../../state.js';
 import type { JobSpec } from '../engine.js';
 import { stage } from '../events.js';
@@ -23,7 +21,13 @@ interface ErrandPlan {
 type Filter = ErrandPayload['instances'][number];
 type Group = NonNullable<DeploymentRecord['instance_groups']>[number];
 
-const matches = (i: InstanceRecord, f: Filter) => i.group === f.group && (f.id === undefined || f.id === '' || f.id === i.id || f.id === String(i.index));
+/** `InstanceFilter#matches?`: a group, one of its instances by id or index, or `first` (the lowest id). */
+function matches(i: InstanceRecord, f: Filter, all: InstanceRecord[]): boolean {
+  if (i.group !== f.group) return false;
+  if (f.id === undefined || f.id === '') return true;
+  if (f.id === 'first') return all.filter((x) => x.group === f.group).map((x) => x.id).sort()[0] === i.id;
+  return f.id === i.id || f.id === String(i.index);
+}
 
 /** The deployment's instance groups; a deployment recorded before they were kept derives them from its instances. */
 function groupsOf(d: DeploymentRecord): Group[] {
@@ -63,24 +67,15 @@ function targetsOf(d: DeploymentRecord, p: ErrandPayload, warn: (m: string) => v
   }
   return byJob.flatMap((g) => {
     const members = membersOf(d, g.name);
-    const matching = p.instances.length ? members.filter((i) => p.instances.some((f) => matches(i, f))) : members;
+    const matching = p.instances.length ? members.filter((i) => p.instances.some((f) => matches(i, f, d.instances))) : members;
     if (matching.length > 1) warn('Executing errand on multiple instances in parallel. Use the `--instance` flag to run the errand on a single instance.');
     if (g.lifecycle === 'errand') return members[0] && matching.includes(members[0]) ? [target(members[0], true)] : [];
-    return matching.map((i) => target(i, false));
+    return matching.flatMap((i) => {
+      if (i.vm_cid !== null) return [target(i, false)];
+      warn(`Skipping instance: ${slug(i)} no matching VM reference was found`);
+      return [];
+    });
   });
-}
-
-/** The exit code and output of a run: a script for this deployment, then one for any deployment, then the config's default. */
-function runFor(model: BoshModel, config: BoshConfig, deployment: string, errand: string): ErrandPlan['run'] {
-  const live = model.state.errand_scripts.filter((s) => s.errand === errand && s.remaining !== 0);
-  const script = live.find((s) => s.deployment === deployment) ?? live.find((s) => s.deployment === null);
-  if (script) {
-    if (script.remaining !== null) script.remaining--;
-    model.state.errand_scripts = model.state.errand_scripts.filter((s) => s.remaining !== 0);
-    return { exit_code: script.exit_code, stdout: script.stdout, stderr: script.stderr };
-  }
-  const preset = config.errands.find((e) => e.name === errand);
-  return preset ? { exit_code: preset.exit_code, stdout: preset.stdout, stderr: preset.stderr } : { exit_code: 0, stdout: '', stderr: '' };
 }
 
 /** `run_errand`: one result line per instance; the task is `done` whatever the exit codes. */
@@ -88,19 +83,19 @@ export const errandJob: JobSpec = {
   lock: true,
   event: ({ task }) => ({ action: 'run', object_type: 'errand', object_name: String(task.payload.errand) }),
   first: () => ({ stage: 'Preparing deployment', task: 'Preparing deployment', tags: [], total: 1, index: 1 }),
-  prepare({ model, task, config, warn }): ErrandPlan {
+  prepare({ model, task, warn }): ErrandPlan {
     const p = task.payload as unknown as ErrandPayload;
     const d = model.deployment(task.deployment!);
     if (!d) throw E.deploymentNotFound(task.deployment!);
     const instances = targetsOf(d, p, warn);
-    const unmatched = p.instances.filter((f) => !d.instances.some((i) => matches(i, f)));
+    const unmatched = p.instances.filter((f) => !d.instances.some((i) => matches(i, f, d.instances)));
     if (unmatched.length) {
       throw new BoshError(400, 510000, `No instances match selection criteria: [${unmatched.map((f) => (f.id ? `${f.group}/${f.id}` : f.group)).join(', ')}]`);
     }
     const stopped = instances.find((t) => !t.lifecycle && d.instances.find((i) => i.id === t.id)!.state !== 'started');
     if (stopped) throw new BoshError(400, 510000, `Instance '${stopped.group}/${stopped.id}' is not running. Errands cannot be run on stopped instances.`);
     const skipped = p.when_changed && d.errand_runs[p.errand] !== undefined && d.errand_runs[p.errand] === d.manifest_text;
-    return { skipped, instances, run: runFor(model, config, d.name, p.errand) };
+    return { skipped, instances, run: model.takeErrandRun(d.name, p.errand) };
   },
   steps(ctx, raw) {
     const plan = raw as ErrandPlan;

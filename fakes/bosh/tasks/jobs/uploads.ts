@@ -36,18 +36,22 @@ async function fetchTarball(ctx: JobContext, kind: 'release' | 'stemcell'): Prom
   return buf;
 }
 
+/** An upload's metadata: read by the route already, or fetched and read now; a bad archive is 30002 / 50000. */
+async function uploaded<T>(ctx: JobContext, kind: 'release' | 'stemcell', read: (buf: Uint8Array) => Promise<T>): Promise<T | ReleaseMeta | StemcellMeta> {
+  const invalid = (msg: string) => new BoshError(400, kind === 'release' ? 30002 : 50000, `Invalid ${kind} archive: ${msg}`);
+  const p = ctx.task.payload as UploadPayload;
+  if (p.error) throw invalid(p.error);
+  if (p.meta) return p.meta;
+  try {
+    return await read(await fetchTarball(ctx, kind));
+  } catch (err) {
+    if (err instanceof BoshError) throw err;
+    throw invalid((err as Error).message);
+  }
+}
+
 export const uploadReleaseJob: JobSpec = {
-  async prepare(ctx) {
-    const p = ctx.task.payload as UploadPayload;
-    if (p.error) throw new BoshError(400, 30002, `Invalid release archive: ${p.error}`);
-    if (p.meta) return p.meta;
-    try {
-      return await readRelease(await fetchTarball(ctx, 'release'));
-    } catch (err) {
-      if (err instanceof BoshError) throw err;
-      throw new BoshError(400, 30002, `Invalid release archive: ${(err as Error).message}`);
-    }
-  },
+  prepare: (ctx) => uploaded(ctx, 'release', readRelease),
   steps(_ctx, raw) {
     const m = raw as ReleaseMeta;
     return [
@@ -74,17 +78,7 @@ export const uploadReleaseJob: JobSpec = {
 };
 
 export const uploadStemcellJob: JobSpec = {
-  async prepare(ctx) {
-    const p = ctx.task.payload as UploadPayload;
-    if (p.error) throw new BoshError(400, 50000, `Invalid stemcell archive: ${p.error}`);
-    if (p.meta) return p.meta;
-    try {
-      return await readStemcell(await fetchTarball(ctx, 'stemcell'));
-    } catch (err) {
-      if (err instanceof BoshError) throw err;
-      throw new BoshError(400, 50000, `Invalid stemcell archive: ${(err as Error).message}`);
-    }
-  },
+  prepare: (ctx) => uploaded(ctx, 'stemcell', readStemcell),
   steps(_ctx, raw) {
     const m = raw as StemcellMeta;
     return stage('Update stemcell', [

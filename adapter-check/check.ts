@@ -1,0 +1,166 @@
+/**
+ * `checkAdapter`: runs a service adapter through the SDK contract and through a real lifecycle on
+ * the fake director, and returns the findings as a report run.
+ * @module
+ */
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { CaseResult, RunResult } from '../report/index.js';
+import { isObj, RunContext, type InputMode, type Obj } from './context.js';
+import { CheckDirector, cloudConfigForPlans } from './director.js';
+import { findingDetails } from './findings.js';
+import { PlanLifecycle } from './lifecycle.js';
+import { catalogPlans } from './odb-inputs.js';
+
+export interface AdapterCheckOptions {
+  /** Path of the adapter executable. */
+  adapter: string;
+  /**
+   * The ODB broker config (path, or the parsed object) whose `service_deployment` and
+   * `service_catalog` plans drive the check. Default: `odb-config.yml` beside the adapter, if any.
+   */
+  config?: string | Obj;
+  /** Only these plans (by name); default every plan of the config. */
+  plans?: string[];
+  /** Input modes to check; default both. */
+  inputModes?: InputMode[];
+  /** Kill an adapter call after this long (ms); default 30 s. */
+  timeoutMs?: number;
+  /** Seed of the fake foundation (ids, IPs); default `adapter-check`. */
+  seed?: string;
+  /** Called as each case ends (progress output). */
+  onCase?: (c: CaseResult) => void;
+}
+
+export const DEFAULT_CONFIG_NAMES = ['odb-config.yml', 'odb-config.yaml'];
+
+/** The ODB config to use and where it came from, or why there is none. */
+export function resolveConfig(adapter: string, config: AdapterCheckOptions['config']): { config?: Obj; source: string } {
+  if (isObj(config)) return { config, source: '(given as an object)' };
+  const file = typeof config === 'string' ? config : DEFAULT_CONFIG_NAMES.map((n) => path.join(path.dirname(adapter), n)).find((f) => existsSync(f));
+  if (!file) return { source: `none: no --config, and no ${DEFAULT_CONFIG_NAMES.join(' or ')} beside the adapter` };
+  const doc = parseYaml(readFileSync(file, 'utf8')) as unknown;
+  if (!isObj(doc)) throw new Error(`${file} is not a YAML mapping`);
+  return { config: doc, source: file };
+}
+
+/** What is missing from a config for the lifecycle checks, in ODB's terms. */
+export function configProblems(config: Obj): string[] {
+  const out: string[] = [];
+  const sd = config.service_deployment;
+  if (!isObj(sd)) out.push('service_deployment is missing');
+  else {
+    if (!Array.isArray(sd.releases) || !sd.releases.length) out.push('service_deployment.releases is empty');
+    if (!Array.isArray(sd.stemcells) || !sd.stemcells.length) out.push('service_deployment.stemcells is empty');
+    for (const r of Array.isArray(sd.releases) ? sd.releases : []) if (isObj(r) && String(r.version ?? '').endsWith('latest')) out.push(`release ${String(r.name)}: version must be exact, not '${String(r.version)}'`);
+  }
+  if (!isObj(config.service_catalog)) out.push('service_catalog is missing');
+  else if (!catalogPlans(config).length) out.push('service_catalog.plans is empty');
+  return out;
+}
+
+/** Checks a service adapter; resolves to the run (never rejects for an adapter's faults). */
+export async function checkAdapter(opts: AdapterCheckOptions): Promise<RunResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const adapterPath = path.resolve(opts.adapter);
+  const modes = opts.inputModes ?? ['stdin', 'legacy'];
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const cases: CaseResult[] = [];
+  const push = (c: CaseResult) => {
+    cases.push(c);
+    opts.onCase?.(c);
+  };
+  const meta: Record<string, string> = { adapter: adapterPath, 'input modes': modes.join(', ') };
+  const finish = (): RunResult => ({ tool: 'adapter-check', title: `adapter-check: ${path.basename(adapterPath)}`, started: started.toISOString(), duration: Math.round(performance.now() - t0), meta, cases });
+
+  const runnable = executableProblem(adapterPath);
+  if (runnable) {
+    push({ id: 'adapter/executable', title: 'the adapter is an executable file', suite: 'setup', outcome: 'failed', duration: 0, tags: [], message: runnable, details: 'ODB runs service_adapter.path directly (no shell, no interpreter): it must be an executable file, with a #! line if it is a script.' });
+    return finish();
+  }
+
+  let resolved: { config?: Obj; source: string };
+  try {
+    resolved = resolveConfig(adapterPath, opts.config);
+  } catch (err) {
+    resolved = { source: `unreadable: ${(err as Error).message}` };
+  }
+  meta.config = resolved.source;
+
+  const problems = resolved.config ? configProblems(resolved.config) : [resolved.source];
+  if (problems.length) {
+    push({
+      id: 'setup/config', title: 'an ODB config with service_deployment and plans', suite: 'setup', outcome: 'not-applicable', duration: 0, tags: [],
+      message: `the lifecycle checks need an ODB broker config: ${problems.join('; ')}`,
+      details: 'adapter-check deploys each plan the way ODB would, so it needs the operator\'s side: the releases and stemcell (service_deployment) and the plans (service_catalog). Pass --config FILE (an ODB broker config; bosh: and cf: are not needed), or put odb-config.yml beside the adapter.',
+    });
+    return finish();
+  }
+  const config = resolved.config!;
+  const all = catalogPlans(config);
+  const plans = opts.plans?.length ? all.filter((p) => opts.plans!.includes(String(p.name))) : all;
+  const unknown = (opts.plans ?? []).filter((n) => !all.some((p) => p.name === n));
+  if (unknown.length) {
+    push({ id: 'setup/plans', title: 'the plans asked for', suite: 'setup', outcome: 'failed', duration: 0, tags: [], message: `no plan named ${unknown.map((n) => `'${n}'`).join(', ')} in the config (plans: ${all.map((p) => String(p.name)).join(', ')})` });
+    return finish();
+  }
+  meta.plans = plans.map((p) => String(p.name)).join(', ');
+
+  const director = await CheckDirector.start(opts.seed ?? 'adapter-check');
+  const before = cases.length;
+  let ctx: RunContext | undefined;
+  try {
+    director.setCloudConfig(cloudConfigForPlans(all));
+    ctx = new RunContext(adapterPath, config, director, timeoutMs, push);
+    for (const mode of modes) {
+      for (const plan of plans) {
+        const other = all.length > 1 ? all[(all.indexOf(plan) + 1) % all.length] : undefined;
+        await new PlanLifecycle(ctx, mode, plan, other).run();
+      }
+      push(leakCase(ctx, mode));
+    }
+  } finally {
+    await director.close();
+  }
+  // Secrets learnt late (binding credentials) are masked in earlier cases too.
+  for (let i = before; i < cases.length; i++) cases[i] = ctx!.maskCase(cases[i]);
+  return finish();
+}
+
+function executableProblem(file: string): string | undefined {
+  if (!existsSync(file)) return `${file} does not exist`;
+  if (!statSync(file).isFile()) return `${file} is not a file`;
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    return `${file} is not executable (chmod +x)`;
+  }
+  return undefined;
+}
+
+/** Over every failed call of a mode: stdout (shown to users) never carries a secret. */
+function leakCase(ctx: RunContext, mode: InputMode): CaseResult {
+  const failures = ctx.failures.filter((f) => f.mode === mode);
+  const base = { id: `${mode}/secrets-on-failure`, title: 'failed calls keep secrets off stdout', suite: `${mode} mode › contract`, tags: [mode], duration: 0 };
+  if (!failures.length) return { ...base, outcome: 'not-applicable', message: 'no adapter call failed, so there was no failure output to inspect' };
+  const leaks = failures.filter((f) => ctx.secrets.foundIn(f.error.stdout).length > 0);
+  if (!leaks.length) return { ...base, outcome: 'passed', message: `${failures.length} failed call(s) inspected` };
+  const first = leaks[0];
+  const call = first.recorder.calls.filter((c) => c.subcommand === first.error.subcommand).at(-1);
+  const f = findingDetails(ctx.adapterPath, {
+    message: '',
+    input: `${first.recorder.title} (${first.recorder.suite})`,
+    expected: 'a message for the user on stdout without any secret (details for the operator belong on stderr)',
+    why: 'On a failure ODB shows the adapter\'s stdout to the Cloud Foundry user who made the request (odb-broker.md §6).',
+    ...(call ? { call } : {}),
+  }, ctx.secrets.mask);
+  return {
+    ...base,
+    outcome: 'failed',
+    message: `${leaks.length} failed call(s) printed a secret on stdout, first: ${first.error.subcommand} exit ${first.error.exitCode} in "${first.recorder.title}"`,
+    details: ctx.secrets.mask(f.details),
+    ...(f.reproduction ? { reproduction: ctx.secrets.mask(f.reproduction) } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+import { Option, type Command } from 'commander';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `fakefoundry adapter-check`: a service adapter through the SDK contract and a lifecycle on the fake director. */
+export function register(program: Command): void {
+  program
+    .command('adapter-check')
+    .description('check a service adapter (On-Demand Services SDK contract) in both input modes and through provision, bind, update, upgrade and delete on the fake BOSH director')
+    .requiredOption('--adapter <path>', 'the service adapter executable')
+    .option('--config <file>', 'ODB broker config whose service_deployment and service_catalog plans to use (default: odb-config.yml beside the adapter)')
+    .option('--plan <name>', 'check only this plan (repeatable; default: every plan)', collect)
+    .addOption(new Option('--input-mode <mode>', 'stdin (broker.use_stdin: true), legacy (positional arguments) or both').choices(['stdin', 'legacy', 'both']).default('both'))
+    .option('--reporter <list>', 'report formats: pretty, junit, json, html (comma-separated)', 'pretty')
+    .option('--out <dir>', 'directory for the junit, json and html reports', 'adapter-check-report')
+    .option('--timeout <seconds>', 'kill an adapter call that runs longer than this', '30')
+    .option('--seed <seed>', 'seed of the fake foundation (ids and IPs)', 'adapter-check')
+    .action(async (opts: { adapter: string; config?: string; plan?: string[]; inputMode: 'stdin' | 'legacy' | 'both'; reporter: string; out: string; timeout: string; seed: string }) => {
+      const { checkAdapter } = await import('../../adapter-check/index.js');
+      const { isGreen, parseFormats, writeReports } = await import('../../report/index.js');
+      const formats = parseFormats(opts.reporter);
+      const timeout = Number(opts.timeout);
+      if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout must be a number of seconds, not '${opts.timeout}'`);
+      const run = await checkAdapter({
+        adapter: opts.adapter,
+        config: opts.config,
+        plans: opts.plan,
+        inputModes: opts.inputMode === 'both' ? ['stdin', 'legacy'] : [opts.inputMode],
+        timeoutMs: timeout * 1000,
+        seed: opts.seed,
+      });
+      const files = await writeReports(run, { dir: opts.out, formats, name: 'adapter-check' });
+      for (const f of files) process.stderr.write(`wrote ${f}\n`);
+      if (!isGreen(run)) process.exitCode = 1;
+    });
+}
