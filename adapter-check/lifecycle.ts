@@ -6,7 +6,7 @@
  * @module
  */
 import { parse as parseYaml } from 'yaml';
-import { AdapterError, NotImplementedError, UnknownFailureError, type GenerateManifestOutput, type Plan, type PlanSchema, type ServiceDeployment } from '../broker-under-test/adapter/index.js';
+import { AdapterError, AppGuidNotProvidedError, NotImplementedError, UnknownFailureError, type GenerateManifestOutput, type Plan, type PlanSchema, type ServiceDeployment } from '../broker-under-test/adapter/index.js';
 import { isObj, unexpectedAdapterError, type InputMode, type Obj, type RunContext, type StepResult } from './context.js';
 import { jobSpecsFromManifest, type ReleaseSpec } from './director.js';
 import type { CaseRecorder } from './findings.js';
@@ -86,6 +86,7 @@ export class PlanLifecycle {
     await this.step('provision/dashboard-url', 'provision: dashboard-url', (rec) => this.dashboardUrl(rec));
     await this.step('provision/post-deploy', 'provision: post-deploy errands', () => this.errands('post_deploy', this.plan));
     await this.step('bind/create-binding', 'bind: create-binding with the VMs the director reports', (rec) => this.createBinding(rec));
+    await this.step('bind/service-key', 'bind: a service key (no app GUID)', (rec) => this.serviceKey(rec));
     await this.step('catalog/generate-plan-schemas', 'catalog: generate-plan-schemas', (rec) => this.planSchemas(rec));
     await this.step('update/pending-changes', 'update: previous_manifest gives back the deployed manifest', (rec) => this.pendingChanges(rec));
     await this.step('update/parameters', 'update: arbitrary parameters', (rec) => this.updateWithParameters(rec));
@@ -182,9 +183,9 @@ export class PlanLifecycle {
     const d = this.deployed!;
     this.seedFor(d.manifest);
     for (const [type, content] of Object.entries(d.configs)) {
-      const r = await this.ctx.director.updateConfig(type, this.deployment, content);
-      if (r.status !== 201) {
-        return { outcome: 'failed', blocking: true, message: `the director refused the ${type} config from generate-manifest: ${r.status} ${r.body}`, details: `ODB uploads each entry of "configs" with POST /configs before deploying (odb-broker.md §1.12).\n\n${type} config:\n${content}` };
+      const refused = await this.ctx.director.updateConfig(type, this.deployment, content);
+      if (refused) {
+        return { outcome: 'failed', blocking: true, message: `the director refused the ${type} config from generate-manifest: ${refused}`, details: `ODB uploads each entry of "configs" with POST /configs before deploying (odb-broker.md §1.12).\n\n${type} config:\n${content}` };
       }
     }
     const task = await this.ctx.director.deploy(this.deployment, d.manifest, this.instanceId);
@@ -369,6 +370,34 @@ export class PlanLifecycle {
     if (!Object.keys(credentials).length) return { outcome: 'warned', message: 'create-binding gave empty credentials: the app gets nothing to connect with' };
     if (ips.length && !ips.some((ip) => text.includes(ip))) {
       return { outcome: 'warned', message: `the credentials name none of the instance's VMs (${ips.join(', ')}): apps usually need an address from bosh_vms` };
+    }
+    return { outcome: 'passed' };
+  }
+
+  /**
+   * `cf create-service-key`: ODB passes a bind request without an app GUID. Exit 0 (then unbound
+   * again) or 42 ("app GUID not provided", OSB 422 RequiresApp) are both the adapter's choice.
+   */
+  private async serviceKey(rec: CaseRecorder): Promise<StepResult> {
+    if (!this.bindingId) return { outcome: 'not-applicable', message: 'no binding was made' };
+    const vms = await this.ctx.director.boshVms(this.deployment);
+    const dns = await this.dns();
+    const inputs = { ...(await this.bindInputs(vms, dns.addresses)), bindingId: this.ctx.guid() };
+    const input = `binding ${inputs.bindingId} for a service key: bosh_vms ${JSON.stringify(vms)}, the deployed manifest, no app GUID (bind_resource is empty)`;
+    try {
+      await this.adapter.createBinding({ ...inputs, requestParameters: bindRequest(this.config, this.plan, IDS, undefined) });
+    } catch (err) {
+      this.ctx.noteFailure(this.mode, err, rec);
+      if (!(err instanceof AdapterError)) throw err;
+      if (err instanceof AppGuidNotProvidedError) return { outcome: 'passed', message: 'refused with exit 42: service keys get 422 RequiresApp' };
+      return { outcome: 'failed', ...unexpectedAdapterError(err, rec, input, 'exit 0 with credentials, or exit 42 when a binding needs an app') };
+    }
+    try {
+      await this.adapter.deleteBinding({ ...inputs, requestParameters: unbindRequest(this.config, this.plan) });
+    } catch (err) {
+      this.ctx.noteFailure(this.mode, err, rec);
+      if (!(err instanceof AdapterError)) throw err;
+      return { outcome: 'failed', ...unexpectedAdapterError(err, rec, `deleting the service key's binding ${inputs.bindingId}`, 'exit 0') };
     }
     return { outcome: 'passed' };
   }

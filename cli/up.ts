@@ -1,9 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClockMode } from '../fakes/core/clock.js';
 import { loadConfigFile, type FoundationConfig } from '../fakes/core/config.js';
+import type { KeySource } from '../fakes/core/keys.js';
 import { Foundation } from '../fakes/foundation.js';
-import { connectionInfo, envLines, humanSummary, type ConnectionInfo } from './connection-info.js';
+import { envLines, humanSummary, type ConnectionInfo } from './connection-format.js';
+import { connectionInfo } from './connection-info.js';
+import { cliCommand, dirFlag } from './invocation.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 
 export interface UpOptions {
@@ -16,12 +19,16 @@ export interface UpOptions {
   http?: boolean;
   host?: string;
   clock?: ClockMode;
-  /** Internal: the detached child writes its connection info here when ready. */
-  readyFile?: string;
+}
+
+export interface UpHooks {
+  keys?: KeySource;
+  /** Called with the connection info once listening, instead of printing it (the detached child). */
+  onReady?: (info: ConnectionInfo) => void;
 }
 
 /** Starts every fake on the network and keeps them up until SIGINT/SIGTERM. */
-export async function upForeground(opts: UpOptions): Promise<void> {
+export async function upForeground(opts: UpOptions, hooks: UpHooks = {}): Promise<void> {
   const config: FoundationConfig | undefined = opts.config ? loadConfigFile(opts.config) : undefined;
   const state = opts.state ? readStateFile(opts.state) : undefined;
   const foundation = await Foundation.create({
@@ -31,6 +38,7 @@ export async function upForeground(opts: UpOptions): Promise<void> {
     // Interactive use: tasks and polling follow the wall clock unless told otherwise.
     clockMode: opts.clock ?? config?.clock.mode ?? 'real',
     id: 'fakefoundry',
+    keys: hooks.keys,
   });
   const { caPem } = await foundation.listen({ https: !opts.http, host: opts.host });
   mkdirSync(opts.dir, { recursive: true });
@@ -44,13 +52,15 @@ export async function upForeground(opts: UpOptions): Promise<void> {
   };
   save();
   const info: ConnectionInfo = connectionInfo(foundation, { caPath, caPem, stateFile: opts.state ? path.resolve(opts.state) : undefined });
-  writeFileSync(path.resolve(opts.dir, 'up.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
-  writeFileSync(path.resolve(opts.dir, 'up.pid'), String(process.pid));
+  const infoFile = path.resolve(opts.dir, 'up.json');
+  const pidFile = path.resolve(opts.dir, 'up.pid');
+  writeFileSync(infoFile, JSON.stringify(info, null, 2), { mode: 0o600 });
+  writeFileSync(pidFile, String(process.pid));
 
-  if (opts.readyFile) writeFileSync(opts.readyFile, JSON.stringify(info));
+  if (hooks.onReady) hooks.onReady(info);
   else if (opts.json) console.log(JSON.stringify(info, null, 2));
   else if (opts.env) console.log(envLines(info).join('\n'));
-  else console.log(humanSummary(info));
+  else console.log(humanSummary(info, { cli: cliCommand(), dirFlag: dirFlag(opts.dir) }));
 
   // Save now and then too, so a hard kill loses little; only when something was served.
   let savedAt = foundation.journal.lastSeq;
@@ -77,6 +87,8 @@ export async function upForeground(opts: UpOptions): Promise<void> {
         console.error(`could not save state: ${(err as Error).message}`);
       }
       await foundation.close();
+      rmSync(pidFile, { force: true });
+      rmSync(infoFile, { force: true });
       resolve();
     };
     process.once('SIGINT', stop);

@@ -3,6 +3,7 @@ import { foundationConfigSchema, parseClockStart, type FoundationConfig, type Fo
 import { buildControlApi } from './core/control-api.js';
 import type { FaultRegistry } from './core/faults.js';
 import type { Journal } from './core/journal.js';
+import type { KeySource } from './core/keys.js';
 import { createKernel, type Kernel, type ServiceUrls } from './core/kernel.js';
 import { IN_PROCESS_DOMAIN, inProcessNetwork, type Unhandled } from './core/mount-in-process.js';
 import { listen, type NetworkServer } from './core/mount-network.js';
@@ -35,6 +36,8 @@ export interface FoundationOptions {
   services?: string[];
   id?: string;
   factories?: SimulatorFactory[];
+  /** Where RSA keys come from (default: fresh ones); see `reusedKeys()` for test suites. */
+  keys?: KeySource;
 }
 
 export interface InProcessOptions {
@@ -78,6 +81,7 @@ export class Foundation {
       clockStart: parseClockStart(opts.clockStart ?? config.clock.start),
       id: opts.id,
       journalCapacity: config.journal.capacity,
+      keys: opts.keys,
     });
     const f = new Foundation(kernel, config);
     const wanted = opts.services ? new Set(opts.services) : undefined;
@@ -126,7 +130,7 @@ export class Foundation {
 
   /** The CA that signs the HTTPS certificates (PEM); generated on first use, kept in snapshots. */
   async ca(): Promise<CertificateAuthority> {
-    if (!this.#ca || !certificateStillValid(this.#ca.certPem)) this.#ca = await createCa(`fakefoundry CA ${this.id}`);
+    if (!this.#ca || !certificateStillValid(this.#ca.certPem)) this.#ca = await createCa(`fakefoundry CA ${this.id}`, await this.kernel.keys.rsaAsync());
     return this.#ca;
   }
 
@@ -171,10 +175,12 @@ export class Foundation {
     const ports = { ...net.ports, ...(opts.ports ?? {}) };
     let tls: ServerCertificate | undefined;
     if (https) {
+      // The server's key pair does not depend on the CA: make both at once.
+      const serverKeys = this.#serverCert ? undefined : this.kernel.keys.rsaAsync();
       const ca = await this.ca();
       const hostnames = [...net.hostnames, ...(opts.hostnames ?? [])];
       if (host !== '0.0.0.0' && host !== '::') hostnames.push(host);
-      this.#serverCert ??= await issueServerCertificate(ca, hostnames);
+      this.#serverCert ??= await issueServerCertificate(ca, hostnames, await serverKeys);
       tls = this.#serverCert;
       if (!this.kernel.trustedCas.includes(ca.certPem)) this.kernel.trustedCas.push(ca.certPem);
     }

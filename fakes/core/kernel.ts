@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { Clock, type ClockMode } from './clock.js';
 import { FaultRegistry } from './faults.js';
 import { Journal } from './journal.js';
+import { freshKeys, type KeySource } from './keys.js';
 import { Random } from './random.js';
 import { outboundFetch, type OutboundOptions } from './outbound.js';
 
@@ -31,6 +32,8 @@ export interface Kernel {
   fetch(service: string, input: string | URL, init?: RequestInit, opts?: OutboundOptions): Promise<Response>;
   /** Extra CA certificates (PEM) that outbound calls trust besides the system roots. */
   trustedCas: string[];
+  /** Where RSA key pairs come from (UAA signing keys, TLS certificates): fresh by default. */
+  readonly keys: KeySource;
   /** Resolves when the foundation is closed; hanging requests give up then. */
   readonly closed: Promise<void>;
   close(): void;
@@ -45,6 +48,7 @@ export interface KernelOptions {
   /** A name for this foundation; it becomes part of its in-process host names. */
   id?: string;
   journalCapacity?: number;
+  keys?: KeySource;
 }
 
 export function createKernel(opts: KernelOptions = {}): Kernel {
@@ -64,6 +68,7 @@ export function createKernel(opts: KernelOptions = {}): Kernel {
     urls: { uaa: '', bosh: '', cc: '' },
     control: new Hono(),
     trustedCas: [],
+    keys: opts.keys ?? freshKeys(),
     closed,
     fetch: (service, input, init, o) => outboundFetch(kernel, service, input, init, o),
     close: () => {

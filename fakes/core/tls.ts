@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
+import { freshKeys, type RsaKeyPair } from './keys.js';
 
 /**
  * A CA generated per foundation and the server certificate it signs. RSA 2048, because bosh-cli
@@ -27,11 +28,6 @@ export interface ServerCertificate {
   hosts: string[];
 }
 
-function toPem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
-}
-
 function fromPem(pem: string): ArrayBuffer {
   const b64 = pem.replace(/-----(BEGIN|END) [^-]+-----/g, '').replace(/\s+/g, '');
   const buf = Buffer.from(b64, 'base64');
@@ -49,8 +45,17 @@ async function importKey(keyPem: string): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', fromPem(keyPem), { name: ALG.name, hash: ALG.hash }, true, ['sign']);
 }
 
-export async function createCa(commonName = 'fakefoundry CA'): Promise<CertificateAuthority> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+async function importKeyPair(pair: RsaKeyPair): Promise<CryptoKeyPair> {
+  const [privateKey, publicKey] = await Promise.all([
+    importKey(pair.privatePem),
+    webcrypto.subtle.importKey('spki', fromPem(pair.publicPem), { name: ALG.name, hash: ALG.hash }, true, ['verify']),
+  ]);
+  return { privateKey, publicKey };
+}
+
+export async function createCa(commonName = 'fakefoundry CA', keyPair?: RsaKeyPair): Promise<CertificateAuthority> {
+  const pair = keyPair ?? (await freshKeys().rsaAsync());
+  const keys = await importKeyPair(pair);
   // TLS clients check certificates against the wall clock, not the foundation's virtual clock.
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -66,15 +71,14 @@ export async function createCa(commonName = 'fakefoundry CA'): Promise<Certifica
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { certPem: cert.toString('pem') + '\n', keyPem: toPem(pkcs8, 'PRIVATE KEY') };
+  return { certPem: cert.toString('pem') + '\n', keyPem: pair.privatePem };
 }
 
-export async function issueServerCertificate(ca: CertificateAuthority, extraHosts: string[] = []): Promise<ServerCertificate> {
+export async function issueServerCertificate(ca: CertificateAuthority, extraHosts: string[] = [], keyPair?: RsaKeyPair): Promise<ServerCertificate> {
   const hosts = [...new Set(['localhost', '127.0.0.1', '::1', ...extraHosts])];
   const caCert = new x509.X509Certificate(ca.certPem);
-  const caKey = await importKey(ca.keyPem);
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = keyPair ?? (await freshKeys().rsaAsync());
+  const [caKey, keys] = await Promise.all([importKey(ca.keyPem), importKeyPair(pair)]);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
@@ -96,9 +100,8 @@ export async function issueServerCertificate(ca: CertificateAuthority, extraHost
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   const certPem = cert.toString('pem') + '\n';
-  return { certPem, keyPem: toPem(pkcs8, 'PRIVATE KEY'), chainPem: certPem + ca.certPem, hosts };
+  return { certPem, keyPem: pair.privatePem, chainPem: certPem + ca.certPem, hosts };
 }
 
 /** True while the certificate's validity covers the wall clock for at least another day. */

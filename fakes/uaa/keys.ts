@@ -1,5 +1,6 @@
-import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { exportJWK, importPKCS8, type JWK } from 'jose';
+import { freshKeys, type KeySource } from '../core/keys.js';
 
 /**
  * Token signing keys. Key material comes from the platform CSPRNG (never the seed) and lives in
@@ -16,12 +17,12 @@ export interface SigningKey {
   createdAt: number;
 }
 
-export function generateSigningKey(kid: string, createdAt: number): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+export function generateSigningKey(kid: string, createdAt: number, keys: KeySource = freshKeys()): SigningKey {
+  const { privatePem, publicPem } = keys.rsa();
   return {
     kid,
-    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privatePem,
+    publicPem,
     active: true,
     createdAt,
   };

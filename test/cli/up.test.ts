@@ -1,13 +1,20 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliCommand } from '../../cli/invocation.js';
+import { buildCli } from '../support/built-cli.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/fakefoundry.mjs');
+// The CLI compiled from the current sources (test/packaging runs the published one).
+let CLI = '';
+beforeAll(async () => {
+  CLI = await buildCli();
+});
+const cli = (args: string[]) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
 const dirs: string[] = [];
 
 function tempDir(): string {
@@ -18,9 +25,10 @@ function tempDir(): string {
 
 afterAll(async () => {
   for (const d of dirs) {
-    await run(process.execPath, [BIN, 'down', '--dir', d]).catch(() => undefined);
+    await cli(['down', '--dir', d]).catch(() => undefined);
     rmSync(d, { recursive: true, force: true });
   }
+  rmSync(path.dirname(CLI), { recursive: true, force: true });
 });
 
 async function bash(script: string): Promise<string> {
@@ -29,7 +37,7 @@ async function bash(script: string): Promise<string> {
 }
 
 async function upJson(args: string[]): Promise<any> {
-  const { stdout } = await run(process.execPath, [BIN, 'up', '--json', ...args], { cwd: ROOT, timeout: 60_000 });
+  const { stdout } = await cli(['up', '--json', ...args]);
   return JSON.parse(stdout);
 }
 
@@ -37,7 +45,7 @@ describe('fakefoundry up', () => {
   it('after eval "$(fakefoundry up --env)", plain curl gets client-credentials and password tokens', async () => {
     const d = tempDir();
     const out = await bash(`
-      eval "$(node ${BIN} up --env --dir ${d} --seed cli-1)"
+      eval "$(node ${CLI} up --env --dir ${d} --seed cli-1)"
       cc=$(curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "$CF_ADMIN_CLIENT:$CF_ADMIN_CLIENT_SECRET" \
            -d grant_type=client_credentials "$UAA_URL/oauth/token")
       pw=$(curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "cf:" --data-urlencode "username=$CF_USERNAME" \
@@ -49,8 +57,8 @@ describe('fakefoundry up', () => {
       curl -sS --fail --cacert ${d}/bosh-ca.pem "$BOSH_ENVIRONMENT/info" > ${d}/bosh-info
       curl -sS --fail --cacert ${d}/bosh-ca.pem -H "Authorization: Bearer $bt" "$BOSH_ENVIRONMENT/deployments" > ${d}/bosh-deployments
       curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$CF_API/v2/info" > ${d}/cc-info
-      node ${BIN} env --dir ${d} > ${d}/env-again
-      node ${BIN} down --dir ${d} >/dev/null
+      node ${CLI} env --dir ${d} > ${d}/env-again
+      node ${CLI} down --dir ${d} >/dev/null
       test ! -e ${d}/up.pid
     `);
     const [cc, pw, rest] = out.split('\n');
@@ -72,9 +80,11 @@ describe('fakefoundry up', () => {
   });
 
   it('gives the same ids, names and secrets for the same --seed', async () => {
-    const a = await upJson(['--dir', tempDir(), '--seed', 'same-seed']);
-    const b = await upJson(['--dir', tempDir(), '--seed', 'same-seed']);
-    const c = await upJson(['--dir', tempDir(), '--seed', 'other-seed']);
+    const [a, b, c] = await Promise.all([
+      upJson(['--dir', tempDir(), '--seed', 'same-seed']),
+      upJson(['--dir', tempDir(), '--seed', 'same-seed']),
+      upJson(['--dir', tempDir(), '--seed', 'other-seed']),
+    ]);
     expect(a.credentials).toEqual(b.credentials);
     expect(a.credentials).not.toEqual(c.credentials);
     const users = async (info: any) => {
@@ -94,11 +104,54 @@ describe('fakefoundry up', () => {
     const firstCa = readFileSync(first.ca.path, 'utf8');
     const firstKeys = await keys(first);
     await expect(upJson(['--dir', d])).rejects.toThrow(/already running/);
-    await run(process.execPath, [BIN, 'down', '--dir', d]);
+    await cli(['down', '--dir', d]);
     const second = await upJson(['--dir', d, '--state', state]);
     expect(readFileSync(second.ca.path, 'utf8')).toEqual(firstCa);
     expect(await keys(second)).toEqual(firstKeys);
     expect(second.credentials).toEqual(first.credentials);
-    await run(process.execPath, [BIN, 'down', '--dir', d]);
+    await cli(['down', '--dir', d]);
+  });
+});
+
+describe('the hints fakefoundry prints', () => {
+  it('foreground `up` says how to get the variables in another shell, and that command works', async () => {
+    const d = tempDir();
+    const child = spawn(process.execPath, [CLI, 'up', '--dir', d, '--seed', 'hints'], { cwd: ROOT, env: { ...process.env, PATH: '/usr/bin:/bin' } });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('Stop with Ctrl-C')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`up exited ${code}: ${out}`)));
+    });
+    const hint = /For another shell: (.*?)   Stop with Ctrl-C/.exec(out)?.[1];
+    expect(hint).toBe(`eval "$(npx fakefoundry env --dir ${d})"`);
+    const again = await cli(['env', '--dir', d]);
+    expect(again.stdout).toContain(`export FAKEFOUNDRY_CA_CERT='${d}/ca.pem'`);
+    // Starting a second one from the same --dir refuses, and says what to run instead.
+    await expect(cli(['up', '--env', '--dir', d])).rejects.toThrow(
+      `already running from ${d} (pid ${child.pid}): \`npx fakefoundry env --dir ${d}\` prints its variables again; \`npx fakefoundry down --dir ${d}\` stops it`,
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(existsSync(path.join(d, 'up.pid'))).toBe(false);
+  });
+
+  it('names the command `fakefoundry` only when that name on the PATH is this package', () => {
+    const d = tempDir();
+    mkdirSync(path.join(d, 'global/bin'), { recursive: true });
+    mkdirSync(path.join(d, 'project/node_modules/.bin'), { recursive: true });
+    mkdirSync(path.join(d, 'other/bin'), { recursive: true });
+    symlinkSync(path.join(ROOT, 'bin/fakefoundry.mjs'), path.join(d, 'global/bin/fakefoundry'));
+    symlinkSync(path.join(ROOT, 'bin/fakefoundry.mjs'), path.join(d, 'project/node_modules/.bin/fakefoundry'));
+    writeFileSync(path.join(d, 'other/bin/fakefoundry'), '#!/bin/sh\n');
+    const PATH = (...dirs: string[]) => dirs.map((x) => path.join(d, x)).join(path.delimiter);
+    expect(cliCommand({ PATH: PATH('global/bin') })).toBe('fakefoundry');
+    // npm and npx put node_modules/.bin on the PATH of what they run; another shell has no such thing.
+    expect(cliCommand({ PATH: PATH('project/node_modules/.bin') })).toBe('npx fakefoundry');
+    expect(cliCommand({ PATH: PATH('other/bin', 'global/bin') })).toBe('npx fakefoundry');
+    expect(cliCommand({})).toBe('npx fakefoundry');
   });
 });

@@ -238,7 +238,7 @@ export function userRoutes(app: Hono, model: UaaModel, tokens: TokenService): vo
         throw scimError(400, 'scim', 'Cannot set user account to locked. User accounts only become locked through exceeding the allowed failed login attempts.');
       }
       if (change === false) throw scimError(400, 'scim', 'The requirement that this user change their password cannot be removed via API.');
-      if (change === true) user.passwordChangeRequired = true;
+      if (change === true) model.requirePasswordChange(user.id);
       const out: Record<string, unknown> = {};
       if (locked !== undefined) out.locked = locked;
       if (change !== undefined) out.passwordChangeRequired = change;

@@ -5,7 +5,7 @@ import { ccError } from '../../errors.js';
 import { isStr, json, pg, readBody } from '../../http.js';
 import { brokerNameTaken, brokerUrlInvalid, orgsNotFound } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
-import { decodeV2 } from './decode.js';
+import { decodeV2, requiring } from './decode.js';
 import type { Broker, Instance, Offering, Plan, Visibility } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
 import { broker2, instance2, plan2, service2, visibility2 } from './present.js';
@@ -68,18 +68,13 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
 
   app.post('/v2/service_brokers', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, {
-      name: { type: 'string', required: true },
-      broker_url: { type: 'string', required: true },
-      auth_username: { type: 'string', required: true },
-      auth_password: { type: 'string', required: true },
-      space_guid: { type: 'string' },
-    });
+    decodeV2(body, requiring(brokerFieldsV2, 'name', 'broker_url', 'auth_username', 'auth_password'));
     const spaceGuid = body.space_guid as string | undefined;
     if (spaceGuid) {
       if (!m.get('spaces', spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);
       if (!access(d, c).developsIn(spaceGuid)) throw ccError('NotAuthorized');
     } else admin(c);
+    if (body.name === '') throw ccError('ServiceBrokerInvalid', 'name presence');
     refuse(brokerUrlInvalid(body.broker_url));
     refuse(brokerNameTaken(m, body.name as string));
     const { broker } = await d.brokers.register(
@@ -96,6 +91,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     else if (!access(d, c).developsIn(broker.space_guid)) throw ccError('NotAuthorized');
     const body = await readBody(c);
     decodeV2(body, brokerFieldsV2);
+    if (body.name === '') throw ccError('ServiceBrokerInvalid', 'name presence');
     if (isStr(body.name)) refuse(brokerNameTaken(m, body.name, broker));
     if (isStr(body.broker_url)) refuse(brokerUrlInvalid(body.broker_url));
     await d.brokers.update(

@@ -53,3 +53,8 @@ export function decodeV2(body: JsonObject, fields: Record<string, FieldSpec>): v
   }
   if (problems.length) throw ccError('MessageParseError', problems.join(', '));
 }
+
+/** The same fields with `names` required (a create message beside its update message). */
+export function requiring<F extends Record<string, FieldSpec>>(fields: F, ...names: (keyof F & string)[]): Record<string, FieldSpec> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, names.includes(k) ? { ...v, required: true } : v]));
+}

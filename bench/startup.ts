@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * How long the CLI takes to start and stop, as a user's shell or CI sees it (wall time of the
+ * whole command, from spawn to exit):
+ * - `fakefoundry --help`,
+ * - `fakefoundry up --env` until it exits, which is when the variables are printed and every
+ *   fake listens (checked: the UAA port accepts a connection),
+ * - `fakefoundry down` until it exits, which is when the servers are gone (checked: the port refuses).
+ * Medians over RUNS rounds. With --vs, a second CLI runs in the same rounds, alternating, and the
+ * ratio of medians is printed (compare on a busy machine this way, not across calls).
+ *
+ *   node bin/run-ts.mjs bench/startup.ts [--runs 7] [--bin bin/fakefoundry.mjs] [--vs OTHER_BIN]
+ *
+ * `--bin` is any script run with node: `bin/fakefoundry.mjs` (the compiled CLI; `npm run build`
+ * first) or a checkout's bin of an older version.
+ */
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const RUNS = Number(flag('--runs') ?? 7);
+const root = path.resolve(import.meta.dirname, '..');
+const bins = [path.resolve(flag('--bin') ?? path.join(root, 'bin/fakefoundry.mjs'))];
+if (flag('--vs')) bins.push(path.resolve(flag('--vs')!));
+
+type Metric = 'help' | 'up' | 'down';
+const METRICS: Metric[] = ['help', 'up', 'down'];
+
+function run(bin: string, argv: string[]): Promise<{ ms: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [bin, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - t0;
+      if (code === 0) resolve({ ms, stdout });
+      else reject(new Error(`${path.basename(bin)} ${argv.join(' ')} exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function round(bin: string): Promise<Record<Metric, number>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ff-bench-'));
+  try {
+    const help = await run(bin, ['--help']);
+    const up = await run(bin, ['up', '--env', '--dir', dir]);
+    const port = Number(/UAA_URL='https?:\/\/[^:]+:(\d+)'/.exec(up.stdout)?.[1]);
+    if (!(await portOpen(port))) throw new Error(`up printed port ${port}, which does not accept connections`);
+    const down = await run(bin, ['down', '--dir', dir]);
+    if (await portOpen(port)) throw new Error(`port ${port} still open after down`);
+    return { help: help.ms, up: up.ms, down: down.ms };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const samples = bins.map(() => ({ help: [] as number[], up: [] as number[], down: [] as number[] }));
+for (const bin of bins) await round(bin); // warm-up: the disk cache
+for (let r = 0; r < RUNS; r++) {
+  for (const [i, bin] of bins.entries()) {
+    const res = await round(bin);
+    for (const m of METRICS) samples[i][m].push(res[m]);
+  }
+}
+
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+console.log(`startup, ${RUNS} rounds, medians (min-max); load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+for (const [i, bin] of bins.entries()) {
+  console.log(`\n${path.relative(process.cwd(), bin) || bin}`);
+  for (const m of METRICS) {
+    const xs = samples[i][m];
+    console.log(`  ${m.padEnd(5)} ${ms(median(xs)).padStart(8)}  (${ms(Math.min(...xs))}-${ms(Math.max(...xs))})`);
+  }
+}
+if (bins.length === 2) {
+  console.log('\nratio (first / second, medians)');
+  for (const m of METRICS) console.log(`  ${m.padEnd(5)} ${(median(samples[0][m]) / median(samples[1][m])).toFixed(2)}`);
+}

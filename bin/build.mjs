@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm run build` (and `prepare`): tsc to dist/; the non-TypeScript files that sit beside the
+// modules (an example adapter, an HTML asset) copied to the same place under dist/; and the
+// `up` command's code bundled into one file, which the CLI loads several times faster.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = path.join(root, 'dist');
+const config = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8'));
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// TypeScript compiles these; docs and tests stay in the repository.
+const skip = (name) => /\.(ts|tsx|mts|cts)$/.test(name) || name.endsWith('.md') || name.startsWith('.');
+let copied = 0;
+function copyAssets(rel) {
+  const from = path.join(root, rel);
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const child = path.join(rel, entry.name);
+    if (entry.isDirectory()) copyAssets(child);
+    else if (!skip(entry.name)) {
+      cpSync(path.join(root, child), path.join(dist, child), { preserveTimestamps: true });
+      copied++;
+    }
+  }
+}
+for (const dir of config.include) {
+  if (existsSync(path.join(root, dir)) && !dir.endsWith('.ts')) copyAssets(dir);
+}
+
+// Each bundled module still sees its own dist/ file as import.meta.url, so files it locates beside
+// itself (copied above) are found from the bundle too.
+const bundle = path.join(dist, 'cli/up.bundle.js');
+const ownUrls = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const rel = path.relative(root, args.path);
+      if (rel.startsWith('..') || rel.startsWith('node_modules')) return undefined;
+      const target = path.relative(path.dirname(bundle), path.join(dist, rel.replace(/\.ts$/, '.js'))).split(path.sep).join('/');
+      const url = `new URL(${JSON.stringify(target)}, import.meta.url).href`;
+      const contents = readFileSync(args.path, 'utf8')
+        .replaceAll('import.meta.url', url)
+        .replaceAll('import.meta.dirname', `__ffDirname(__ffFileURLToPath(${url}))`)
+        .replaceAll('import.meta.filename', `__ffFileURLToPath(${url})`);
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  console.warn('esbuild is not installed: the CLI will load dist/cli/up.js module by module (slower to start)');
+}
+if (esbuild) {
+  await esbuild.build({
+    entryPoints: [path.join(root, 'cli/up.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // CommonJS dependencies inside an ES module bundle still call require().
+    banner: {
+      js: [
+        "import { createRequire as __ffCreateRequire } from 'node:module';",
+        "import { dirname as __ffDirname } from 'node:path';",
+        "import { fileURLToPath as __ffFileURLToPath } from 'node:url';",
+        'const require = __ffCreateRequire(import.meta.url);',
+      ].join('\n'),
+    },
+    sourcemap: true,
+    sourcesContent: false,
+    plugins: [ownUrls],
+    logLevel: 'warning',
+  });
+}
+console.log(`built dist/ (${copied} asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.js' : ''})`);

@@ -1,0 +1,67 @@
+import { generateKeyPair, generateKeyPairSync } from 'node:crypto';
+
+/**
+ * RSA 2048 key pairs, for the UAA's token signing keys and for the TLS CA and server certificate.
+ * Key material comes from the platform CSPRNG, never the seed. Generating one takes 50-300 ms of
+ * CPU, which dominates starting a foundation, so where keys come from is pluggable.
+ */
+export interface RsaKeyPair {
+  /** PKCS#8 PEM. */
+  privatePem: string;
+  /** SPKI PEM. */
+  publicPem: string;
+}
+
+export interface KeySource {
+  /** A key pair now (the UAA makes its signing keys synchronously). */
+  rsa(): RsaKeyPair;
+  /** A key pair made off the main thread (TLS certificates). */
+  rsaAsync(): Promise<RsaKeyPair>;
+}
+
+const RSA = {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+} as const;
+
+function generateSync(): RsaKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', RSA);
+  return { privatePem: privateKey, publicPem: publicKey };
+}
+
+function generateAsync(): Promise<RsaKeyPair> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', RSA, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ privatePem: privateKey, publicPem: publicKey }))),
+  );
+}
+
+/** A new key pair every time (the default). */
+export function freshKeys(): KeySource {
+  return { rsa: generateSync, rsaAsync: generateAsync };
+}
+
+/**
+ * Starts making `count` key pairs now, on libuv's threads, so the work overlaps whatever the
+ * process does meanwhile (loading modules); resolves to a source that hands them out, then fresh ones.
+ */
+export async function prefetchedKeys(count: number): Promise<KeySource> {
+  const made = await Promise.all(Array.from({ length: count }, generateAsync));
+  const take = () => made.shift();
+  return { rsa: () => take() ?? generateSync(), rsaAsync: async () => take() ?? generateAsync() };
+}
+
+// A cache, not state: key pairs that reusedKeys() hands out again in every foundation of this process.
+const reusable: RsaKeyPair[] = [];
+
+/**
+ * For test suites that build many foundations: the n-th key a foundation asks for is the same
+ * key pair in every foundation of this process (made once), so a foundation costs no key
+ * generation. Keys still differ within one foundation (rotation works as before), but a token
+ * signed by one foundation's UAA verifies at another's: use fresh keys to test isolation.
+ */
+export function reusedKeys(): KeySource {
+  let next = 0;
+  const at = (i: number) => (reusable[i] ??= generateSync());
+  return { rsa: () => at(next++), rsaAsync: async () => at(next++) };
+}
