@@ -66,3 +66,29 @@ describe('plan schemas (enable_plan_schemas)', () => {
     expect(prov.status).toBe(500);
   });
 });
+
+describe('resource quotas', () => {
+  it('a global resource limit counts each plan\'s cost per CC instance; ODB\'s joined message', async () => {
+    h = await startHarness({
+      seed: 'resources',
+      config: (c) => ({
+        ...c,
+        service_catalog: {
+          ...c.service_catalog,
+          global_quotas: { resources: { memory: { limit: 2 } } },
+          plans: c.service_catalog.plans.map((p) => ({ ...p, quotas: { resources: { memory: { cost: 2 } } } })),
+        },
+      }),
+    });
+    // Not in CC: nothing counted yet, 0 + 2 fits.
+    expect((await h.osb('PUT', '/v2/service_instances/direct?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: SMALL })).status).toBe(202);
+    const cc = h.f.cc.driver;
+    const { instance } = await cc.createInstance({ name: 'r', space: cc.space('org', 'dev').guid, plan: { offering: 'redis-odb', plan: 'large' } });
+    expect(((await cc.waitForLastOperation(instance.guid)) as any).last_operation.state).toBe('failed');
+    const refused = h.f.journal.query({ service: 'cc->broker', method: 'PUT' }).find((e) => e.status === 500)!;
+    expect(JSON.parse(refused.responseBody!).description).toBe(
+      'error: global quota of memory: 2 would be exceeded by this deployment - current usage is 2 and this deployment needs a further 2. ' +
+        'error for user: global quota of memory: 2 would be exceeded by this deployment.',
+    );
+  });
+});
