@@ -8,9 +8,10 @@
 import { parse as parseYaml } from 'yaml';
 import { AdapterError, AppGuidNotProvidedError, NotImplementedError, UnknownFailureError, type GenerateManifestOutput, type Plan, type PlanSchema, type ServiceDeployment } from '../broker-under-test/adapter/index.js';
 import { isObj, unexpectedAdapterError, type InputMode, type Obj, type RunContext, type StepResult } from './context.js';
-import { jobSpecsFromManifest, type ReleaseSpec } from './director.js';
 import type { CaseRecorder } from './findings.js';
 import { manifestChanges } from './manifest-diff.js';
+import { generateManifestProblems, planSchemaProblems } from './output-checks.js';
+import { seedDirector } from './seed.js';
 import { bindRequest, deploymentName, planInput, provisionRequest, serviceDeploymentInput, unbindRequest, updateRequest } from './odb-inputs.js';
 import { updateParameters } from './schema-params.js';
 
@@ -139,25 +140,9 @@ export class PlanLifecycle {
     return { ...out, manifest: managed.manifest };
   }
 
-  /** The stdin-mode output document, field by field (the runner forgives missing fields; ODB does not). */
-  private outputShape(rec: CaseRecorder): string[] {
-    if (this.mode !== 'stdin') return [];
-    const call = rec.calls.filter((c) => c.subcommand === 'generate-manifest').at(-1);
-    let doc: unknown;
-    try {
-      doc = JSON.parse(call?.stdout ?? '');
-    } catch {
-      return [];
-    }
-    if (!isObj(doc)) return ['stdout is JSON but not an object'];
-    const problems: string[] = [];
-    if (typeof doc.manifest !== 'string') problems.push(doc.manifest === undefined ? 'the field "manifest" is missing' : `"manifest" is ${typeof doc.manifest}, not a string of YAML`);
-    for (const k of ['secrets', 'configs']) {
-      const v = doc[k];
-      if (v !== undefined && v !== null && !isObj(v)) problems.push(`"${k}" is ${Array.isArray(v) ? 'an array' : typeof v}, not an object`);
-    }
-    if (isObj(doc.configs)) for (const [t, c] of Object.entries(doc.configs)) if (typeof c !== 'string') problems.push(`configs.${t} is ${typeof c}, not the config's text`);
-    return problems;
+  /** Legacy mode prints bare YAML; stdin mode a document whose fields ODB decodes strictly. */
+  private shapeProblems(rec: CaseRecorder): string[] {
+    return this.mode === 'stdin' ? generateManifestProblems(rec.calls.filter((c) => c.subcommand === 'generate-manifest').at(-1)?.stdout) : [];
   }
 
   private async provisionManifest(rec: CaseRecorder): Promise<StepResult> {
@@ -170,14 +155,14 @@ export class PlanLifecycle {
       out = await this.generate(rec, this.plan, undefined, provisionRequest(this.config, this.plan, IDS));
     } catch (err) {
       if (!(err instanceof AdapterError)) throw err;
-      const shape = this.outputShape(rec);
+      const shape = this.shapeProblems(rec);
       if (shape.length) {
         return { outcome: 'failed', blocking: true, message: `generate-manifest printed a document ODB cannot use: ${shape.join('; ')}`, finding: { message: '', input, expected, why: 'ODB reads the manifest from the "manifest" field and deploys it; without it the deployment cannot be made (SDK MarshalledGenerateManifest).' } };
       }
       const u = unexpectedAdapterError(err, rec, input, expected);
       return { outcome: 'failed', blocking: true, ...u };
     }
-    const shape = this.outputShape(rec);
+    const shape = this.shapeProblems(rec);
     if (shape.length) {
       return { outcome: 'failed', blocking: true, message: `generate-manifest printed a document ODB cannot use: ${shape.join('; ')}`, finding: { message: '', input, expected, why: 'ODB decodes stdout into the SDK\'s {manifest, secrets, configs}; a field of the wrong type fails the provision.' } };
     }
@@ -198,7 +183,7 @@ export class PlanLifecycle {
   /** Seeds the director with what the manifest needs from the operator's releases, then deploys. */
   private async deployCurrent(what: string): Promise<StepResult> {
     const d = this.deployed!;
-    this.seedFor(d.manifest);
+    seedDirector(this.ctx, this.config, d.manifest);
     this.ctx.credhub.put(this.pendingSecrets);
     for (const [type, content] of Object.entries(d.configs)) {
       const refused = await this.ctx.director.updateConfig(type, this.deployment, content);
@@ -223,33 +208,6 @@ export class PlanLifecycle {
         more: `manifest:\n${d.manifest}`,
       },
     };
-  }
-
-  /**
-   * Seeds the director with the operator's releases (the jobs service_deployment lists, with the
-   * links the manifest wires on them) and stemcells, as if they had been uploaded. A job the
-   * manifest uses but service_deployment does not list is left out: the director then refuses it.
-   */
-  private seedFor(manifestText: string): void {
-    const manifest = (parseYaml(manifestText) ?? {}) as Obj;
-    const sd = isObj(this.config.service_deployment) ? this.config.service_deployment : {};
-    const releases = (Array.isArray(sd.releases) ? sd.releases : []) as { name: string; version: string; jobs: string[] }[];
-    const specs = jobSpecsFromManifest(manifest);
-    for (const r of releases) {
-      const jobs = this.ctx.releaseJobs.get(r.name) ?? new Map<string, ReleaseSpec['jobs'][number]>();
-      for (const name of (Array.isArray(r.jobs) ? r.jobs : []).map(String)) {
-        const seen = jobs.get(name);
-        const spec = specs.get(name);
-        if (!seen || (spec && (spec.provides?.length || spec.consumes?.length || spec.errand))) jobs.set(name, spec ?? seen ?? { name });
-      }
-      this.ctx.releaseJobs.set(r.name, jobs);
-      const versions = this.ctx.seeded.get(r.name) ?? new Set<string>();
-      versions.add(String(r.version));
-      this.ctx.seeded.set(r.name, versions);
-      for (const v of versions) this.ctx.director.seedReleases([{ name: r.name, version: v, jobs: [...jobs.values()] }], []);
-    }
-    const stemcells = (Array.isArray(sd.stemcells) ? sd.stemcells : []) as { os: string; version: string }[];
-    this.ctx.director.seedReleases([], stemcells.map((s) => ({ os: String(s.os), version: String(s.version) })));
   }
 
   // ---- provision: dashboard and errands ----
@@ -469,14 +427,7 @@ export class PlanLifecycle {
       const u = unexpectedAdapterError(err, rec, input, expected);
       return { outcome: 'failed', message: u.message, finding: { ...u.finding, why: enabled ? 'broker.enable_plan_schemas is on: ODB calls generate-plan-schemas for every plan to build its catalog, and fails to start when it cannot.' : u.finding.why } };
     }
-    const s = this.schemas as unknown as Obj;
-    const problems: string[] = [];
-    const at = (path: string[]): unknown => path.reduce<unknown>((o, k) => (isObj(o) ? o[k] : undefined), s);
-    for (const path of [['service_instance', 'create', 'parameters'], ['service_instance', 'update', 'parameters'], ['service_binding', 'create', 'parameters']]) {
-      const v = at(path);
-      if (!isObj(v)) problems.push(`${path.join('.')} is ${v === undefined ? 'missing' : 'not an object'}`);
-      else if (Object.keys(v).length && v.$schema === undefined) problems.push(`${path.join('.')} has no "$schema" (Cloud Controller wants a JSON Schema draft-04 document)`);
-    }
+    const problems = planSchemaProblems(this.schemas);
     if (problems.length) {
       return {
         outcome: enabled ? 'failed' : 'warned',
