@@ -416,7 +416,7 @@ export function scenario(title: string, meta: ScenarioMeta, body: (s: Scenario, 
       record.steps = s.steps;
       record.warnings = s.warnings;
       if (s.warnings.length && !record.outcome) record.outcome = 'warned';
-      if (task.result?.state === 'fail') record.brokerLog = s.brokerLogOrEmpty().slice(-8000);
+      if (task.result?.state === 'fail') record.brokerLog = s.brokerLogOrEmpty().split('\n').slice(-30).join('\n');
       await s.close();
     });
     try {
