@@ -270,7 +270,8 @@ export class Scenario {
   async osb(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const b = this.broker;
     const started = Date.now();
-    const res = await fetch(`${b.url}${path}`, {
+    // Driven: the broker may wait on the clock (a BOSH task, a latency fault) before it answers.
+    const res = await this.drive(fetch(`${b.url}${path}`, {
       method,
       headers: {
         authorization: 'Basic ' + Buffer.from(`${b.username}:${b.password}`).toString('base64'),
@@ -279,7 +280,7 @@ export class Scenario {
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }));
     const text = await res.text();
     let parsed: unknown = text;
     try {
