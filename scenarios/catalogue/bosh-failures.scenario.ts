@@ -57,6 +57,7 @@ scenario('the director unreachable at provision: the broker answers 500 and CC c
   expect(put.status).toBe(500);
   expect(body(put).description).toMatch(/Currently unable to create service instance, please try again later|There was a problem completing your request/);
   // CC's orphan mitigation: a DELETE for the instance it could not create.
+  await s.eventually(() => s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' }).length > 0);
   expect(s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' })).toHaveLength(1);
   s.bosh.control.setUnreachable(false);
   expect(s.deployment(si.guid)).toBeUndefined();

@@ -60,8 +60,7 @@ scenario('delete-all-service-instances deletes bindings, keys and instances thro
   const a = await s.provision(s.plan(0));
   const b = await s.provision(s.plan(0));
   await s.bind(a.guid);
-  const { binding: key } = await s.drive(s.cc.createKey(b.guid, 'k'));
-  await s.drive(s.cc.waitForLastOperation(key.guid));
+  await s.createKey(b.guid, 'k');
   const r = await s.errand('delete-all-service-instances', { service_catalog: { id: s.catalog.serviceId }, cf: s.config.cf, polling_interval: 5, polling_initial_offset: 1 });
   expect(r.exitCode).toBe(0);
   expect(r.stdout).toContain('FINISHED DELETES');

@@ -49,6 +49,7 @@ scenario('orphan mitigation after a provision 5xx: the broker answers CC’s cle
   s.faults.add({ match: { service: 'bosh', method: 'POST', path: '/deployments' }, action: { type: 'status', status: 503 }, times: 1 });
   const si = await s.provision(s.plan(0));
   expect(si.last_operation).toMatchObject({ state: 'failed' });
+  await s.eventually(() => s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' }).some((e) => e.status > 0));
   const [cleanup] = s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' });
   expect(cleanup.path).toBe(`/v2/service_instances/${si.guid}`);
   expect([200, 202, 410]).toContain(cleanup.status);

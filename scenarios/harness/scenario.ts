@@ -170,48 +170,83 @@ export class Scenario {
 
   /** `cf create-service` and wait for the last operation to settle. Returns CC's record. */
   async provision(plan: string = this.plan(), opts: { name?: string; parameters?: Record<string, unknown>; wait?: boolean } = {}): Promise<Instance> {
-    const { instance } = await this.drive(this.cc.createInstance({
+    const { instance, job } = await this.drive(this.cc.createInstance({
       name: opts.name ?? `si-${this.cc.model.all('instances').length + 1}`,
       space: this.space.guid,
       plan: { offering: this.catalog.serviceName, plan },
       parameters: opts.parameters,
     }));
-    if (opts.wait !== false) await this.drive(this.cc.waitForLastOperation(instance.guid));
+    if (opts.wait !== false) await this.#settle(job.guid, instance.guid);
     return this.cc.model.get('instances', instance.guid) ?? instance;
   }
 
   /** `cf update-service` (plan, parameters or maintenance_info) and wait. */
   async update(guid: string, a: { plan?: string; parameters?: Record<string, unknown>; maintenanceInfo?: { version: string }; wait?: boolean }): Promise<Instance | undefined> {
-    await this.drive(
+    const job = await this.drive(
       this.cc.updateInstance(guid, {
         plan: a.plan ? { offering: this.catalog.serviceName, plan: a.plan } : undefined,
         parameters: a.parameters,
         maintenanceInfo: a.maintenanceInfo,
       }),
     );
-    if (a.wait !== false) await this.drive(this.cc.waitForLastOperation(guid));
+    if (a.wait !== false) await this.#settle(job.guid, guid);
     return this.cc.model.get('instances', guid);
   }
 
   /** `cf delete-service` and wait; undefined once CC has dropped the record. */
   async deprovision(guid: string, opts: { wait?: boolean } = {}): Promise<Instance | undefined> {
-    await this.drive(this.cc.deleteInstance(guid));
-    if (opts.wait !== false) await this.drive(this.cc.waitForLastOperation(guid));
+    const job = await this.drive(this.cc.deleteInstance(guid));
+    if (opts.wait !== false) await this.#settle(job.guid, guid);
     return this.cc.model.get('instances', guid);
   }
 
   /** `cf bind-service` to the scenario's app. */
   async bind(instanceGuid: string, parameters?: Record<string, unknown>): Promise<Binding> {
-    const { binding } = await this.drive(this.cc.bind(instanceGuid, this.app.guid, { parameters }));
-    await this.drive(this.cc.waitForLastOperation(binding.guid));
+    const { binding, job } = await this.drive(this.cc.bind(instanceGuid, this.app.guid, { parameters }));
+    await this.#settle(job.guid, binding.guid);
     return this.cc.model.get('bindings', binding.guid) ?? binding;
   }
 
   /** `cf unbind-service`; undefined once CC has dropped the binding. */
   async unbind(bindingGuid: string): Promise<Binding | undefined> {
-    await this.drive(this.cc.unbind(bindingGuid));
-    await this.drive(this.cc.waitForLastOperation(bindingGuid));
+    const job = await this.drive(this.cc.unbind(bindingGuid));
+    await this.#settle(job.guid, bindingGuid);
     return this.cc.model.get('bindings', bindingGuid);
+  }
+
+  /** Waits, as the cf CLI does, for CC's job, then for the record's last operation. */
+  async #settle(jobGuid: string, recordGuid: string): Promise<void> {
+    if (this.cc.model.get('jobs', jobGuid)) await this.drive(this.cc.waitForJob(jobGuid));
+    await this.drive(this.cc.waitForLastOperation(recordGuid));
+  }
+
+  /**
+   * Moves the clock, timer by timer (at most `maxMs` of virtual time), until `done()` holds:
+   * for what happens after an operation has settled, such as CC's orphan mitigation.
+   */
+  async eventually(done: () => boolean, maxMs = 3600_000): Promise<void> {
+    const deadline = this.f.clock.now() + maxMs;
+    for (;;) {
+      await this.drive(this.cc.settle());
+      if (done()) return;
+      const next = this.f.clock.nextDueAt();
+      if (next === undefined || next > deadline) throw new Error(`not reached within ${maxMs} ms of virtual time`);
+      await this.f.clock.advanceTo(Math.max(next, this.f.clock.now()));
+    }
+  }
+
+  /** `cf create-service-key`; returns the key (a binding without an app) once settled. */
+  async createKey(instanceGuid: string, name: string, parameters?: Record<string, unknown>): Promise<Binding> {
+    const { binding, job } = await this.drive(this.cc.createKey(instanceGuid, name, { parameters }));
+    await this.#settle(job.guid, binding.guid);
+    return this.cc.model.get('bindings', binding.guid) ?? binding;
+  }
+
+  /** `cf delete-service-key`; undefined once CC has dropped the key. */
+  async deleteKey(keyGuid: string): Promise<Binding | undefined> {
+    const job = await this.drive(this.cc.deleteKey(keyGuid));
+    await this.#settle(job.guid, keyGuid);
+    return this.cc.model.get('bindings', keyGuid);
   }
 
   /** ODB's deployment name for an instance. */
@@ -235,7 +270,8 @@ export class Scenario {
   async osb(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const b = this.broker;
     const started = Date.now();
-    const res = await fetch(`${b.url}${path}`, {
+    // Driven: the broker may wait on the clock (a BOSH task, a latency fault) before it answers.
+    const res = await this.drive(fetch(`${b.url}${path}`, {
       method,
       headers: {
         authorization: 'Basic ' + Buffer.from(`${b.username}:${b.password}`).toString('base64'),
@@ -244,7 +280,7 @@ export class Scenario {
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }));
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -381,7 +417,7 @@ export function scenario(title: string, meta: ScenarioMeta, body: (s: Scenario, 
       record.steps = s.steps;
       record.warnings = s.warnings;
       if (s.warnings.length && !record.outcome) record.outcome = 'warned';
-      if (task.result?.state === 'fail') record.brokerLog = s.brokerLogOrEmpty().slice(-8000);
+      if (task.result?.state === 'fail') record.brokerLog = s.brokerLogOrEmpty().split('\n').slice(-30).join('\n');
       await s.close();
     });
     try {
