@@ -6,7 +6,7 @@
  */
 import { isObject, type PlanTarget } from '../catalog-types.js';
 import { spec } from '../citations.js';
-import type { CaseContext, CheckDef } from '../engine.js';
+import { CaseContext, type CheckDef } from '../engine.js';
 import { describeReply, type Reply } from '../http.js';
 import { EXTENSION_FIELD } from '../platform.js';
 import { pollLastOperation, type PolledOp } from '../polling.js';
@@ -363,16 +363,23 @@ export async function pollCase(
   const section = binding ? 'polling-last-operation-for-service-bindings' : 'polling-last-operation-for-service-instances';
   let end = 'error';
   let last: Reply | undefined;
+  const def: CheckDef = {
+    id: binding ? 'BLO-01' : 'LO-01',
+    also: binding ? ['BLO-02', 'LO-07'] : ['LO-02', 'LO-05', 'LO-06', 'LO-07', 'LO-09'],
+    title: `the ${op}'s last_operation reaches "succeeded"`,
+    scope,
+    since: binding ? '2.14' : '2.13',
+    tags: ['last-operation', 'async', op],
+    citation: spec(section, 'MUST', 'last_operation answers 200 with `state` in progress / succeeded / failed for the operation the broker returned; the platform stops at succeeded or failed, and at the maximum polling duration the operation is failed.'),
+  };
+  if (!run.engine.enabled(def)) {
+    // Skipped as a check, the operation must still end before the lifecycle goes on.
+    const r = await pollLastOperation(run, new CaseContext(def), { instanceId: s.id, bindingId: p.bindingId, serviceId: p.serviceId, planId: p.planId, operation: p.operation, op, planMaxSeconds: s.target.plan.maximum_polling_duration });
+    await run.engine.run(def, () => undefined);
+    return r.end;
+  }
   await run.engine.run(
-    {
-      id: binding ? 'BLO-01' : 'LO-01',
-      also: binding ? ['BLO-02', 'LO-07'] : ['LO-02', 'LO-05', 'LO-06', 'LO-07', 'LO-09'],
-      title: `the ${op}'s last_operation reaches "succeeded"`,
-      scope,
-      since: binding ? '2.14' : '2.13',
-      tags: ['last-operation', 'async', op],
-      citation: spec(section, 'MUST', 'last_operation answers 200 with `state` in progress / succeeded / failed for the operation the broker returned; the platform stops at succeeded or failed, and at the maximum polling duration the operation is failed.'),
-    },
+    def,
     async (t) => {
       const r = await pollLastOperation(run, t, { instanceId: s.id, bindingId: p.bindingId, serviceId: p.serviceId, planId: p.planId, operation: p.operation, op, planMaxSeconds: s.target.plan.maximum_polling_duration });
       end = r.end;
