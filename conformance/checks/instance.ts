@@ -121,6 +121,22 @@ export async function instanceLifecycle(run: RunContext, target: PlanTarget): Pr
       },
     );
 
+    await e.run(
+      def({
+        id: 'PROV-06',
+        title: 'a provision with the same instance id but different attributes, while the first is in progress, answers 409 Conflict',
+        since: '2.15',
+        tags: ['provision', 'async', 'idempotency'],
+        citation: spec('provisioning', 'MUST', '409 Conflict MUST be returned if an instance with the same id already exists or is being provisioned but with different attributes.'),
+      }),
+      async (t) => {
+        const r = await run.http.send('PUT', instancePath(s.id), { query: { accepts_incomplete: 'true' }, body: run.platform.provisionBody(target, { instanceName: s.instanceName, spaceGuid: run.platform.ids.uuid() }), originatingIdentity: identity });
+        if (r.status === 409) return;
+        if (r.status === 422 && errorCode(r) === 'ConcurrencyError') return t.note('422 ConcurrencyError while the first provision runs');
+        t.fail(`PUT of the instance id being provisioned, with another space_guid, answered ${describeReply(r)}; expected 409 Conflict`, undefined, r.exchange);
+      },
+    );
+
     const ended = await pollCase(run, scope, 'provision', s, { serviceId: sid, planId: s.planId, operation: s.operation });
     s.ready = ended === 'succeeded';
   }
