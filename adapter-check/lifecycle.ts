@@ -20,7 +20,6 @@ const APP_GUID = 'b5a5b8a1-0000-4000-8000-0000000000ab';
 interface Deployed {
   manifest: string;
   plan: Obj;
-  secrets: Record<string, unknown>;
   configs: Record<string, string>;
 }
 
@@ -39,6 +38,8 @@ export class PlanLifecycle {
   private deployed: Deployed | undefined;
   private bindingId: string | undefined;
   private schemas: PlanSchema | undefined;
+  /** Values for CredHub from the last generate-manifest (secure manifests), stored when deployed. */
+  private pendingSecrets = new Map<string, string>();
   /** The service deployment as the operator's config has it now (upgrade bumps its versions). */
   private config: Obj;
 
@@ -103,26 +104,39 @@ export class PlanLifecycle {
     return `${kind} of plan '${String(planName)}' (deployment ${this.deployment})${extra}`;
   }
 
-  /** generate-manifest, with ODB's checks and the output shape checks; throws AdapterError. */
+  /** Secrets ODB passes along (`previous_secrets`, binding `secrets`): only with secure manifests. */
+  private resolvedSecrets(manifest: string): Record<string, string> | null {
+    return this.ctx.secureManifests ? this.ctx.credhub.resolve(manifest) : null;
+  }
+
+  /**
+   * generate-manifest, with ODB's checks and the output shape checks; throws AdapterError. With
+   * secure manifests, the manifest comes back as ODB would deploy it (CredHub paths for
+   * `((odb_secret:...))`), and the values wait in `pendingSecrets` until the deploy.
+   */
   private async generate(rec: CaseRecorder, plan: Obj, previous: Deployed | undefined, requestParameters: Obj): Promise<GenerateManifestOutput> {
+    let out: GenerateManifestOutput;
     try {
-      const out = await this.adapter.generateManifest({
+      out = await this.adapter.generateManifest({
         serviceDeployment: this.serviceDeployment(),
         plan: this.planOf(plan),
         requestParameters,
         previousManifest: previous?.manifest ?? '',
         previousPlan: previous ? this.planOf(previous.plan) : null,
-        previousSecrets: previous ? (Object.fromEntries(Object.entries(previous.secrets).map(([k, v]) => [k, String(v)])) as Record<string, string>) : null,
+        previousSecrets: previous ? this.resolvedSecrets(previous.manifest) : null,
         previousConfigs: previous ? previous.configs : null,
         uaaClient: null,
       });
-      this.ctx.secrets.addManifest(out.manifest);
-      this.ctx.secrets.addValues(out.secrets, true);
-      return out;
     } catch (err) {
       this.ctx.noteFailure(this.mode, err, rec);
       throw err;
     }
+    this.ctx.secrets.addManifest(out.manifest);
+    this.ctx.secrets.addValues(out.secrets, true);
+    if (!this.ctx.secureManifests) return out;
+    const managed = this.ctx.credhub.manage(this.deployment, out.manifest, out.secrets ?? {});
+    this.pendingSecrets = managed.values;
+    return { ...out, manifest: managed.manifest };
   }
 
   /** The stdin-mode output document, field by field (the runner forgives missing fields; ODB does not). */
@@ -167,21 +181,25 @@ export class PlanLifecycle {
     if (shape.length) {
       return { outcome: 'failed', blocking: true, message: `generate-manifest printed a document ODB cannot use: ${shape.join('; ')}`, finding: { message: '', input, expected, why: 'ODB decodes stdout into the SDK\'s {manifest, secrets, configs}; a field of the wrong type fails the provision.' } };
     }
-    this.deployed = { manifest: out.manifest, plan: this.plan, secrets: out.secrets ?? {}, configs: out.configs ?? {} };
+    this.deployed = { manifest: out.manifest, plan: this.plan, configs: out.configs ?? {} };
     const warnings = this.odbSecretWarnings(out);
     if (warnings.length) return { outcome: 'warned', message: warnings[0], details: warnings.join('\n') };
     return { outcome: 'passed' };
   }
 
   private odbSecretWarnings(out: GenerateManifestOutput): string[] {
-    const refs = [...out.manifest.matchAll(/\(\(odb_secret:([^()\s]+)\)\)/g)].map((m) => m[1]);
-    return refs.filter((r) => !(r in (out.secrets ?? {}))).map((r) => `the manifest refers to ((odb_secret:${r})) but "secrets" has no value for "${r}": with secure manifests ODB has nothing to store in CredHub`);
+    const refs = [...new Set([...out.manifest.matchAll(/\(\(odb_secret:([^()\s]+)\)\)/g)].map((m) => m[1]))];
+    if (refs.length && !this.ctx.secureManifests) {
+      return [`the manifest refers to ${refs.map((r) => `((odb_secret:${r}))`).join(', ')} but broker.enable_secure_manifests is off: ODB deploys the reference as it is, and BOSH finds no such variable`];
+    }
+    return refs.filter((r) => !(r in (out.secrets ?? {}))).map((r) => `the manifest refers to ((odb_secret:${r})) but "secrets" has no value for "${r}": ODB has nothing to store in CredHub`);
   }
 
   /** Seeds the director with what the manifest needs from the operator's releases, then deploys. */
   private async deployCurrent(what: string): Promise<StepResult> {
     const d = this.deployed!;
     this.seedFor(d.manifest);
+    this.ctx.credhub.put(this.pendingSecrets);
     for (const [type, content] of Object.entries(d.configs)) {
       const refused = await this.ctx.director.updateConfig(type, this.deployment, content);
       if (refused) {
@@ -296,7 +314,7 @@ export class PlanLifecycle {
       bindingId: this.bindingId!,
       boshVms: vms,
       manifest: (await this.ctx.director.deployedManifest(this.deployment)) ?? this.deployed!.manifest,
-      secrets: null,
+      secrets: this.resolvedSecrets(this.deployed!.manifest),
       dnsAddresses,
     };
   }
@@ -483,7 +501,7 @@ export class PlanLifecycle {
       if (!(err instanceof AdapterError)) throw err;
       return { outcome: 'failed', ...unexpectedAdapterError(err, rec, input, 'exit 0 and the same manifest as deployed') };
     }
-    const changes = manifestChanges(d.manifest, out.manifest);
+    const changes = [...manifestChanges(d.manifest, out.manifest), ...this.ctx.credhub.changed(this.pendingSecrets).map((n) => `secrets.${n}: (a secret) → (another secret)`)];
     if (changes.length) {
       return {
         outcome: 'failed',
@@ -517,7 +535,7 @@ export class PlanLifecycle {
       }
       return { outcome: 'failed', ...unexpectedAdapterError(err, rec, inputWords, 'exit 0 and the updated manifest') };
     }
-    this.deployed = { manifest: out.manifest, plan, secrets: out.secrets ?? {}, configs: out.configs ?? {} };
+    this.deployed = { manifest: out.manifest, plan, configs: out.configs ?? {} };
     const deployed = await this.deployCurrent(what);
     if (deployed.outcome !== 'passed') return deployed;
     return this.errands('post_deploy', plan).then((e) => (e.outcome === 'failed' ? e : { outcome: 'passed' as const }));
@@ -585,7 +603,7 @@ export class PlanLifecycle {
         finding: { message: '', input, expected: 'the manifest\'s releases taken from service_deployment (the versions the operator configured)', why: 'Operators upgrade service instances by changing service_deployment and running upgrade-all-service-instances; an adapter that keeps old versions (e.g. from previous_manifest) never upgrades anything.' },
       };
     }
-    this.deployed = { manifest: out.manifest, plan: d.plan, secrets: out.secrets ?? {}, configs: out.configs ?? {} };
+    this.deployed = { manifest: out.manifest, plan: d.plan, configs: out.configs ?? {} };
     const deployed = await this.deployCurrent('upgrade');
     if (deployed.outcome !== 'passed') return deployed;
     return this.errands('post_deploy', d.plan).then((e) => (e.outcome === 'failed' ? e : { outcome: 'passed' as const }));

@@ -41,13 +41,14 @@ scenario('binding credentials come from the adapter, with the VM addresses BOSH 
 
 scenario('a service key is created and deleted like a binding, without an app', { tags: ['area:lifecycle', 'osb:2.13', 'odb:bind'] }, async (s) => {
   const si = await s.provision(s.plan(0));
-  const { binding } = await s.cc.createKey(si.guid, 'key-1');
-  await s.cc.waitForLastOperation(binding.guid);
+  const { binding } = await s.drive(s.cc.createKey(si.guid, 'key-1'));
+  await s.drive(s.cc.waitForLastOperation(binding.guid));
   expect(s.cc.model.get('bindings', binding.guid)?.last_operation).toMatchObject({ state: 'succeeded' });
   const put = replies(s, 'PUT', `/v2/service_instances/${si.guid}/service_bindings/`)[0];
   expect(put.status).toBe(201);
   expect(JSON.parse(put.requestBody!).bind_resource?.app_guid).toBeUndefined();
-  await s.cc.deleteKey(binding.guid);
+  await s.drive(s.cc.deleteKey(binding.guid));
+  await s.drive(s.cc.waitForLastOperation(binding.guid));
   expect(s.cc.model.get('bindings', binding.guid)).toBeUndefined();
 });
 

@@ -38,7 +38,7 @@ scenario('orphan mitigation after a provision timeout: CC gives up on the broker
   s.faults.add({ match: { service: 'cc->broker', method: 'PUT' }, action: { type: 'hang' }, times: 1 });
   const si = await s.provision(s.plan(0), { wait: false });
   await s.clock.advance(5 * 60_000);
-  await s.cc.waitForLastOperation(si.guid).catch(() => undefined);
+  await s.drive(s.cc.waitForLastOperation(si.guid)).catch(() => undefined);
   const mitigation = s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' });
   expect(mitigation.length).toBeGreaterThanOrEqual(1);
   expect(s.cc.model.get('instances', si.guid)?.last_operation ?? { state: 'failed' }).toMatchObject({ state: 'failed' });

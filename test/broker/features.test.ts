@@ -52,6 +52,11 @@ describe('plan schemas (enable_plan_schemas)', () => {
     const catalog = await h.osb('GET', '/v2/catalog');
     expect(catalog.status).toBe(200);
     expect(catalog.json.services[0].plans[0].schemas).toEqual({ service_instance: { create: schema, update: schema }, service_binding: { create: schema } });
+    // Parameters are checked against the schema: 400 with an empty body when they do not fit.
+    const bad = await h.osb('PUT', '/v2/service_instances/s1?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: SMALL, parameters: { maxclients: 'many' } });
+    expect(bad).toMatchObject({ status: 400, json: {} });
+    const good = await h.osb('PUT', '/v2/service_instances/s1?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: SMALL, parameters: { maxclients: 7 } });
+    expect(good.status).toBe(202);
     await h.close();
 
     h = await startHarness({ seed: 'no-schemas', register: false, config: (c) => ({ ...c, broker: { ...c.broker, enable_plan_schemas: true } }) });

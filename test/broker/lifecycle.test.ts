@@ -125,6 +125,15 @@ describe('broker-under-test driven through the fake Cloud Controller', () => {
     expect(large.status).toBe(202);
   });
 
+  it('quotas: the global instance limit', async () => {
+    h = await startHarness({ seed: 'global-quota', config: (c) => ({ ...c, service_catalog: { ...c.service_catalog, global_quotas: { service_instance_limit: 1 } } }) });
+    const cc = h.f.cc.driver;
+    const { instance } = await cc.createInstance({ name: 'only', space: cc.space('org', 'dev').guid, plan: { offering: 'redis-odb', plan: 'large' } });
+    await cc.waitForLastOperation(instance.guid);
+    const second = await h.osb('PUT', '/v2/service_instances/second?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: LARGE });
+    expect(second).toMatchObject({ status: 500, json: { description: 'The quota for this service has been exceeded. Please contact your Operator for help.' } });
+  });
+
   it('update refuses pending changes (adapter output changed since the deploy) with 422', async () => {
     const state = { version: 1 };
     const { redisAdapter } = await import('./harness.js');

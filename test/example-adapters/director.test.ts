@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exampleAdapters, exampleDirectorSeed, loadExampleOdbConfig, seedExampleDirector, type ExampleAdapterName } from '../../broker-under-test/example-adapters/index.js';
 import { loadConfigFile } from '../../fakes/core/config.js';
 import { catalogPlans, planInput, serviceDeploymentInput } from '../../adapter-check/odb-inputs.js';
@@ -10,6 +10,9 @@ import { DEPLOYMENT, INSTANCE, manifestOf, run, stdinFor } from './helpers.js';
  * director (whose own validation judges them), then bound with the VMs the director reports,
  * updated to another plan, upgraded to a new release version and deleted.
  */
+
+// The adapters run as processes: seconds of wall time on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 type Director = Awaited<ReturnType<typeof fakeDirector>>;
 let env: Director | undefined;
