@@ -98,12 +98,17 @@ describe('releases and stemcells', () => {
   it('compares versions part by part, numbers as numbers', () => {
     expect([compareVersions('1.10.0', '1.9.0') > 0, compareVersions('1.9', '1.9.0') < 0, compareVersions('1.a', '1.b') < 0, compareVersions('2', '2')]).toEqual([true, true, true, 0]);
     expect([compareVersions('1.9.0', '1.9'), compareVersions('2', '10') < 0, compareVersions('1.b', '1.a'), compareVersions('1.2a', '1.10'), compareVersions('1.10', '1.2a')]).toEqual([1, true, 1, 1, -1]);
+    // Equal text parts go on to the next part.
+    expect([compareVersions('1.a.2', '1.a.3') < 0, compareVersions('1.a', '1.a')]).toEqual([true, 0]);
   });
 
   it('resolves `latest` to the highest version, a named one exactly', () => {
     expect(resolveReleases(doc(BASE), RELEASES).get('app')?.version).toBe('1.10.0');
     expect(resolveReleases(doc('releases: [{name: app, version: 1.9.0}]'), RELEASES).get('app')?.version).toBe('1.9.0');
     expect(resolveReleases(doc('releases: [{name: app}]'), RELEASES).get('app')?.version).toBe('1.10.0');
+    // The highest, wherever it was uploaded in the list.
+    const unsorted: ReleaseRecord[] = [{ name: 'x', versions: ['2.0', '10.0', '3.0'].map((v) => rv(v, [])) }];
+    expect(resolveReleases(doc('releases: [{name: x}]'), unsorted).get('x')?.version).toBe('10.0');
   });
 
   it('refuses unknown, duplicate and ill-typed releases', () => {
