@@ -1,24 +1,18 @@
 /**
- * The fake director adapter-check deploys on, driven with the calls ODB makes (odb-broker.md §1.15):
- * `POST /configs`, `POST /deployments` with `X-Bosh-Context-Id`, the task protocol, `vms?format=full`
- * as a task, `variables`, errand runs with ODB's body, `DELETE /deployments/:name`.
+ * The fake director adapter-check deploys on, with a cloud config and releases made from the ODB
+ * config, driven through the reference broker's BOSH client (odb-broker.md §1.15).
  * @module
  */
 import { stringify } from 'yaml';
+import { BoshClient, taskStateType, type BoshTask } from '../broker-under-test/clients/bosh.js';
+import type { BrokerClock } from '../broker-under-test/runtime.js';
 import type { BoshSimulator } from '../fakes/bosh/index.js';
+import type { FoundationConfigInput } from '../fakes/core/config.js';
 import { Foundation } from '../fakes/foundation.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => !!x && typeof x === 'object' && !Array.isArray(x);
 const arr = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
-
-export interface BoshTask {
-  id: number;
-  state: string;
-  result: string | null;
-  description: string;
-  context_id?: string;
-}
 
 /** A director cloud config that offers exactly what the ODB config's plans name. */
 export function cloudConfigForPlans(plans: Obj[]): string {
@@ -72,25 +66,27 @@ export function jobSpecsFromManifest(manifest: Obj): Map<string, ReleaseSpec['jo
   return out;
 }
 
-/** An in-process foundation with its director, and ODB's calls to it. */
+/**
+ * An in-process foundation and its director, driven through the reference broker's own BOSH client
+ * (so with the calls ODB makes). The client's waits move the foundation's virtual clock.
+ */
 export class CheckDirector {
   private constructor(
     readonly f: Foundation,
-    private readonly boshUrl: string,
-    private readonly auth: string,
+    private readonly client: BoshClient,
   ) {}
 
-  static async start(seed: string): Promise<CheckDirector> {
-    const f = await Foundation.create({ seed, clockMode: 'virtual' });
+  static async start(seed: string, config?: FoundationConfigInput): Promise<CheckDirector> {
+    const f = await Foundation.create({ seed, clockMode: 'virtual', ...(config ? { config } : {}) });
     const urls = f.mountInProcess();
-    const client = f.uaa.model.client('bosh_admin')!;
-    const res = await fetch(`${urls.uaa}/oauth/token`, {
-      method: 'POST',
-      headers: { authorization: 'Basic ' + Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
-    const token = ((await res.json()) as { access_token: string }).access_token;
-    return new CheckDirector(f, urls.bosh, `bearer ${token}`);
+    const admin = f.uaa.model.client('bosh_admin')!;
+    const clock: BrokerClock = { now: () => f.clock.now(), sleep: (ms) => f.clock.advance(ms) };
+    const client = new BoshClient(
+      { url: urls.bosh, authentication: { uaa: { client_credentials: { client_id: admin.client_id, client_secret: admin.client_secret } } } },
+      (input, init) => fetch(input, init),
+      clock,
+    );
+    return new CheckDirector(f, client);
   }
 
   get control() {
@@ -119,128 +115,91 @@ export class CheckDirector {
     this.control.setCloudConfig(yaml);
   }
 
-  private call(method: string, path: string, init: { type?: string; body?: string; headers?: Record<string, string> } = {}) {
-    return fetch(`${this.boshUrl}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: { authorization: this.auth, ...(init.type ? { 'content-type': init.type } : {}), ...(init.headers ?? {}) },
-      body: init.body,
-    });
-  }
-
-  private async json<T>(path: string): Promise<T> {
-    const res = await this.call('GET', path);
-    const text = await res.text();
-    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
-
-  /** Follows a task redirect and moves the virtual clock until the task ends. */
-  private async task(res: Response): Promise<BoshTask> {
-    if (res.status !== 302) throw new Error(`the director answered ${res.status}: ${await res.text()}`);
-    const id = res.headers.get('location')!.split('/').pop();
-    for (let i = 0; ; i++) {
-      const t = await this.json<BoshTask>(`/tasks/${id}`);
-      if (!['queued', 'processing', 'cancelling'].includes(t.state)) return t;
-      if (i > 10_000) throw new Error(`task ${id} never finished`);
+  /** Polls a task as ODB does, the virtual clock moving between polls, until it ends. */
+  private async wait(id: number): Promise<BoshTask> {
+    let task = await this.client.task(id);
+    while (taskStateType(task.state) === 'incomplete') {
       await this.f.clock.advance(500);
+      task = await this.client.task(id);
     }
+    return task;
+  }
+
+  /** Any other director call, with the client's auth (tests look at releases, errands, instances). */
+  request(method: string, path: string): Promise<Response> {
+    return this.client.request(method, path);
   }
 
   taskEvents(id: number): Promise<string> {
-    return this.call('GET', `/tasks/${id}/output?type=event`).then((r) => r.text());
-  }
-
-  private taskResult(id: number): Promise<string> {
-    return this.call('GET', `/tasks/${id}/output?type=result`).then((r) => r.text());
+    return this.client.request('GET', `/tasks/${id}/output?type=event`).then((r) => r.text());
   }
 
   /** What ODB does before generate-manifest on update: the deployed manifest, or null when none. */
   async deployedManifest(deployment: string): Promise<string | null> {
-    const list = await this.json<{ name: string }[]>('/deployments?exclude_configs=true');
-    if (!list.some((d) => d.name === deployment)) return null;
-    return (await this.json<{ manifest: string }>(`/deployments/${deployment}`)).manifest;
+    return (await this.client.getDeployment(deployment)) ?? null;
   }
 
   /** `GET /configs?latest=true&limit=1&name=...` as the `previous_configs` map (type → content). */
   async configs(deployment: string): Promise<Record<string, string>> {
-    const list = await this.json<{ type: string; content: string }[]>(`/configs?latest=true&limit=1&name=${encodeURIComponent(deployment)}`);
-    return Object.fromEntries(list.map((c) => [c.type, c.content]));
+    return Object.fromEntries((await this.client.getConfigs(deployment)).map((c) => [c.type, c.content]));
   }
 
-  async updateConfig(type: string, name: string, content: string): Promise<{ status: number; body: string }> {
-    const res = await this.call('POST', '/configs', { type: 'application/json', body: JSON.stringify({ type, name, content }) });
-    return { status: res.status, body: await res.text() };
+  /** `POST /configs`; the director's refusal as a message. */
+  async updateConfig(type: string, name: string, content: string): Promise<string | undefined> {
+    try {
+      await this.client.updateConfig(type, name, content);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   async deploy(deployment: string, manifest: string, contextId: string): Promise<BoshTask> {
-    await this.json(`/tasks?deployment=${encodeURIComponent(deployment)}&state=processing%2Ccancelling%2Cqueued&verbose=1`);
-    return this.task(await this.call('POST', '/deployments?', { type: 'text/yaml', body: manifest, headers: { 'x-bosh-context-id': contextId } }));
+    await this.client.tasksInProgress(deployment);
+    return this.wait(await this.client.deploy(manifest, contextId));
   }
 
   /** `bosh_vms` as ODB builds it from `vms?format=full`: `job_name` → IPs. */
-  async boshVms(deployment: string): Promise<Record<string, string[]>> {
-    const t = await this.task(await this.call('GET', `/deployments/${deployment}/vms?format=full`));
-    const out: Record<string, string[]> = {};
-    for (const line of (await this.taskResult(t.id)).split('\n').filter((l) => l.trim())) {
-      const vm = JSON.parse(line) as { job_name: string; ips: string[] };
-      (out[vm.job_name] ??= []).push(...vm.ips);
-    }
-    return out;
+  boshVms(deployment: string): Promise<Record<string, string[]>> {
+    return this.client.vms(deployment);
   }
 
-  async variables(deployment: string): Promise<{ id: string; name: string }[]> {
-    return this.json(`/deployments/${deployment}/variables`);
+  variables(deployment: string): Promise<{ id: string; name: string }[]> {
+    return this.client.variables(deployment);
   }
 
   /** ODB's errand run: instances from the plan's slugs (`group` or `group/id`), no keep-alive. */
   async runErrand(deployment: string, errand: string, instances: string[], contextId: string): Promise<{ task: BoshTask; exitCode: number | null; stdout: string; stderr: string }> {
-    const body = JSON.stringify({
-      instances: instances.map((slug) => {
-        const [group, id] = slug.split('/');
-        return id === undefined ? { group } : { group, id };
-      }),
-      'keep-alive': false,
-      'when-changed': false,
-    });
-    const t = await this.task(await this.call('POST', `/deployments/${deployment}/errands/${encodeURIComponent(errand)}/runs`, { type: 'application/json', body, headers: { 'x-bosh-context-id': contextId } }));
-    if (t.state !== 'done') return { task: t, exitCode: null, stdout: '', stderr: '' };
-    const first = (await this.taskResult(t.id)).split('\n').find((l) => l.trim());
-    const r = first ? (JSON.parse(first) as { exit_code: number; stdout: string; stderr: string }) : { exit_code: null, stdout: '', stderr: '' };
-    return { task: t, exitCode: r.exit_code, stdout: r.stdout, stderr: r.stderr };
+    const task = await this.wait(await this.client.runErrand(deployment, errand, instances, contextId));
+    if (task.state !== 'done') return { task, exitCode: null, stdout: '', stderr: '' };
+    const out = await this.client.taskOutput(task.id);
+    return { task, exitCode: out.exit_code, stdout: out.stdout, stderr: out.stderr };
   }
 
   /**
-   * ODB's `binding_with_dns` lookup (odb-broker.md §1.13): for each entry, the shared link provider
-   * of that name on that instance group, an external link to it, its address, then the link
-   * deleted again. An entry whose provider is missing is returned in `missing`.
+   * ODB's `binding_with_dns` lookup (odb-broker.md §1.13). An entry whose shared link provider the
+   * deployment lacks comes back in `missing` (ODB fails the bind on it).
    */
   async dnsAddresses(deployment: string, entries: Obj[]): Promise<{ addresses: Record<string, string>; missing: Obj[] }> {
-    const addresses: Record<string, string> = {};
-    const missing: Obj[] = [];
-    if (!entries.length) return { addresses, missing };
-    const providers = await this.json<{ id: string; name: string; shared: boolean; owner_object: { info: { instance_group: string } } }[]>(`/link_providers?deployment=${encodeURIComponent(deployment)}`);
-    for (const e of entries) {
-      const p = providers.find((x) => x.shared && x.name === e.link_provider && x.owner_object?.info?.instance_group === e.instance_group);
-      if (!p) {
-        missing.push(e);
-        continue;
-      }
-      const res = await this.call('POST', '/links', { type: 'application/json', body: JSON.stringify({ link_provider_id: p.id, link_consumer: { owner_object: { name: 'external_consumer_id', type: 'external' } } }) });
-      const link = (await res.json()) as { id: string };
-      const props = isObj(e.properties) ? e.properties : {};
-      const query = [`link_id=${encodeURIComponent(link.id)}`, ...arr(props.azs).map((az) => `azs[]=${encodeURIComponent(String(az))}`), ...(props.status ? [`status=${encodeURIComponent(String(props.status))}`] : [])];
-      addresses[String(e.name)] = (await this.json<{ address: string }>(`/link_address?${query.join('&')}`)).address;
-      await this.call('DELETE', `/links/${encodeURIComponent(link.id)}`);
+    const typed = entries.map((e) => ({
+      name: String(e.name ?? ''),
+      link_provider: String(e.link_provider ?? ''),
+      instance_group: String(e.instance_group ?? ''),
+      ...(isObj(e.properties) ? { properties: { azs: arr(e.properties.azs).map(String), ...(e.properties.status ? { status: String(e.properties.status) } : {}) } } : {}),
+    }));
+    try {
+      return { addresses: await this.client.dnsAddresses(deployment, typed), missing: [] };
+    } catch (err) {
+      const m = /could not find link provider matching (.*) in instance group (.*)$/.exec((err as Error).message);
+      if (!m) throw err;
+      return { addresses: {}, missing: entries.filter((e) => e.link_provider === m[1] && e.instance_group === m[2]) };
     }
-    return { addresses, missing };
   }
 
   async deleteDeployment(deployment: string, contextId: string): Promise<BoshTask> {
-    const t = await this.task(await this.call('DELETE', `/deployments/${deployment}`, { headers: { 'x-bosh-context-id': contextId } }));
-    for (const type of Object.keys(await this.configs(deployment).catch(() => ({})))) {
-      await this.call('DELETE', `/configs?name=${encodeURIComponent(deployment)}&type=${encodeURIComponent(type)}`);
-    }
-    return t;
+    const id = await this.client.deleteDeployment(deployment, contextId, false);
+    const task = await this.wait(id);
+    if (task.state === 'done') await this.client.deleteConfigs(deployment);
+    return task;
   }
 }

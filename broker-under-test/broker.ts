@@ -55,6 +55,11 @@ export interface Broker {
   fetch(request: Request): Promise<Response>;
   /** Serves the API on `port` (default `broker.port`; 0 for any free port), over HTTPS with `broker.tls`. */
   listen(opts?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
+  /**
+   * Runs one of ODB's errands (`register-broker`, `upgrade-all-service-instances`, ...) with this
+   * broker's fetch and clock; `config` is the errand's own config (ODB format).
+   */
+  errand(name: string, config: Record<string, unknown>, opts?: { brokerName?: string }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Stops listening and releases connections. */
   close(): Promise<void>;
 }
@@ -144,6 +149,11 @@ export async function createBroker(rawConfig: BrokerConfig | Record<string, unkn
       const actual = (server.address() as AddressInfo).port;
       logger.log(`Listening on :${actual}`);
       return { url: `${useTls ? 'https' : 'http'}://127.0.0.1:${actual}`, port: actual };
+    },
+    async errand(name, errandConfig, errandOpts = {}) {
+      const { runErrand, ERRAND_NAMES } = await import('./errands/index.js');
+      if (!(ERRAND_NAMES as readonly string[]).includes(name)) throw new Error(`unknown errand: ${name}`);
+      return runErrand(name as (typeof ERRAND_NAMES)[number], errandConfig, { fetch: opts.fetch, clock }, errandOpts);
     },
     async close() {
       await Promise.all(

@@ -33,6 +33,7 @@ export function connectionInfo(f: Foundation, opts: { caPath?: string; caPem?: s
         ? { client_id: boshVars.BOSH_CLIENT, client_secret: boshVars.BOSH_CLIENT_SECRET ?? '', auth: f.service<BoshSimulator>('bosh').auth.mode }
         : undefined,
       cf_admin_client: client(DEFAULT_CLIENTS.ccAdmin),
+      odb_client: client(DEFAULT_CLIENTS.odb),
       cf_user: admin ? { username: admin.userName, password: admin.password } : undefined,
     },
     state_file: opts.stateFile,

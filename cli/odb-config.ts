@@ -14,17 +14,16 @@ export function odbConfigSections(info: ConnectionInfo): Record<string, unknown>
       : { basic: { username: info.credentials.bosh.client_id, password: info.credentials.bosh.client_secret } };
     out.bosh = { url: info.urls.bosh, root_ca_cert: info.ca?.pem, authentication: boshAuth };
   }
-  if (info.urls.cc && info.credentials.cf_admin_client) {
+  // The client made for ODB (CC admin + UAA clients admin); the CC admin client when it is not seeded.
+  const cfClient = info.credentials.odb_client ?? info.credentials.cf_admin_client;
+  if (info.urls.cc && cfClient) {
     out.cf = {
       url: info.urls.cc,
       root_ca_cert: info.ca?.pem,
       uaa: {
         url: info.urls.uaa,
         authentication: {
-          client_credentials: {
-            client_id: info.credentials.cf_admin_client.client_id,
-            client_secret: info.credentials.cf_admin_client.client_secret,
-          },
+          client_credentials: { client_id: cfClient.client_id, client_secret: cfClient.client_secret },
         },
       },
     };

@@ -3,7 +3,7 @@
  * records every exchange in the journal's shape, and never throws on a broker's answer (timeouts and
  * connection errors become a reply with status 0).
  */
-import { maskHeaders } from '../fakes/core/mask.js';
+import { maskBody, maskHeaders } from '../fakes/core/mask.js';
 import type { IdSource } from './ids.js';
 import type { Exchange } from './model.js';
 import type { Timing } from './timing.js';
@@ -33,8 +33,10 @@ export interface Reply {
   json: unknown;
   /** Set when the body is not empty and not valid JSON. */
   invalidJson: boolean;
-  /** `timeout`, or the connection error. */
+  /** Why no answer came: the timeout, or the connection error. */
   error?: string;
+  /** No answer within the request timeout (on the timing's clock). */
+  timedOut: boolean;
   exchange: Exchange;
 }
 
@@ -59,6 +61,8 @@ export class OsbHttp {
   readonly exchanges: Exchange[] = [];
   /** Receives each exchange as it is made (the case being run collects them). */
   sink: ((e: Exchange) => void) | undefined;
+  /** Called with every exchange, whatever case is running. */
+  readonly observers: ((e: Exchange) => void)[] = [];
   /** Tag added to each exchange (the id of the case being run). */
   tag: string | undefined;
   #seq = 0;
@@ -105,7 +109,7 @@ export class OsbHttp {
     let deadline: { cancel(): void } | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        deadline = o.timing.after(o.requestTimeoutMs, () => {
+        deadline = o.timing.deadline(o.requestTimeoutMs, () => {
           timedOut = true;
           controller.abort();
           reject(new Error('timeout'));
@@ -121,9 +125,17 @@ export class OsbHttp {
       text = await Promise.race([res.text(), timeout]);
     } catch (err) {
       status = 0;
-      error = timedOut ? 'timeout' : describeError(err);
+      error = timedOut ? `timeout (no answer within ${Math.round(o.requestTimeoutMs / 1000)} s)` : describeError(err);
     } finally {
       deadline?.cancel();
+    }
+    // On a virtual clock the broker's own waits move time: an answer later than the timeout is one.
+    const took = o.timing.now() - startVirtual;
+    if (status !== 0 && took > o.requestTimeoutMs) {
+      timedOut = true;
+      error = `timeout (the broker answered ${status} after ${Math.round(took / 1000)} s)`;
+      status = 0;
+      text = '';
     }
     let json: unknown;
     let invalidJson = false;
@@ -144,10 +156,11 @@ export class OsbHttp {
       path: u.pathname,
       query,
       requestHeaders: maskHeaders(headers),
-      requestBody: body ?? null,
+      // Reports are shared (CI artefacts): credentials and passwords are masked in them.
+      requestBody: maskBody(body ?? null, 'application/json'),
       status,
       responseHeaders: Object.fromEntries(resHeaders.entries()),
-      responseBody: status === 0 ? null : text,
+      responseBody: status === 0 ? null : maskBody(text, resHeaders.get('content-type') ?? undefined),
       virtualTime: startVirtual,
       virtualEndTime: o.timing.now(),
       wallTime: startWall,
@@ -158,8 +171,9 @@ export class OsbHttp {
       ...(error ? { error } : {}),
     };
     this.exchanges.push(exchange);
+    for (const o of this.observers) o(exchange);
     this.sink?.(exchange);
-    return { status, headers: resHeaders, text, json, invalidJson, error, exchange };
+    return { status, headers: resHeaders, text, json, invalidJson, error, timedOut, exchange };
   }
 }
 
@@ -172,8 +186,8 @@ function describeError(err: unknown): string {
 }
 
 /** How a reply reads in a finding: `201 {"operation":"x"}`, `timeout after 60 s`. */
-export function describeReply(r: Reply, max = 200): string {
-  if (r.status === 0) return r.error === 'timeout' ? 'no answer (timeout)' : `no answer (${r.error})`;
+export function describeReply(r: Reply, max = 160): string {
+  if (r.status === 0) return `no answer (${r.error})`;
   const body = r.text.length > max ? `${r.text.slice(0, max)}…` : r.text;
   return `${r.status}${body ? ` ${body.replace(/\s+/g, ' ')}` : ' (empty body)'}`;
 }

@@ -34,6 +34,25 @@ export class Created {
     this.instances.get(instanceId)?.bindings.set(bindingId, { serviceId, planId });
   }
 
+  /** The `operation` of the last 202 for each instance (`id`) and binding (`id/binding`), seen on the wire. */
+  readonly operations = new Map<string, string | undefined>();
+
+  /** Remembers the operation of a 202 to a provision, update, delete, bind or unbind. */
+  observe(e: { method: string; path: string; status: number; responseBody: string | null }): void {
+    if (e.status !== 202 || e.method === 'GET') return;
+    const m = /\/v2\/service_instances\/([^/]+)(?:\/service_bindings\/([^/]+))?$/.exec(e.path);
+    if (!m) return;
+    let op: string | undefined;
+    try {
+      const b = JSON.parse(e.responseBody ?? '');
+      if (b && typeof b.operation === 'string') op = b.operation;
+    } catch {
+      // A malformed 202 has no operation to remember.
+    }
+    const key = m[2] ? `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}` : decodeURIComponent(m[1]);
+    this.operations.set(key, op);
+  }
+
   setPlan(instanceId: string, planId: string): void {
     const i = this.instances.get(instanceId);
     if (i) i.planId = planId;

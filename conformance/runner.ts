@@ -56,6 +56,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const engine = new Engine({ http, timing, config, version });
   engine.onCase = options.onCase;
   const run: RunContext = { engine, http, platform: new Platform(config, version, ids), timing, config, version, schemas: new SchemaTools(), targets: [], created: new Created() };
+  http.observers.push((e) => run.created.observe(e));
   const startedAt = new Date(timing.now()).toISOString();
   const wallStart = Date.now();
   const virtualStart = timing.now();
@@ -64,9 +65,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   try {
     const catalog = await catalogChecks(run);
     const first = http.exchanges[0];
-    if (first && first.status === 0 && first.error !== 'timeout') {
+    if (first && first.status === 0 && !first.error?.startsWith('timeout')) {
       // Nothing can be checked; saying so beats a page of failures that all mean "connection refused".
-      unreachable = `the broker could not be reached at ${brokerUrl} (${first.error}); no other check ran`;
+      const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(first.error ?? '') ? '; its certificate is not trusted: give the CA that signed it (--ca-cert)' : '';
+      unreachable = `the broker could not be reached at ${brokerUrl} (${first.error})${tls}; no other check ran`;
       engine.record({ id: 'RUN', title: 'the broker answers at all', since: '2.13', citation: spec('catalog-management', 'MUST', 'the catalog is the first endpoint a platform calls.') }, 'not-run', unreachable);
       return finish();
     }

@@ -24,7 +24,8 @@ export function errorBodyProblems(r: Reply, op: Operation): Problem[] {
   const out: Problem[] = [];
   if (r.text.trim() === '') return out;
   if (r.invalidJson || !isObject(r.json)) {
-    out.push({ message: `the ${r.status} error body is not a JSON object: ${clip(r.text)}`, citation: ERRORS });
+    // The spec defines the fields of an error body, not that one must be JSON: a SHOULD (Content Type).
+    out.push({ message: `the ${r.status} error body is not a JSON object: ${clip(r.text)}`, citation: spec('content-type', 'SHOULD', 'responses with bodies SHOULD be application/json; error bodies carry `error` and `description` fields.') });
     return out;
   }
   const b = r.json;

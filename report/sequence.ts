@@ -14,6 +14,7 @@ import type { JournalEntry, TraceStep } from './model.js';
 
 /** The participants drawn in every diagram, left to right, when they take part. */
 export const PARTICIPANTS: ReadonlyArray<{ name: string; id: string; label: string }> = [
+  { name: 'platform', id: 'Platform', label: 'Platform (conformance)' },
   { name: 'cc', id: 'CC', label: 'Platform (CC)' },
   { name: 'broker', id: 'Broker', label: 'Broker' },
   { name: 'adapter', id: 'Adapter', label: 'Adapter' },

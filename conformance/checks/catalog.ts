@@ -40,7 +40,8 @@ export async function catalogChecks(run: RunContext): Promise<Catalog | undefine
     },
     async (t) => {
       const r = await run.http.send('GET', '/v2/catalog');
-      if (!t.expect(r.status === 200, `GET /v2/catalog answered ${describeReply(r)}; expected 200 with the catalog`, undefined, r.exchange)) return;
+      const hint = r.status === 401 ? (run.http.options.username === undefined ? ' (the broker wants credentials: give --username and --password)' : ' (are the credentials right?)') : '';
+      if (!t.expect(r.status === 200, `GET /v2/catalog answered ${describeReply(r)}; expected 200 with the catalog${hint}`, undefined, r.exchange)) return;
       if (!t.expect(!r.invalidJson && isObject(r.json), `the catalog is not a JSON object: ${describeReply(r)}`, undefined, r.exchange)) return;
       const body = r.json as Record<string, unknown>;
       if (!t.expect(Array.isArray(body.services), '`services` is missing or not an array', undefined, r.exchange)) return;

@@ -30,8 +30,8 @@ export function unexpected(t: CaseContext, op: Op, r: Reply, allowed: number[], 
   const expected = allowed.join(' or ');
   const base = spec(SECTION[op], 'MUST', `a valid ${op} request gets ${expected}${op === 'provision' || op === 'bind' ? '; any other status is a failure and the platform may start orphan mitigation' : ''}.`);
   if (r.status === 0) {
-    if (r.error === 'timeout') {
-      t.fail(`${sent}: no answer within the platform's request timeout; expected ${expected}`, base, r.exchange);
+    if (r.timedOut) {
+      t.fail(`${sent}: ${r.error}; expected ${expected}`, base, r.exchange);
       t.fail(
         `${sent} took longer than the platform waits: brokers SHOULD answer promptly and answer 202 (asynchronous) for long work${op === 'provision' || op === 'bind' ? '; a platform orphan-mitigates a timed-out ' + op : ''}`,
         spec('synchronous-and-asynchronous-operations', 'SHOULD', 'Service Brokers SHOULD respond promptly to all requests; those that cannot complete in time SHOULD answer asynchronously.'),

@@ -9,7 +9,8 @@ import { describeReply } from '../http.js';
 import type { RunContext } from '../run-context.js';
 import { errorCode, operationOf } from '../validate.js';
 import { expectStatus } from './expect.js';
-import { instancePath, quietPoll } from './instance.js';
+import { instancePath } from './instance-state.js';
+import { quietPoll } from './poll-case.js';
 import { isObject } from '../catalog-types.js';
 
 export async function unknownResourceChecks(run: RunContext): Promise<void> {
@@ -104,7 +105,14 @@ export async function deleteDuringProvision(run: RunContext, target: PlanTarget)
         if ([200, 202, 410].includes(again.status)) run.created.forgetInstance(id);
         return;
       }
-      if (!expectStatus(t, 'deprovision', d, [200, 202, 422], { acceptsIncomplete: true, what: 'DELETE of an instance being provisioned' })) return;
+      if (!expectStatus(t, 'deprovision', d, [200, 202, 422], { acceptsIncomplete: true, what: 'DELETE of an instance being provisioned' })) {
+        // Leave the broker idle: let the provision finish, then delete as a platform would.
+        await quietPoll(run, t, 'provision', s, operationOf(r));
+        const again = await run.http.send('DELETE', instancePath(id), { query: q });
+        if (again.status === 202) await quietPoll(run, t, 'deprovision', s, operationOf(again));
+        if ([200, 202, 410].includes(again.status)) run.created.forgetInstance(id);
+        return;
+      }
       if (d.status === 422) return t.fail(`the 422 carries ${JSON.stringify(errorCode(d) ?? null)}, not "ConcurrencyError"`, spec('blocking-operations', 'MUST', 'a request refused because of a concurrent operation MUST get 422 with "error": "ConcurrencyError".'), d.exchange);
       if (d.status === 202) {
         const end = await quietPoll(run, t, 'deprovision', s, operationOf(d));

@@ -1,7 +1,7 @@
 /**
  * One plan's instance lifecycle (checklist D.3-D.7): provision (sync or async, with last_operation
- * polling), idempotency and conflicts, invalid requests, fetch, update, maintenance_info, and
- * deprovision. Each step is its own case; a step that needs an earlier one reports not-run when
+ * polling), idempotency and conflicts, invalid requests and fetch here; then updates, bindings and
+ * deprovisioning. Each step is its own case; a step that needs an earlier one reports not-run when
  * that one failed.
  */
 import { isObject, type PlanTarget } from '../catalog-types.js';
@@ -9,33 +9,14 @@ import { spec } from '../citations.js';
 import type { CaseContext, CheckDef } from '../engine.js';
 import { describeReply, type Reply } from '../http.js';
 import { EXTENSION_FIELD } from '../platform.js';
-import { pollLastOperation, type PolledOp } from '../polling.js';
 import type { RunContext } from '../run-context.js';
-import { deleteBodyProblems, errorCode, fetchInstanceProblems, instanceBodyProblems, operationOf } from '../validate.js';
+import { errorCode, fetchInstanceProblems, instanceBodyProblems, operationOf } from '../validate.js';
 import { bindingChecks } from './binding.js';
+import { deprovisionChecks, depWithoutFlag } from './deprovision.js';
 import { expect422, expectStatus, unexpected } from './expect.js';
-
-export interface InstanceState {
-  id: string;
-  target: PlanTarget;
-  planId: string;
-  /** The broker answered 202 to the provision. */
-  async: boolean;
-  operation?: string;
-  ready: boolean;
-  gone: boolean;
-  instanceName: string;
-  /** The first fetch (FI-01), to compare later fetches with. */
-  fetched?: Record<string, unknown>;
-  /** Whether DEP-05 (delete without accepts_incomplete) already ran. */
-  dep05Done?: boolean;
-}
-
-export function instancePath(id: string): string {
-  return `/v2/service_instances/${encodeURIComponent(id)}`;
-}
-
-const MI_MISMATCH = '0.0.0-conformance.mismatch';
+import { instancePath, MI_MISMATCH, type InstanceState } from './instance-state.js';
+import { finishedAlready, pollCase, quietPoll } from './poll-case.js';
+import { updateChecks } from './update.js';
 
 export async function instanceLifecycle(run: RunContext, target: PlanTarget): Promise<InstanceState> {
   const e = run.engine;
@@ -118,6 +99,22 @@ export async function instanceLifecycle(run: RunContext, target: PlanTarget): Pr
         if (r.status === 404) return;
         if (r.status === 200 && (await finishedAlready(run, s, 'provision'))) return t.note('the provision had already finished');
         t.fail(`GET of the instance while its provision is in progress answered ${describeReply(r)}; expected 404`, undefined, r.exchange);
+      },
+    );
+
+    await e.run(
+      def({
+        id: 'PROV-06',
+        title: 'a provision with the same instance id but different attributes, while the first is in progress, answers 409 Conflict',
+        since: '2.15',
+        tags: ['provision', 'async', 'idempotency'],
+        citation: spec('provisioning', 'MUST', '409 Conflict MUST be returned if an instance with the same id already exists or is being provisioned but with different attributes.'),
+      }),
+      async (t) => {
+        const r = await run.http.send('PUT', instancePath(s.id), { query: { accepts_incomplete: 'true' }, body: run.platform.provisionBody(target, { instanceName: s.instanceName, spaceGuid: run.platform.ids.uuid() }), originatingIdentity: identity });
+        if (r.status === 409) return;
+        if (r.status === 422 && errorCode(r) === 'ConcurrencyError') return t.note('422 ConcurrencyError while the first provision runs');
+        t.fail(`PUT of the instance id being provisioned, with another space_guid, answered ${describeReply(r)}; expected 409 Conflict`, undefined, r.exchange);
       },
     );
 
@@ -222,7 +219,7 @@ export async function instanceLifecycle(run: RunContext, target: PlanTarget): Pr
     def({
       id: 'PROV-07',
       also: ['ERR-04', 'CT-02'],
-      title: 'malformed provisions (no service_id, no plan_id, no organization_guid/space_guid, invalid JSON) answer 400 and create nothing',
+      title: 'malformed provisions (no service_id, no plan_id, invalid JSON) answer 400 and create nothing',
       since: '2.13',
       tags: ['provision', 'invalid-requests'],
       citation: spec('provisioning', 'MUST', '400 Bad Request MUST be returned if the request is malformed or missing mandatory data; a 4xx MUST leave resources unchanged.'),
@@ -234,7 +231,6 @@ export async function instanceLifecycle(run: RunContext, target: PlanTarget): Pr
       const probes: [string, { body?: unknown; rawBody?: string }][] = [
         ['without service_id', { body: without('service_id') }],
         ['without plan_id', { body: without('plan_id') }],
-        ['without organization_guid and space_guid', { body: without('organization_guid', 'space_guid') }],
         ['with a body that is not JSON', { rawBody: '{"service_id": ' }],
       ];
       let created = false;
@@ -250,6 +246,30 @@ export async function instanceLifecycle(run: RunContext, target: PlanTarget): Pr
         t.fail(`after the malformed PUTs, DELETE of that instance id answered ${describeReply(d)}; expected 410 Gone (a 4xx must leave nothing behind)`, spec('service-broker-errors', 'MUST', 'a 4xx response MUST leave the broker\'s resources semantically unchanged.'), d.exchange);
         if (d.status === 202) await quietPoll(run, t, 'deprovision', { id, planId: target.plan.id, target }, operationOf(d));
       }
+    },
+  );
+
+  await e.run(
+    def({
+      id: 'PROV-07',
+      also: ['ERR-04'],
+      title: 'a provision without organization_guid and space_guid (REQUIRED, though deprecated) answers 400',
+      since: '2.13',
+      tags: ['provision', 'invalid-requests'],
+      citation: spec('provisioning', 'MUST', '`organization_guid` and `space_guid` are REQUIRED fields (deprecated in favour of `context`); 400 Bad Request MUST be returned if the request is missing mandatory data.'),
+    }),
+    async (t) => {
+      const id = run.platform.ids.uuid();
+      const body = run.platform.provisionBody(target, { instanceName: `${s.instanceName}-noorg` });
+      delete body.organization_guid;
+      delete body.space_guid;
+      const r = await run.http.send('PUT', instancePath(id), { query: { accepts_incomplete: 'true' }, body, originatingIdentity: identity });
+      if (r.status === 400) return;
+      if (r.status >= 200 && r.status < 300) {
+        run.created.instance(id, sid, target.plan.id);
+        if (r.status === 202) await quietPoll(run, t, 'provision', { id, planId: target.plan.id, target }, operationOf(r));
+      }
+      t.fail(`PUT without organization_guid and space_guid (the context still carries them) answered ${describeReply(r)}; expected 400 Bad Request`, undefined, r.exchange);
     },
   );
 
@@ -326,512 +346,4 @@ export async function instanceLifecycle(run: RunContext, target: PlanTarget): Pr
 
   await deprovisionChecks(run, s, def, needsInstance);
   return s;
-}
-
-/** Polls an operation as its own case (LO-01 and friends); returns how it ended. */
-export async function pollCase(
-  run: RunContext,
-  scope: string,
-  op: PolledOp,
-  s: { id: string; target: PlanTarget },
-  p: { serviceId: string; planId: string; operation?: string; bindingId?: string },
-): Promise<string> {
-  const binding = p.bindingId !== undefined;
-  const section = binding ? 'polling-last-operation-for-service-bindings' : 'polling-last-operation-for-service-instances';
-  let end = 'error';
-  let last: Reply | undefined;
-  await run.engine.run(
-    {
-      id: binding ? 'BLO-01' : 'LO-01',
-      also: binding ? ['BLO-02', 'LO-07'] : ['LO-02', 'LO-05', 'LO-06', 'LO-07', 'LO-09'],
-      title: `the ${op}'s last_operation reaches "succeeded"`,
-      scope,
-      since: binding ? '2.14' : '2.13',
-      tags: ['last-operation', 'async', op],
-      citation: spec(section, 'MUST', 'last_operation answers 200 with `state` in progress / succeeded / failed for the operation the broker returned; the platform stops at succeeded or failed, and at the maximum polling duration the operation is failed.'),
-    },
-    async (t) => {
-      const r = await pollLastOperation(run, t, { instanceId: s.id, bindingId: p.bindingId, serviceId: p.serviceId, planId: p.planId, operation: p.operation, op, planMaxSeconds: s.target.plan.maximum_polling_duration });
-      end = r.end;
-      last = r.last;
-      if (r.end === 'succeeded' || r.end === 'gone') return t.note(`${r.end} after ${r.polls} poll(s)${r.retryAfter.length ? `, Retry-After honoured ${r.retryAfter.length}×` : ''}`);
-      if (r.end === 'failed' && r.last?.status === 200) {
-        t.fail(
-          `the asynchronous ${op} failed: ${r.description ? `"${r.description}"` : 'no description'}`,
-          spec(op === 'provision' ? 'provisioning' : op === 'update' ? 'updating-a-service-instance' : op === 'bind' ? 'binding' : op === 'unbind' ? 'unbinding' : 'deprovisioning', 'MUST', `on a valid ${op} request the broker MUST take whatever action is necessary to carry it out; a failed ${op === 'provision' || op === 'bind' ? 'create makes the platform start orphan mitigation' : 'operation leaves the platform unsure of the state'}.`),
-          r.last.exchange,
-        );
-      }
-    },
-  );
-  if (end === 'succeeded' || end === 'failed') await stickyCase(run, scope, op, s, p, end, last);
-  return end;
-}
-
-/** LO-08: polling again after a terminal state gives the same state. */
-async function stickyCase(run: RunContext, scope: string, op: PolledOp, s: { id: string }, p: { serviceId: string; planId: string; operation?: string; bindingId?: string }, end: string, _last?: Reply): Promise<void> {
-  const binding = p.bindingId !== undefined;
-  await run.engine.run(
-    {
-      id: binding ? 'BLO-01' : 'LO-08',
-      also: binding ? ['LO-08'] : [],
-      title: `polling the ${op}'s last_operation again still says "${end}"`,
-      scope,
-      since: '2.16',
-      tags: ['last-operation', op],
-      citation: spec(binding ? 'polling-last-operation-for-service-bindings' : 'polling-last-operation-for-service-instances', 'SHOULD', 'Service Brokers SHOULD NOT forget the state of an operation immediately after returning succeeded or failed, in case the platform asks again.'),
-    },
-    async (t) => {
-      const path = binding ? `${instancePath(s.id)}/service_bindings/${encodeURIComponent(p.bindingId!)}/last_operation` : `${instancePath(s.id)}/last_operation`;
-      const r = await run.http.send('GET', path, { query: { service_id: p.serviceId, plan_id: p.planId, operation: p.operation } });
-      const isDelete = op === 'deprovision' || op === 'unbind';
-      if (isDelete && r.status === 410) return;
-      const state = isObject(r.json) ? r.json.state : undefined;
-      t.expect(r.status === 200 && state === end, `a second poll after "${end}" answered ${describeReply(r)}`, undefined, r.exchange);
-    },
-  );
-}
-
-/** Polls an operation started by a probe, inside the probe's case, so later steps find the instance idle. */
-export async function quietPoll(run: RunContext, t: CaseContext, op: PolledOp, s: { id: string; planId: string; target: PlanTarget }, operation: string | undefined, bindingId?: string): Promise<string> {
-  const r = await pollLastOperation(run, t, { instanceId: s.id, bindingId, serviceId: s.target.service.id, planId: s.planId, operation, op, planMaxSeconds: s.target.plan.maximum_polling_duration });
-  return r.end;
-}
-
-/** Whether last_operation already reports the operation finished (a fast broker won the race). */
-async function finishedAlready(run: RunContext, s: InstanceState, _op: PolledOp): Promise<boolean> {
-  const r = await run.http.send('GET', `${instancePath(s.id)}/last_operation`, { query: { service_id: s.target.service.id, plan_id: s.planId, operation: s.operation } });
-  return r.status === 200 && isObject(r.json) && r.json.state === 'succeeded';
-}
-
-/** DEP-05 on an instance: DELETE without accepts_incomplete answers 200, or 422 AsyncRequired. Returns true when it ran. */
-async function depWithoutFlag(run: RunContext, outer: CaseContext, target: PlanTarget, id: string): Promise<boolean> {
-  const c = await run.engine.run(
-    {
-      id: 'DEP-05',
-      title: 'a deprovision without accepts_incomplete=true answers 200, or 422 AsyncRequired when the plan is asynchronous only',
-      scope: target.scope,
-      since: '2.13',
-      tags: ['deprovision', 'async'],
-      citation: spec('deprovisioning', 'MUST', 'without accepts_incomplete=true a broker that can only deprovision asynchronously MUST answer 422 "AsyncRequired"; it MUST NOT answer 202.'),
-    },
-    async (t) => {
-      const q = { service_id: target.service.id, plan_id: target.plan.id };
-      const r = await run.http.send('DELETE', instancePath(id), { query: q });
-      if (r.status === 200) {
-        for (const p of deleteBodyProblems(r, 'deprovision')) t.fail(p.message, p.citation, r.exchange);
-        run.created.forgetInstance(id);
-        return;
-      }
-      if (r.status === 422 && errorCode(r) === 'AsyncRequired') {
-        t.note('422 AsyncRequired');
-      } else if (r.status === 202) {
-        t.fail('a deprovision without accepts_incomplete=true answered 202 Accepted', undefined, r.exchange);
-        const end = await quietPoll(run, t, 'deprovision', { id, planId: target.plan.id, target }, operationOf(r));
-        if (end === 'succeeded' || end === 'gone') run.created.forgetInstance(id);
-        return;
-      } else {
-        unexpected(t, 'deprovision', r, [200, 422], { what: 'DELETE without accepts_incomplete' });
-      }
-      const d = await run.http.send('DELETE', instancePath(id), { query: { ...q, accepts_incomplete: 'true' } });
-      if (d.status === 202) {
-        const end = await quietPoll(run, t, 'deprovision', { id, planId: target.plan.id, target }, operationOf(d));
-        if (end === 'succeeded' || end === 'gone') run.created.forgetInstance(id);
-      } else if (d.status === 200 || d.status === 410) run.created.forgetInstance(id);
-    },
-  );
-  void outer;
-  return c.outcome !== 'not-run';
-}
-
-type Def = (d: Omit<CheckDef, 'scope'>) => CheckDef;
-
-async function updateChecks(run: RunContext, s: InstanceState, def: Def, needsInstance: (t: CaseContext) => void): Promise<void> {
-  const e = run.engine;
-  const target = s.target;
-  const sid = target.service.id;
-  const identity = run.platform.identity();
-  const mi = run.platform.maintenanceInfo(target);
-  const patch = (body: Record<string, unknown>, acceptsIncomplete = true) =>
-    run.http.send('PATCH', instancePath(s.id), { query: acceptsIncomplete ? { accepts_incomplete: 'true' } : {}, body, originatingIdentity: identity });
-  const current = () => ({ planId: s.planId, ...(mi ? { maintenanceInfo: mi } : {}) });
-  const settle = async (t: CaseContext, r: Reply, previousPlan = s.planId) => {
-    if (r.status === 202) await quietPoll(run, t, 'update', { id: s.id, planId: previousPlan, target }, operationOf(r));
-  };
-  const otherPlan = target.service.plans.find((p) => isObject(p) && p.id !== target.plan.id && typeof p.id === 'string');
-
-  await e.run(
-    def({
-      id: 'UPD-06',
-      title: 'an update without service_id answers 400 and changes nothing',
-      since: '2.13',
-      tags: ['update', 'invalid-requests'],
-      citation: spec('updating-a-service-instance', 'MUST', '400 Bad Request MUST be returned if the request is malformed or missing mandatory data (service_id is REQUIRED).'),
-    }),
-    async (t) => {
-      needsInstance(t);
-      const body = run.platform.updateBody(target, current(), { instanceName: s.instanceName, parameters: target.updateParameters ?? {} });
-      delete body.service_id;
-      const r = await patch(body);
-      if (r.status === 400) return;
-      t.fail(`PATCH without service_id answered ${describeReply(r)}; expected 400`, undefined, r.exchange);
-      await settle(t, r);
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-05',
-      also: ['ERR-03'],
-      title: 'an update with a maintenance_info.version other than the catalog\'s answers 422 MaintenanceInfoConflict',
-      since: '2.15',
-      tags: ['update', 'maintenance-info'],
-      citation: spec('updating-a-service-instance', 'MUST', '422 with "error": "MaintenanceInfoConflict" MUST be returned if maintenance_info.version does not match the catalog\'s version for the plan.'),
-    }),
-    async (t) => {
-      if (!mi) return t.notApplicable('the plan has no maintenance_info');
-      needsInstance(t);
-      const r = await patch(run.platform.updateBody(target, current(), { instanceName: s.instanceName, maintenanceInfo: { version: MI_MISMATCH } }));
-      if (!expect422(t, r, 'MaintenanceInfoConflict', `PATCH with maintenance_info.version "${MI_MISMATCH}"`, t.def.citation)) await settle(t, r);
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-09',
-      title: 'a plan change on a plan that is not plan_updateable is refused',
-      since: '2.13',
-      tags: ['update'],
-      citation: spec('updating-a-service-instance', 'SHOULD', 'plan changes are offered only with plan_updateable: true; a plan change the broker does not support SHOULD be refused (422) with a meaningful message.'),
-    }),
-    async (t) => {
-      if (target.planUpdateable) t.notApplicable('the plan is plan_updateable (UPD-04 changes it)');
-      if (!otherPlan) return t.notApplicable('the offering has no other plan to change to');
-      needsInstance(t);
-      const r = await patch(run.platform.updateBody(target, current(), { instanceName: s.instanceName, planId: otherPlan.id }));
-      if (r.status === 422 || r.status === 400) return t.note(`${r.status}`);
-      t.fail(`PATCH to plan "${otherPlan.name}" of a plan that is not plan_updateable answered ${describeReply(r)}; expected 422`, undefined, r.exchange);
-      if (r.status === 200 || r.status === 202) {
-        await settle(t, r);
-        s.planId = otherPlan.id;
-        run.created.setPlan(s.id, otherPlan.id);
-      }
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-07',
-      title: 'refused updates left the instance unchanged (same plan and parameters when fetched)',
-      since: '2.14',
-      tags: ['update', 'fetch'],
-      citation: spec('updating-a-service-instance', 'MUST', 'when the response has a 4xx or 5xx status, the broker MUST NOT apply any of the requested changes.'),
-    }),
-    async (t) => {
-      if (!target.instancesRetrievable) t.notApplicable('instances_retrievable is not true: the suite cannot see the instance\'s state');
-      needsInstance(t);
-      if (!s.fetched) return t.notRun('the instance could not be fetched before (see FI-01)');
-      const r = await run.http.send('GET', instancePath(s.id), { query: { service_id: sid, plan_id: s.planId } });
-      if (!t.expect(r.status === 200 && isObject(r.json), `GET of the instance answered ${describeReply(r)}`, spec('fetching-a-service-instance', 'MUST', 'fetch answers 200 for an existing instance.'), r.exchange)) return;
-      const now = r.json as Record<string, unknown>;
-      if ('plan_id' in now) t.expect(now.plan_id === s.planId, `after refused updates the plan is ${JSON.stringify(now.plan_id)}, was "${s.planId}"`, undefined, r.exchange);
-      if ('parameters' in now && 'parameters' in s.fetched) t.expect(JSON.stringify(now.parameters) === JSON.stringify(s.fetched.parameters), `after refused updates the parameters are ${JSON.stringify(now.parameters)}, were ${JSON.stringify(s.fetched.parameters)}`, undefined, r.exchange);
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-01',
-      also: ['UPD-02', 'UPD-11'],
-      title: 'an update of the parameters answers 200, or 202 when asynchronous, with a valid body',
-      since: '2.13',
-      tags: ['update'],
-      citation: spec('updating-a-service-instance', 'MUST', '200 OK when the changes have been applied (body `{}`), 202 Accepted when the update is in progress; a re-sent PATCH while in progress MUST answer 202 with the same operation.'),
-    }),
-    async (t) => {
-      needsInstance(t);
-      const body = run.platform.updateBody(target, current(), { instanceName: s.instanceName, parameters: target.updateParameters ?? {} });
-      const r = await patch(body);
-      if (!expectStatus(t, 'update', r, [200, 202], { acceptsIncomplete: true, what: 'PATCH with parameters' })) return;
-      for (const p of instanceBodyProblems(r, 'update')) t.fail(p.message, p.citation, r.exchange);
-      if (r.status !== 202) return t.note('200 OK');
-      const op = operationOf(r);
-      const again = await patch(body);
-      if (again.status === 202) t.expect(operationOf(again) === op, `a re-sent PATCH answered 202 with operation ${JSON.stringify(operationOf(again) ?? null)}; the original was ${JSON.stringify(op ?? null)}`, undefined, again.exchange);
-      else if (!(again.status === 200 && (await finishedAlready(run, { ...s, operation: op }, 'update')))) t.fail(`a re-sent PATCH while the update is in progress answered ${describeReply(again)}; expected 202`, undefined, again.exchange);
-      if (target.instancesRetrievable) await concurrentFetch(run, s);
-      await pollCase(run, target.scope, 'update', s, { serviceId: sid, planId: s.planId, operation: op });
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-03',
-      title: 'an update without accepts_incomplete=true answers 200, or 422 AsyncRequired when asynchronous only',
-      since: '2.13',
-      tags: ['update', 'async'],
-      citation: spec('updating-a-service-instance', 'MUST', 'without accepts_incomplete=true a broker that can only update asynchronously MUST answer 422 "AsyncRequired"; it MUST NOT answer 202.'),
-    }),
-    async (t) => {
-      needsInstance(t);
-      const r = await patch(run.platform.updateBody(target, current(), { instanceName: s.instanceName, parameters: target.updateParameters ?? {} }), false);
-      if (r.status === 200 || (r.status === 422 && errorCode(r) === 'AsyncRequired')) return t.note(`${r.status}`);
-      if (r.status === 202) {
-        t.fail('an update without accepts_incomplete=true answered 202 Accepted', undefined, r.exchange);
-        return void (await settle(t, r));
-      }
-      unexpected(t, 'update', r, [200, 422], { what: 'PATCH without accepts_incomplete' });
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-08',
-      title: 'an update with neither plan_id nor parameters changes neither',
-      since: '2.13',
-      tags: ['update'],
-      citation: spec('updating-a-service-instance', 'MUST', 'without `plan_id` the broker MUST NOT change the plan; without `parameters` it MUST NOT change the parameters.'),
-    }),
-    async (t) => {
-      needsInstance(t);
-      const before = target.instancesRetrievable ? await run.http.send('GET', instancePath(s.id), { query: { service_id: sid, plan_id: s.planId } }) : undefined;
-      const r = await patch(run.platform.updateBody(target, current(), { instanceName: s.instanceName, omitPlan: true }));
-      if (!expectStatus(t, 'update', r, [200, 202], { acceptsIncomplete: true, what: 'PATCH with neither plan_id nor parameters' })) return;
-      await settle(t, r);
-      if (!before || before.status !== 200 || !isObject(before.json)) return t.note('accepted (instances are not retrievable, so the result is not compared)');
-      const after = await run.http.send('GET', instancePath(s.id), { query: { service_id: sid, plan_id: s.planId } });
-      if (!isObject(after.json)) return t.fail(`GET of the instance after the update answered ${describeReply(after)}`, undefined, after.exchange);
-      for (const k of ['plan_id', 'parameters']) {
-        if (k in before.json) t.expect(JSON.stringify(after.json[k]) === JSON.stringify(before.json[k]), `\`${k}\` changed from ${JSON.stringify(before.json[k])} to ${JSON.stringify(after.json[k])}`, undefined, after.exchange);
-      }
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-10',
-      title: 'a context-only update (a new instance name) is accepted when allow_context_updates is true',
-      since: '2.15',
-      tags: ['update'],
-      citation: spec('updating-a-service-instance', 'MUST', 'a broker declaring allow_context_updates: true supports update requests that carry only contextual data.'),
-    }),
-    async (t) => {
-      if (target.service.allow_context_updates !== true) t.notApplicable('allow_context_updates is not true, so a platform sends no context-only updates');
-      needsInstance(t);
-      s.instanceName = `${s.instanceName}-renamed`;
-      const r = await patch(run.platform.updateBody(target, current(), { instanceName: s.instanceName, omitPlan: false }));
-      if (expectStatus(t, 'update', r, [200, 202], { acceptsIncomplete: true, what: 'PATCH with a changed context.instance_name only' })) await settle(t, r);
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'MI-01',
-      title: 'a maintenance_info update to the catalog\'s version (an upgrade) is accepted',
-      since: '2.15',
-      tags: ['update', 'maintenance-info'],
-      citation: spec('updating-a-service-instance', 'MUST', 'platforms MAY send the catalog\'s maintenance_info to perform maintenance; a matching version is not a conflict, and the update answers 200 or 202.'),
-    }),
-    async (t) => {
-      if (!mi) return t.notApplicable('the plan has no maintenance_info');
-      needsInstance(t);
-      const r = await patch(run.platform.updateBody(target, current(), { instanceName: s.instanceName, maintenanceInfo: mi }));
-      if (!expectStatus(t, 'update', r, [200, 202], { acceptsIncomplete: true, what: `PATCH with maintenance_info.version "${mi.version}" (the catalog's)` })) return;
-      for (const p of instanceBodyProblems(r, 'update')) t.fail(p.message, p.citation, r.exchange);
-      await settle(t, r);
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'UPD-04',
-      title: 'a plan change on a plan_updateable plan is carried out (or refused with 422 when that change is not supported)',
-      since: '2.13',
-      tags: ['update'],
-      citation: spec('updating-a-service-instance', 'MUST', 'with plan_updateable: true the platform MAY request a plan change; the broker applies it (200/202) or, for an unsupported permutation, answers 422 with a meaningful description.'),
-    }),
-    async (t) => {
-      if (!target.planUpdateable) t.notApplicable('the plan is not plan_updateable');
-      if (!otherPlan) return t.notApplicable('the offering has no other plan to change to');
-      needsInstance(t);
-      const from = s.planId;
-      const r = await patch(run.platform.updateBody(target, current(), { instanceName: s.instanceName, planId: otherPlan.id }));
-      if (r.status === 422) {
-        if (!(isObject(r.json) && typeof r.json.description === 'string')) t.fail('the 422 for an unsupported plan change has no description', spec('updating-a-service-instance', 'SHOULD', 'if a particular plan change is not supported, the broker SHOULD return a meaningful error message.'), r.exchange);
-        return t.note(`the change to "${otherPlan.name}" is not supported (422)`);
-      }
-      if (!expectStatus(t, 'update', r, [200, 202], { acceptsIncomplete: true, what: `PATCH to plan "${otherPlan.name}"` })) return;
-      await settle(t, r, from);
-      s.planId = otherPlan.id;
-      run.created.setPlan(s.id, otherPlan.id);
-      if (target.instancesRetrievable) {
-        const f = await run.http.send('GET', instancePath(s.id), { query: { service_id: sid, plan_id: s.planId } });
-        if (isObject(f.json) && 'plan_id' in f.json) t.expect(f.json.plan_id === otherPlan.id, `after the plan change the instance's plan_id is ${JSON.stringify(f.json.plan_id)}, expected "${otherPlan.id}"`, undefined, f.exchange);
-      }
-      // Back to the plan under test, so the rest of the lifecycle exercises it.
-      const back = await patch(run.platform.updateBody(target, { planId: s.planId }, { instanceName: s.instanceName, planId: from }));
-      if (back.status === 200 || back.status === 202) {
-        await settle(t, back, s.planId);
-        s.planId = from;
-        run.created.setPlan(s.id, from);
-      }
-    },
-  );
-}
-
-/** FI-04: fetching an instance while it is being updated. */
-async function concurrentFetch(run: RunContext, s: InstanceState): Promise<void> {
-  await run.engine.run(
-    {
-      id: 'FI-04',
-      also: ['BLK-01'],
-      title: 'fetching an instance while it is being updated answers 422 ConcurrencyError (or 200)',
-      scope: s.target.scope,
-      since: '2.14',
-      tags: ['fetch', 'concurrency'],
-      citation: spec('fetching-a-service-instance', 'MUST', '422 with "error": "ConcurrencyError" MUST be returned if the instance is being updated and therefore cannot be fetched.'),
-    },
-    async (t) => {
-      const r = await run.http.send('GET', instancePath(s.id), { query: { service_id: s.target.service.id, plan_id: s.planId } });
-      if (r.status === 200) {
-        for (const p of fetchInstanceProblems(r, { serviceId: s.target.service.id, planId: s.planId })) t.fail(p.message, p.citation, r.exchange);
-        return t.note('200: the broker can serve the instance during the update');
-      }
-      expect422(t, r, 'ConcurrencyError', 'GET of the instance during its update', t.def.citation);
-    },
-  );
-}
-
-async function deprovisionChecks(run: RunContext, s: InstanceState, def: Def, needsInstance: (t: CaseContext) => void): Promise<void> {
-  const e = run.engine;
-  const target = s.target;
-  const sid = target.service.id;
-  const identity = run.platform.identity();
-  const q = () => ({ service_id: sid, plan_id: s.planId });
-
-  await e.run(
-    def({
-      id: 'DEP-04',
-      title: 'a deprovision without service_id or plan_id answers 400 and deletes nothing',
-      since: '2.13',
-      tags: ['deprovision', 'invalid-requests'],
-      citation: spec('deprovisioning', 'MUST', 'service_id and plan_id are REQUIRED query parameters; 400 Bad Request MUST be returned if the request is missing mandatory data.'),
-    }),
-    async (t) => {
-      needsInstance(t);
-      for (const [what, query] of [
-        ['without service_id', { plan_id: s.planId, accepts_incomplete: 'true' }],
-        ['without plan_id', { service_id: sid, accepts_incomplete: 'true' }],
-      ] as const) {
-        const r = await run.http.send('DELETE', instancePath(s.id), { query, originatingIdentity: identity });
-        if (r.status === 400) continue;
-        t.fail(`DELETE ${what} answered ${describeReply(r)}; expected 400`, undefined, r.exchange);
-        if (r.status === 200 || r.status === 202) {
-          if (r.status === 202) await quietPoll(run, t, 'deprovision', s, operationOf(r));
-          s.gone = true;
-          run.created.forgetInstance(s.id);
-          return;
-        }
-      }
-    },
-  );
-
-  if (!s.dep05Done && s.ready && !s.gone) {
-    // The plan provisions asynchronously only (PROV-03 got AsyncRequired): probe on the main instance.
-    await e.run(
-      def({
-        id: 'DEP-05',
-        title: 'a deprovision without accepts_incomplete=true answers 200, or 422 AsyncRequired when the plan is asynchronous only',
-        since: '2.13',
-        tags: ['deprovision', 'async'],
-        citation: spec('deprovisioning', 'MUST', 'without accepts_incomplete=true a broker that can only deprovision asynchronously MUST answer 422 "AsyncRequired"; it MUST NOT answer 202.'),
-      }),
-      async (t) => {
-        const r = await run.http.send('DELETE', instancePath(s.id), { query: q(), originatingIdentity: identity });
-        if (r.status === 422 && errorCode(r) === 'AsyncRequired') return t.note('422 AsyncRequired');
-        if (r.status === 200) {
-          for (const p of deleteBodyProblems(r, 'deprovision')) t.fail(p.message, p.citation, r.exchange);
-          s.gone = true;
-          run.created.forgetInstance(s.id);
-          return t.note('200: deleted synchronously (DEP-01 then finds it gone)');
-        }
-        if (r.status === 202) {
-          t.fail('a deprovision without accepts_incomplete=true answered 202 Accepted', undefined, r.exchange);
-          await quietPoll(run, t, 'deprovision', s, operationOf(r));
-          s.gone = true;
-          run.created.forgetInstance(s.id);
-          return;
-        }
-        unexpected(t, 'deprovision', r, [200, 422], { what: 'DELETE without accepts_incomplete' });
-      },
-    );
-  }
-
-  let deleted = false;
-  await e.run(
-    def({
-      id: 'DEP-01',
-      also: ['DEP-02', 'LO-05'],
-      title: 'deprovision answers 200 {}, or 202 when asynchronous, and the instance goes away',
-      since: '2.13',
-      tags: ['deprovision'],
-      citation: spec('deprovisioning', 'MUST', '200 OK with `{}` when the instance was deleted; 202 Accepted when the deletion is in progress (then last_operation reports it, or 410 once gone).'),
-    }),
-    async (t) => {
-      if (s.gone) {
-        deleted = true;
-        return t.notRun('the instance was already deleted by an earlier probe');
-      }
-      needsInstance(t);
-      const r = await run.http.send('DELETE', instancePath(s.id), { query: { ...q(), accepts_incomplete: 'true' }, originatingIdentity: identity });
-      if (!expectStatus(t, 'deprovision', r, [200, 202], { acceptsIncomplete: true, what: 'DELETE of the instance' })) return;
-      for (const p of deleteBodyProblems(r, 'deprovision')) t.fail(p.message, p.citation, r.exchange);
-      if (r.status === 200) {
-        deleted = true;
-        run.created.forgetInstance(s.id);
-        return t.note('200 OK');
-      }
-      const op = operationOf(r);
-      const again = await run.http.send('DELETE', instancePath(s.id), { query: { ...q(), accepts_incomplete: 'true' } });
-      if (!(again.status === 202 || again.status === 410 || again.status === 200)) t.fail(`a re-sent DELETE while the deprovision is in progress answered ${describeReply(again)}; expected 202`, undefined, again.exchange);
-      else if (again.status === 202 && operationOf(again) !== op) t.fail(`a re-sent DELETE answered 202 with operation ${JSON.stringify(operationOf(again) ?? null)}; the original was ${JSON.stringify(op ?? null)}`, undefined, again.exchange);
-      const end = await pollCase(run, target.scope, 'deprovision', s, { serviceId: sid, planId: s.planId, operation: op });
-      if (end === 'succeeded' || end === 'gone') {
-        deleted = true;
-        run.created.forgetInstance(s.id);
-      }
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'DEP-03',
-      also: ['OM-B'],
-      title: 'deprovisioning an instance that is already gone answers 410 Gone',
-      since: '2.13',
-      tags: ['deprovision'],
-      citation: spec('deprovisioning', 'MUST', '410 Gone MUST be returned if the instance does not exist.'),
-    }),
-    async (t) => {
-      if (!deleted) t.notRun('the instance was not deleted (see DEP-01)');
-      const r = await run.http.send('DELETE', instancePath(s.id), { query: { ...q(), accepts_incomplete: 'true' } });
-      if (r.status !== 410) unexpected(t, 'deprovision', r, [410], { what: 'DELETE of the deleted instance' });
-    },
-  );
-
-  await e.run(
-    def({
-      id: 'FI-03',
-      title: 'fetching a deleted instance answers 404',
-      since: '2.14',
-      tags: ['fetch'],
-      citation: spec('fetching-a-service-instance', 'MUST', '404 Not Found MUST be returned if the instance does not exist.'),
-    }),
-    async (t) => {
-      if (!target.instancesRetrievable) t.notApplicable('instances_retrievable is not true');
-      if (!deleted) t.notRun('the instance was not deleted (see DEP-01)');
-      const r = await run.http.send('GET', instancePath(s.id), { query: q() });
-      t.expect(r.status === 404, `GET of the deleted instance answered ${describeReply(r)}; expected 404`, undefined, r.exchange);
-    },
-  );
 }

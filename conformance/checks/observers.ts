@@ -30,7 +30,7 @@ function asReply(e: Exchange) {
   } catch {
     invalidJson = true;
   }
-  return { status: e.status, headers: new Headers(e.responseHeaders), text, json, invalidJson, exchange: e };
+  return { status: e.status, headers: new Headers(e.responseHeaders), text, json, invalidJson, timedOut: false, exchange: e };
 }
 
 export async function observerChecks(run: RunContext): Promise<void> {

@@ -58,9 +58,3 @@ export function relGuid(body: Record<string, unknown>, rel: string): string | un
 export function stringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every(isStr);
 }
-
-/** CC v3 messages refuse keys they do not know (422 "Unknown field(s): 'a', 'b'"). */
-export function allowKeys(body: Record<string, unknown>, allowed: readonly string[]): void {
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length) throw ccError('UnprocessableEntity', `Unknown field(s): '${unknown.join("', '")}'`);
-}

@@ -15,6 +15,7 @@ export function v2Refusal(r: Refusal): CcError {
     case 'maintenance-info-conflict': return ccError('MaintenanceInfoConflict');
     case 'unbindable-plan-with-bindings': return unprocessable('Cannot update to a non-bindable plan while the service instance has bindings.');
     case 'not-bindable': return r.what === 'key' ? ccError('ServiceKeyNotSupported', "This service doesn't support creation of keys.") : ccError('UnbindableService');
+    case 'key-name-taken': return ccError('ServiceKeyNameTaken', r.name);
     case 'broker-name-taken': return ccError('ServiceBrokerNameTaken');
     case 'broker-url-invalid': return ccError('ServiceBrokerUrlInvalid', r.url);
     case 'orgs-not-found': return ccError('ServicePlanVisibilityInvalid', 'organization is invalid');
@@ -37,6 +38,8 @@ export function v3Refusal(r: Refusal): CcError {
     }
     case 'unbindable-plan-with-bindings': return unprocessable('Cannot update to a non-bindable plan while the service instance has bindings.');
     case 'not-bindable': return unprocessable('Service plan does not allow bindings');
+    case 'key-name-taken':
+      return unprocessable(`The binding name is invalid. Key binding names must be unique. The service instance already has a key binding with name '${r.name}'.`);
     case 'broker-name-taken': return unprocessable('Name must be unique');
     case 'broker-url-invalid': return unprocessable('Url must be a valid url');
     case 'orgs-not-found': return unprocessable(`Could not find Organizations with guids: ${JSON.stringify(r.guids)}`);

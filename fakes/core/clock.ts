@@ -6,7 +6,8 @@
  * - `virtual`: time moves only when `advance()`/`advanceTo()`/`runAll()` is called.
  * - `instant`: pending timers fire as soon as the event loop has nothing else runnable
  *   (checked with setImmediate), jumping virtual time to each timer's due time.
- * - `real`: time follows the wall clock (from the start instant); timers use real setTimeout.
+ * - `real`: time follows the wall clock (from the start instant, by default the wall-clock time);
+ *   timers use real setTimeout.
  */
 export type ClockMode = 'virtual' | 'instant' | 'real';
 
@@ -49,9 +50,14 @@ export class Clock {
   #closed = false;
   #listeners = new Set<(now: number) => void>();
 
+  /**
+   * `start` defaults to {@link DEFAULT_START} for the virtual and instant modes (same seed, same
+   * timestamps), and to the wall-clock time for the real mode, so what the fakes show (task
+   * timestamps, `last_operation` updates) reads as today.
+   */
   constructor(opts: { mode?: ClockMode; start?: number } = {}) {
-    this.#virtualNow = opts.start ?? DEFAULT_START;
     this.#mode = opts.mode ?? 'virtual';
+    this.#virtualNow = opts.start ?? (this.#mode === 'real' ? Date.now() : DEFAULT_START);
     if (this.#mode === 'real') this.#enterReal();
   }
 

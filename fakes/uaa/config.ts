@@ -31,7 +31,7 @@ export const uaaUserConfigSchema = z.object({
 });
 
 export const uaaConfigSchema = z.object({
-  /** Seed the default clients and users (admin, cf, bosh_admin, bosh_cli, cc_admin; user admin). */
+  /** Seed the default clients and users (admin, cf, bosh_admin, bosh_cli, cc_admin, odb; user admin). */
   defaults: z.boolean().default(true),
   clients: z.array(uaaClientConfigSchema).default([]),
   users: z.array(uaaUserConfigSchema).default([]),
@@ -59,7 +59,18 @@ export const DEFAULT_CLIENTS = {
   boshAdmin: 'bosh_admin',
   boshCli: 'bosh_cli',
   ccAdmin: 'cc_admin',
+  odb: 'odb',
 } as const;
+
+/**
+ * What the On-Demand Service Broker and its errands need from their CF UAA client:
+ * `cloud_controller.admin` for the CC calls (register-broker, service access, upgrade-all,
+ * recreate-all, delete-all, orphan-deployments list every instance), and `clients.admin` for the
+ * per-instance UAA clients of a plan's `client_definition` (create, look up on every update and
+ * upgrade, change, delete): only an admin caller may give a client authorities or the
+ * client_credentials grant, and the lookup needs `clients.read` or `clients.admin`.
+ */
+export const ODB_CLIENT_AUTHORITIES = ['cloud_controller.admin', 'clients.admin'];
 
 export const DEFAULT_ADMIN_USER = 'admin';
 

@@ -6,6 +6,7 @@ import {
   CF_CLIENT_SCOPES,
   DEFAULT_ADMIN_USER,
   DEFAULT_CLIENTS,
+  ODB_CLIENT_AUTHORITIES,
   UAA_ADMIN_AUTHORITIES,
   type UaaClientConfig,
   type UaaConfig,
@@ -19,6 +20,7 @@ import {
   type UaaClient,
   type UaaGroup,
   type UaaGroupMember,
+  type StoredToken,
   type UaaState,
   type UaaUser,
 } from './state.js';
@@ -311,6 +313,16 @@ export class UaaModel {
     user.tokenSalt = this.random.secret(8);
   }
 
+  /** `/oauth/token/revoke/user/{id}/client/{cid}`: the stored tokens of that user with that client are gone. */
+  revokeUserClientTokens(userId: string, clientId: string): void {
+    this.#dropTokens((t) => t.claims.user_id === userId && t.claims.cid === clientId);
+  }
+
+  /** Remembers a token UAA must look up later: an opaque value, or a revocable JWT by its jti. */
+  storeToken(token: StoredToken): void {
+    this.state.tokens[token.value] = token;
+  }
+
   /** `DELETE /oauth/token/revoke/{tokenId}`: only stored (revocable, e.g. opaque) tokens can be revoked by id. */
   revokeToken(tokenId: string): { userId?: string; clientId?: string } {
     const stored = Object.hasOwn(this.state.tokens, tokenId) ? this.state.tokens[tokenId] : undefined;
@@ -412,6 +424,18 @@ export class UaaModel {
     delete this.state.users[id];
     this.#dropTokens((t) => t.claims.user_id === id);
     return user;
+  }
+
+  /** A successful password login: the previous logon time moves back, the last one is now. */
+  recordLogon(id: string): void {
+    const user = this.requireUser(id);
+    user.previousLogonTime = user.lastLogonTime;
+    user.lastLogonTime = this.kernel.clock.now();
+  }
+
+  /** `PATCH /Users/{id}/status` with `passwordChangeRequired: true`: the password grant refuses until the password changes. */
+  requirePasswordChange(id: string): void {
+    this.requireUser(id).passwordChangeRequired = true;
   }
 
   setPassword(id: string, password: string): void {
@@ -558,6 +582,15 @@ export class UaaModel {
         scope: ['uaa.none'],
       });
       this.addUser({ userName: DEFAULT_ADMIN_USER, groups: ADMIN_USER_GROUPS, givenName: 'Admin', familyName: 'User' });
+      this.addClient({
+        client_id: DEFAULT_CLIENTS.odb,
+        // Its own stream, so adding this client shifted no other seeded value.
+        client_secret: this.kernel.random.fork('uaa/odb').secret(24),
+        name: 'On-Demand Service Broker and its errands',
+        authorized_grant_types: ['client_credentials'],
+        authorities: ODB_CLIENT_AUTHORITIES,
+        scope: ['uaa.none'],
+      });
     }
     for (const g of this.config.groups) this.ensureGroup(g);
     for (const c of this.config.clients) this.addClient(c);

@@ -1,4 +1,3 @@
-import type { Random } from '../core/random.js';
 import type { SigningKey } from './keys.js';
 
 /** UAA's defaults (UaaTokenServices / BaseClientDetails): 12 h access tokens, 30 days refresh tokens. */
@@ -122,7 +121,3 @@ export const DEFAULT_USER_GROUPS = [
   'approvals.me',
   'scim.userids',
 ];
-
-export function newId(random: Random): string {
-  return random.uuid();
-}

@@ -124,7 +124,7 @@ export class TokenService {
       // UAA hands out the token id itself as the opaque value.
       accessToken = jti;
       this.model.pruneTokens();
-      this.model.state.tokens[accessToken] = { value: accessToken, claims, expiresAt: exp, kind: 'access' };
+      this.model.storeToken({ value: accessToken, claims, expiresAt: exp, kind: 'access' });
     } else accessToken = await this.sign(claims);
 
     const response: TokenResponse = {
@@ -203,7 +203,7 @@ export class TokenService {
     // The additional root claims (client_auth_method) go into the refresh token as well (RefreshTokenCreator).
     if (req.authMethod) claims.client_auth_method = req.authMethod;
     if (req.format === 'opaque') {
-      this.model.state.tokens[jti] = { value: jti, claims, expiresAt: exp, kind: 'refresh' };
+      this.model.storeToken({ value: jti, claims, expiresAt: exp, kind: 'refresh' });
       return jti;
     }
     return this.sign(claims);

@@ -40,13 +40,13 @@ scenario('a stuck BOSH task keeps the operation in progress until the task finis
   s.bosh.control.addTaskRule({ type: 'update_deployment', hang: true, times: 1 });
   const si = await s.provision(s.plan(0), { wait: false });
   await s.clock.advance(6 * 3600_000);
-  await s.cc.settle();
+  await s.drive(s.cc.settle());
   expect(s.cc.instance(si.guid).last_operation).toMatchObject({ type: 'create', state: 'in progress', description: 'Instance provisioning in progress' });
   const polls = replies(s, 'GET', `/v2/service_instances/${si.guid}/last_operation`);
   expect(polls.length).toBeGreaterThan(3);
   expect(polls.every((p) => body(p).state === 'in progress')).toBe(true);
   await s.bosh.control.completeTask(s.tasks(si.guid)[0].id);
-  expect((await s.cc.waitForLastOperation(si.guid))?.last_operation).toMatchObject({ state: 'succeeded' });
+  expect((await s.drive(s.cc.waitForLastOperation(si.guid)))?.last_operation).toMatchObject({ state: 'succeeded' });
 });
 
 scenario('the director unreachable at provision: the broker answers 500 and CC cleans up the orphan', { tags: ['area:bosh-failures', 'area:orphans', 'osb:2.13', 'odb:provision'] }, async (s) => {
@@ -57,6 +57,7 @@ scenario('the director unreachable at provision: the broker answers 500 and CC c
   expect(put.status).toBe(500);
   expect(body(put).description).toMatch(/Currently unable to create service instance, please try again later|There was a problem completing your request/);
   // CC's orphan mitigation: a DELETE for the instance it could not create.
+  await s.eventually(() => s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' }).length > 0);
   expect(s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' })).toHaveLength(1);
   s.bosh.control.setUnreachable(false);
   expect(s.deployment(si.guid)).toBeUndefined();

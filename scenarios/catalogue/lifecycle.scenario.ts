@@ -41,14 +41,12 @@ scenario('binding credentials come from the adapter, with the VM addresses BOSH 
 
 scenario('a service key is created and deleted like a binding, without an app', { tags: ['area:lifecycle', 'osb:2.13', 'odb:bind'] }, async (s) => {
   const si = await s.provision(s.plan(0));
-  const { binding } = await s.cc.createKey(si.guid, 'key-1');
-  await s.cc.waitForLastOperation(binding.guid);
-  expect(s.cc.model.get('bindings', binding.guid)?.last_operation).toMatchObject({ state: 'succeeded' });
+  const key = await s.createKey(si.guid, 'key-1');
+  expect(key.last_operation).toMatchObject({ state: 'succeeded' });
   const put = replies(s, 'PUT', `/v2/service_instances/${si.guid}/service_bindings/`)[0];
   expect(put.status).toBe(201);
   expect(JSON.parse(put.requestBody!).bind_resource?.app_guid).toBeUndefined();
-  await s.cc.deleteKey(binding.guid);
-  expect(s.cc.model.get('bindings', binding.guid)).toBeUndefined();
+  expect(await s.deleteKey(key.guid)).toBeUndefined();
 });
 
 scenario('the dashboard URL from the adapter reaches CC', { tags: ['area:lifecycle', 'osb:2.13', 'odb:dashboard-url'] }, async (s) => {

@@ -38,7 +38,7 @@ scenario('orphan mitigation after a provision timeout: CC gives up on the broker
   s.faults.add({ match: { service: 'cc->broker', method: 'PUT' }, action: { type: 'hang' }, times: 1 });
   const si = await s.provision(s.plan(0), { wait: false });
   await s.clock.advance(5 * 60_000);
-  await s.cc.waitForLastOperation(si.guid).catch(() => undefined);
+  await s.drive(s.cc.waitForLastOperation(si.guid)).catch(() => undefined);
   const mitigation = s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' });
   expect(mitigation.length).toBeGreaterThanOrEqual(1);
   expect(s.cc.model.get('instances', si.guid)?.last_operation ?? { state: 'failed' }).toMatchObject({ state: 'failed' });
@@ -49,6 +49,7 @@ scenario('orphan mitigation after a provision 5xx: the broker answers CC’s cle
   s.faults.add({ match: { service: 'bosh', method: 'POST', path: '/deployments' }, action: { type: 'status', status: 503 }, times: 1 });
   const si = await s.provision(s.plan(0));
   expect(si.last_operation).toMatchObject({ state: 'failed' });
+  await s.eventually(() => s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' }).some((e) => e.status > 0));
   const [cleanup] = s.journal.query({ service: 'cc->broker', method: 'DELETE', tag: 'orphan-mitigation' });
   expect(cleanup.path).toBe(`/v2/service_instances/${si.guid}`);
   expect([200, 202, 410]).toContain(cleanup.status);

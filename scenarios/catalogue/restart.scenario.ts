@@ -5,7 +5,7 @@ scenario('the broker restarted mid-provision: CC’s polling carries on and the 
   const si = await s.provision(s.plan(0), { wait: false });
   expect(s.cc.instance(si.guid).last_operation).toMatchObject({ state: 'in progress' });
   await s.broker.restart!();
-  expect((await s.cc.waitForLastOperation(si.guid))?.last_operation).toMatchObject({ type: 'create', state: 'succeeded' });
+  expect((await s.drive(s.cc.waitForLastOperation(si.guid)))?.last_operation).toMatchObject({ type: 'create', state: 'succeeded' });
   expect(s.tasks(si.guid)).toHaveLength(1);
 });
 
@@ -13,7 +13,7 @@ scenario('the broker restarted mid-deprovision: the delete completes', { tags: [
   const si = await s.provision(s.plan(0));
   await s.deprovision(si.guid, { wait: false });
   await s.broker.restart!();
-  expect(await s.cc.waitForLastOperation(si.guid)).toBeUndefined();
+  expect(await s.drive(s.cc.waitForLastOperation(si.guid))).toBeUndefined();
   expect(s.deployment(si.guid)).toBeUndefined();
 });
 
@@ -21,8 +21,8 @@ scenario('the broker down while CC polls: the operation stays in progress, then 
   const si = await s.provision(s.plan(0), { wait: false });
   await s.broker.stop();
   await s.clock.advance(10 * 60_000);
-  await s.cc.settle();
+  await s.drive(s.cc.settle());
   expect(s.cc.instance(si.guid).last_operation).toMatchObject({ state: 'in progress' });
   await s.broker.restart!();
-  expect((await s.cc.waitForLastOperation(si.guid))?.last_operation).toMatchObject({ state: 'succeeded' });
+  expect((await s.drive(s.cc.waitForLastOperation(si.guid)))?.last_operation).toMatchObject({ state: 'succeeded' });
 });

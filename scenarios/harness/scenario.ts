@@ -29,7 +29,7 @@ export interface ScenarioMeta {
   configure?: (config: Record<string, unknown>) => void;
   /** Foundation config merged over the service's (e.g. `{ bosh: { tasks: { durations: ... } } }`). */
   foundation?: Record<string, unknown>;
-  /** Wall-clock limit in ms (default 20000). */
+  /** Wall-clock limit in ms (default 60000: adapter processes are slow on a busy machine). */
   timeout?: number;
 }
 
@@ -145,48 +145,108 @@ export class Scenario {
     return p.name;
   }
 
+  /**
+   * Awaits a platform call, moving the virtual clock whenever everything is waiting on it: CC
+   * may wait on the broker (orphan mitigation after a failed bind, say) while the broker waits on
+   * a BOSH task, and only the clock moves a BOSH task.
+   */
+  async drive<T>(work: Promise<T>): Promise<T> {
+    let settled = false;
+    const done = work.then(
+      () => void (settled = true),
+      () => void (settled = true),
+    );
+    const turns = this.target.network ? 5000 : 1000;
+    while (!settled) {
+      await Promise.race([done, idleTurns(turns)]);
+      if (settled) break;
+      // An in-process broker running its adapter executable is busy, not waiting on the clock.
+      if (!this.target.network && process.getActiveResourcesInfo().includes('ProcessWrap')) continue;
+      const next = this.f.clock.nextDueAt();
+      if (next !== undefined) await this.f.clock.advanceTo(Math.max(next, this.f.clock.now()));
+    }
+    return work;
+  }
+
   /** `cf create-service` and wait for the last operation to settle. Returns CC's record. */
   async provision(plan: string = this.plan(), opts: { name?: string; parameters?: Record<string, unknown>; wait?: boolean } = {}): Promise<Instance> {
-    const { instance } = await this.cc.createInstance({
+    const { instance, job } = await this.drive(this.cc.createInstance({
       name: opts.name ?? `si-${this.cc.model.all('instances').length + 1}`,
       space: this.space.guid,
       plan: { offering: this.catalog.serviceName, plan },
       parameters: opts.parameters,
-    });
-    if (opts.wait !== false) await this.cc.waitForLastOperation(instance.guid);
+    }));
+    if (opts.wait !== false) await this.#settle(job.guid, instance.guid);
     return this.cc.model.get('instances', instance.guid) ?? instance;
   }
 
   /** `cf update-service` (plan, parameters or maintenance_info) and wait. */
   async update(guid: string, a: { plan?: string; parameters?: Record<string, unknown>; maintenanceInfo?: { version: string }; wait?: boolean }): Promise<Instance | undefined> {
-    await this.cc.updateInstance(guid, {
-      plan: a.plan ? { offering: this.catalog.serviceName, plan: a.plan } : undefined,
-      parameters: a.parameters,
-      maintenanceInfo: a.maintenanceInfo,
-    });
-    if (a.wait !== false) await this.cc.waitForLastOperation(guid);
+    const job = await this.drive(
+      this.cc.updateInstance(guid, {
+        plan: a.plan ? { offering: this.catalog.serviceName, plan: a.plan } : undefined,
+        parameters: a.parameters,
+        maintenanceInfo: a.maintenanceInfo,
+      }),
+    );
+    if (a.wait !== false) await this.#settle(job.guid, guid);
     return this.cc.model.get('instances', guid);
   }
 
   /** `cf delete-service` and wait; undefined once CC has dropped the record. */
   async deprovision(guid: string, opts: { wait?: boolean } = {}): Promise<Instance | undefined> {
-    await this.cc.deleteInstance(guid);
-    if (opts.wait !== false) await this.cc.waitForLastOperation(guid);
+    const job = await this.drive(this.cc.deleteInstance(guid));
+    if (opts.wait !== false) await this.#settle(job.guid, guid);
     return this.cc.model.get('instances', guid);
   }
 
   /** `cf bind-service` to the scenario's app. */
   async bind(instanceGuid: string, parameters?: Record<string, unknown>): Promise<Binding> {
-    const { binding } = await this.cc.bind(instanceGuid, this.app.guid, { parameters });
-    await this.cc.waitForLastOperation(binding.guid);
+    const { binding, job } = await this.drive(this.cc.bind(instanceGuid, this.app.guid, { parameters }));
+    await this.#settle(job.guid, binding.guid);
     return this.cc.model.get('bindings', binding.guid) ?? binding;
   }
 
   /** `cf unbind-service`; undefined once CC has dropped the binding. */
   async unbind(bindingGuid: string): Promise<Binding | undefined> {
-    await this.cc.unbind(bindingGuid);
-    await this.cc.waitForLastOperation(bindingGuid);
+    const job = await this.drive(this.cc.unbind(bindingGuid));
+    await this.#settle(job.guid, bindingGuid);
     return this.cc.model.get('bindings', bindingGuid);
+  }
+
+  /** Waits, as the cf CLI does, for CC's job, then for the record's last operation. */
+  async #settle(jobGuid: string, recordGuid: string): Promise<void> {
+    if (this.cc.model.get('jobs', jobGuid)) await this.drive(this.cc.waitForJob(jobGuid));
+    await this.drive(this.cc.waitForLastOperation(recordGuid));
+  }
+
+  /**
+   * Moves the clock, timer by timer (at most `maxMs` of virtual time), until `done()` holds:
+   * for what happens after an operation has settled, such as CC's orphan mitigation.
+   */
+  async eventually(done: () => boolean, maxMs = 3600_000): Promise<void> {
+    const deadline = this.f.clock.now() + maxMs;
+    for (;;) {
+      await this.drive(this.cc.settle());
+      if (done()) return;
+      const next = this.f.clock.nextDueAt();
+      if (next === undefined || next > deadline) throw new Error(`not reached within ${maxMs} ms of virtual time`);
+      await this.f.clock.advanceTo(Math.max(next, this.f.clock.now()));
+    }
+  }
+
+  /** `cf create-service-key`; returns the key (a binding without an app) once settled. */
+  async createKey(instanceGuid: string, name: string, parameters?: Record<string, unknown>): Promise<Binding> {
+    const { binding, job } = await this.drive(this.cc.createKey(instanceGuid, name, { parameters }));
+    await this.#settle(job.guid, binding.guid);
+    return this.cc.model.get('bindings', binding.guid) ?? binding;
+  }
+
+  /** `cf delete-service-key`; undefined once CC has dropped the key. */
+  async deleteKey(keyGuid: string): Promise<Binding | undefined> {
+    const job = await this.drive(this.cc.deleteKey(keyGuid));
+    await this.#settle(job.guid, keyGuid);
+    return this.cc.model.get('bindings', keyGuid);
   }
 
   /** ODB's deployment name for an instance. */
@@ -210,7 +270,8 @@ export class Scenario {
   async osb(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const b = this.broker;
     const started = Date.now();
-    const res = await fetch(`${b.url}${path}`, {
+    // Driven: the broker may wait on the clock (a BOSH task, a latency fault) before it answers.
+    const res = await this.drive(fetch(`${b.url}${path}`, {
       method,
       headers: {
         authorization: 'Basic ' + Buffer.from(`${b.username}:${b.password}`).toString('base64'),
@@ -219,7 +280,7 @@ export class Scenario {
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }));
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -235,7 +296,7 @@ export class Scenario {
   async errand(name: string, config: Record<string, unknown>) {
     this.needs(`errand:${name}`);
     const started = Date.now();
-    const r = await this.broker.errand!(name, config);
+    const r = await this.drive(this.broker.errand!(name, config));
     this.steps.push({ kind: 'errand', from: 'test', to: 'broker', label: name, reply: `exit ${r.exitCode}`, ok: r.exitCode === 0, wallTime: started, wallDurationMs: Date.now() - started, details: { stdout: r.stdout, stderr: r.stderr } });
     return r;
   }
@@ -259,6 +320,15 @@ export class Scenario {
     const b = this.broker;
     return { url: b.url, authentication: { basic: { username: b.username, password: b.password } } };
   }
+}
+
+/** Resolves after this many event-loop turns (no wall-clock wait). */
+function idleTurns(n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let left = n;
+    const tick = () => (--left <= 0 ? resolve() : setImmediate(tick));
+    setImmediate(tick);
+  });
 }
 
 function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
@@ -328,7 +398,7 @@ export async function setUpScenario(env: ScenarioEnvironment, meta: Omit<Scenari
  * ```
  */
 export function scenario(title: string, meta: ScenarioMeta, body: (s: Scenario, ctx: TestContext) => Promise<void>): void {
-  test(title, { tags: meta.tags, timeout: meta.timeout ?? 20_000 }, async (ctx) => {
+  test(title, { tags: meta.tags, timeout: meta.timeout ?? 60_000 }, async (ctx) => {
     const env = currentEnvironment();
     const target = targetFor(env.target);
     const record: ScenarioRecord = { tags: meta.tags, cell: env.cell, target: target.name, warnings: [], journal: [], steps: [], seed: env.seed };
@@ -341,24 +411,22 @@ export function scenario(title: string, meta: ScenarioMeta, body: (s: Scenario, 
       return;
     }
     const s = await setUpScenario(env, meta, target);
-    let failed = true;
-    try {
-      await body(s, ctx);
-      failed = false;
-    } catch (err) {
-      if (err instanceof NotApplicable) {
-        record.outcome = 'not-applicable';
-        record.reason = err.message;
-        failed = false;
-      } else throw err;
-    } finally {
+    // Runs after a pass, a failure and a timeout alike, so a timed-out scenario still has its journal.
+    ctx.onTestFinished(async ({ task }) => {
       record.journal = s.journal.all();
       record.steps = s.steps;
       record.warnings = s.warnings;
       if (s.warnings.length && !record.outcome) record.outcome = 'warned';
-      if (failed) record.brokerLog = s.brokerLogOrEmpty().slice(-8000);
+      if (task.result?.state === 'fail') record.brokerLog = s.brokerLogOrEmpty().split('\n').slice(-30).join('\n');
       await s.close();
-      if (record.outcome === 'not-applicable') ctx.skip(record.reason);
+    });
+    try {
+      await body(s, ctx);
+    } catch (err) {
+      if (!(err instanceof NotApplicable)) throw err;
+      record.outcome = 'not-applicable';
+      record.reason = err.message;
+      ctx.skip(err.message);
     }
   });
 }

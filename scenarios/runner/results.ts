@@ -13,6 +13,9 @@ function trimStack(stack: string | undefined): string | undefined {
     .join('\n');
 }
 
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s: string | undefined) => s?.replace(/\x1b\[[0-9;]*m/g, '');
+
 function outcomeOf(tc: TestCase, rec: ScenarioRecord | undefined): Outcome {
   const r = tc.result();
   if (r.state === 'failed') return 'failed';
@@ -30,9 +33,9 @@ export function caseFromTest(tc: TestCase, root: string): CaseResult {
   const project = tc.project.name;
   const outcome = outcomeOf(tc, rec);
   const err = r.state === 'failed' ? r.errors[0] : undefined;
-  const details = err ? [err.diff, trimStack(err.stack), rec?.brokerLog ? `broker log (last lines):\n${rec.brokerLog}` : undefined].filter(Boolean).join('\n\n') : undefined;
+  const details = err ? [stripAnsi(err.diff), trimStack(stripAnsi(err.stack)), rec?.brokerLog ? `broker log (last lines):\n${rec.brokerLog}` : undefined].filter(Boolean).join('\n\n') : undefined;
   const message =
-    err?.message ??
+    stripAnsi(err?.message) ??
     (outcome === 'not-applicable' ? rec?.reason : outcome === 'warned' ? rec?.warnings.join('; ') : r.state === 'skipped' ? r.note : undefined);
   const target = rec?.target;
   return {

@@ -36,7 +36,7 @@ export interface RunOptions {
   mergeReports?: string;
   /** Where scenario files are (default: the catalogue). */
   dir?: string;
-  /** Glob of scenario files under `dir` (default `**\/*.scenario.{ts,js}`: the catalogue is compiled in the package). */
+  /** Glob of scenario files under `dir` (default `**\/*.scenario.{ts,js,mjs}`). */
   include?: string[];
   seed?: string;
   /** Run scenario files one at a time (default: in parallel workers, except for url targets). */
@@ -106,7 +106,8 @@ export async function runScenarios(o: RunOptions = {}): Promise<RunOutcome> {
       root: dir,
       logLevel: 'error',
       test: {
-        include: o.include ?? ['**/*.scenario.{ts,js}'],
+        // Sources (*.scenario.ts), or compiled scenarios in the published package (dist/: *.scenario.js).
+        include: o.include ?? ['**/*.scenario.{ts,js,mjs}'],
         pool: 'forks',
         fileParallelism: !serial,
         testTimeout: 20_000,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TraceStep } from '../../report/model.js';
-import type { Capability, ErrandResult, RunningBroker, StartContext, Target } from './types.js';
+import { ERRANDS, type Capability, type ErrandResult, type RunningBroker, type StartContext, type Target } from './types.js';
 
 /** What `createBroker` from `broker-under-test` hands back, as far as the harness uses it. */
 export interface EmbeddedBroker {
@@ -32,6 +32,9 @@ export interface EmbeddedDeps {
 export type CreateBroker = (config: Record<string, unknown>, deps: EmbeddedDeps) => EmbeddedBroker | Promise<EmbeddedBroker>;
 
 const BROKER_MODULE = new URL('../../broker-under-test/index.js', import.meta.url).href;
+const ERRANDS_MODULE = new URL('../../broker-under-test/errands/index.js', import.meta.url).href;
+
+type RunErrand = (name: string, config: Record<string, unknown>, env: { fetch: typeof fetch; clock: EmbeddedDeps['clock'] }) => Promise<ErrandResult>;
 
 async function loadCreateBroker(module = BROKER_MODULE): Promise<CreateBroker> {
   // Loaded on first use: the reference broker is a sibling module that needs none of the harness.
@@ -64,7 +67,9 @@ export function adapterStep(call: AdapterCallReport, now: number): TraceStep {
  * `createBroker` can be swapped (tests use a small stand-in broker).
  */
 export function embeddedTarget(opts: { name?: string; module?: string; createBroker?: CreateBroker; capabilities?: Capability[] } = {}): Target {
-  const caps = new Set<Capability>(opts.capabilities ?? ['configurable', 'restart', 'adapter-calls', 'mgmt-api', 'startup-checks']);
+  // The reference broker's errands run in-process too; another module brings only its broker.
+  const errands = opts.module || opts.createBroker ? [] : ERRANDS.map((e): Capability => `errand:${e}`);
+  const caps = new Set<Capability>(opts.capabilities ?? ['configurable', 'restart', 'adapter-calls', 'mgmt-api', 'startup-checks', ...errands]);
   return {
     spec: { kind: 'embedded', name: opts.name, module: opts.module },
     name: opts.name ?? 'embedded',
@@ -101,11 +106,10 @@ export function embeddedTarget(opts: { name?: string; module?: string; createBro
         },
         log: () => lines.join('\n'),
       };
-      const first = current;
-      if (first.errand || caps.has('errand:register-broker')) {
+      if (errands.length) {
         running.errand = async (name, errandConfig) => {
-          if (!current?.errand) throw new Error('the broker is stopped');
-          return current.errand(name, errandConfig);
+          const { runErrand } = (await import(/* @vite-ignore */ ERRANDS_MODULE)) as { runErrand: RunErrand };
+          return runErrand(name, errandConfig, { fetch: deps.fetch, clock: deps.clock });
         };
       }
       return running;

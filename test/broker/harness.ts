@@ -6,8 +6,16 @@
 import { stringify as stringifyYaml, parse as parseYaml } from 'yaml';
 import type { ClockMode } from '../../fakes/core/clock.js';
 import { Foundation } from '../../fakes/foundation.js';
+import type { FoundationConfigInput } from '../../fakes/core/config.js';
 import type { BoshSimulator } from '../../fakes/bosh/index.js';
-import { createBroker, type Broker, type BrokerConfig, type CreateBrokerOptions, type InProcessAdapterImpl, type AdapterCall } from '../../broker-under-test/index.js';
+import {
+  AppGuidNotProvidedError,
+  BindingAlreadyExistsError,
+  BindingNotFoundError,
+  NotImplementedError,
+  UnknownFailureError,
+  createBroker,
+  type Broker, type BrokerConfig, type CreateBrokerOptions, type InProcessAdapterImpl, type AdapterCall } from '../../broker-under-test/index.js';
 
 export const SERVICE_ID = 'redis-odb-id';
 export const SMALL = 'small-plan-id';
@@ -79,11 +87,18 @@ export function redisAdapter(state: { version: number } = { version: 1 }): InPro
       };
     },
     createBinding({ boshVms, bindingId, requestParameters }) {
-      if (bindingId === 'exists') throw Object.assign(new Error('binding already exists'), {});
+      // Binding ids that make the adapter fail as an SDK adapter would, one per exit code.
+      if (bindingId === 'exists') throw new BindingAlreadyExistsError('binding already exists', 'create-binding', 49);
+      if (bindingId === 'no-app') throw new AppGuidNotProvidedError('app GUID not provided', 'create-binding', 42);
+      if (bindingId === 'not-implemented') throw new NotImplementedError('not implemented', 'create-binding', 10);
+      if (bindingId === 'silent') throw new UnknownFailureError('', 'create-binding', 1);
+      if (bindingId === 'loud') throw new Error('the cache is full, try a larger plan');
       const host = boshVms.redis?.[0];
       return { credentials: { host, port: 6379, password: `pw-${bindingId}`, app: (requestParameters as any).bind_resource?.app_guid } };
     },
-    deleteBinding() {},
+    deleteBinding({ bindingId }) {
+      if (bindingId === 'gone') throw new BindingNotFoundError('binding not found', 'delete-binding', 41);
+    },
     dashboardUrl({ instanceId }) {
       return { dashboard_url: `https://redis-dashboard.example.com/${instanceId}` };
     },
@@ -123,8 +138,9 @@ export async function startHarness(opts: {
   config?: (c: BrokerConfig) => BrokerConfig;
   brokerOptions?: Partial<CreateBrokerOptions>;
   register?: boolean;
+  foundation?: FoundationConfigInput;
 } = {}): Promise<Harness> {
-  const f = await Foundation.create({ seed: opts.seed ?? 'broker', clockMode: opts.clockMode ?? 'instant' });
+  const f = await Foundation.create({ seed: opts.seed ?? 'broker', clockMode: opts.clockMode ?? 'instant', config: opts.foundation });
   f.mountInProcess();
   const bosh = f.service<BoshSimulator>('bosh');
   bosh.control.seedRelease(RELEASE);

@@ -20,12 +20,32 @@ describe('conformance suite against the correct in-test broker', () => {
     expect(only(result, 'BIND-13', 'conformance-queue/standard').outcome).toBe('passed');
     expect(only(result, 'FI-04', 'conformance-db/large').outcome).toBe('passed');
     expect(only(result, 'UPD-04', 'conformance-db/small').outcome).toBe('passed');
+    expect(only(result, 'CAT-11')).toMatchObject({ outcome: 'passed', message: 'conditional fetch answered 304' });
+    expect(cases(result, 'PROV-06', 'conformance-db/large').map((c) => c.outcome)).toEqual(['passed', 'passed']);
   });
 
   it('turns every line of the checklist into at least one case', async () => {
     const { result } = await runAgainst();
     const covered = new Set(result.cases.flatMap((c) => c.covers));
     expect(Object.keys(CHECKLIST).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it('docs/conformance.md lists every check the suite runs', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/conformance.md', import.meta.url), 'utf8');
+    const { result } = await runAgainst();
+    const ids = new Set(result.cases.map((c) => c.id).filter((id) => !['CLEANUP', 'CONFIG', 'RUN'].includes(id)));
+    expect([...ids].filter((id) => !doc.includes(`| ${id} |`))).toEqual([]);
+  });
+
+  it('acts as a Kubernetes platform when the profile says so', async () => {
+    const { result } = await runAgainst([], { plans: [{ service: 'conformance-db', plan: 'small' }], profile: { platform: 'kubernetes', namespace: 'ns1' } });
+    expect(problems(result)).toEqual([]);
+    const x = only(result, 'PROV-01', 'conformance-db/small').journal[0];
+    expect(JSON.parse(x.requestBody!).context).toMatchObject({ platform: 'kubernetes', namespace: 'ns1', instance_name: 'conformance-small' });
+    const [platform, value] = x.requestHeaders['x-broker-api-originating-identity'].split(' ');
+    expect(platform).toBe('kubernetes');
+    expect(Object.keys(JSON.parse(Buffer.from(value, 'base64').toString()))).toEqual(['username', 'uid', 'groups', 'extra']);
   });
 
   it('records each exchange as a journal entry the shared sequence renderer can draw, with credentials masked', async () => {
@@ -41,6 +61,14 @@ describe('conformance suite against the correct in-test broker', () => {
     const [platform, value] = x.requestHeaders['x-broker-api-originating-identity'].split(' ');
     expect(platform).toBe('cloudfoundry');
     expect(Object.keys(JSON.parse(Buffer.from(value, 'base64').toString()))).toEqual(['user_id']);
+  });
+
+  it('masks credentials in the recorded exchanges (reports are shared), while the checks saw them', async () => {
+    const { result } = await runAgainst([], { plans: [{ service: 'conformance-db', plan: 'small' }] });
+    const bind = only(result, 'BIND-01', 'conformance-db/small');
+    expect(bind.outcome).toBe('passed');
+    expect(JSON.parse(bind.journal[0].responseBody!)).toMatchObject({ credentials: '***' });
+    expect(result.cases.flatMap((c) => c.journal).some((x) => /"password":"pw"/.test(x.responseBody ?? ''))).toBe(false);
   });
 
   it('leaves the broker as it found it (cleanup deletes everything the suite created)', async () => {
@@ -80,10 +108,24 @@ describe('conformance suite against the correct in-test broker', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('skipping the polling checks still lets each operation end before the lifecycle goes on', async () => {
+    const { result } = await runAgainst([], { plans: [{ service: 'conformance-db', plan: 'large' }], skip: [{ check: 'LO-01', reason: 'polled elsewhere' }] });
+    expect(cases(result, 'LO-01', 'conformance-db/large').every((c) => c.outcome === 'skipped' && c.message === 'polled elsewhere')).toBe(true);
+    expect(only(result, 'UPD-01', 'conformance-db/large').outcome).toBe('passed');
+    expect(only(result, 'DEP-01', 'conformance-db/large').outcome).toBe('passed');
+    expect(result.summary.failed + result.summary.notRun).toBe(0);
+  });
+
   it('reports a plan the config names but the catalog lacks as not run, never as passed', async () => {
     const { result } = await runAgainst([], { plans: [{ service: 'conformance-db', plan: 'huge' }] });
     expect(only(result, 'CONFIG')).toMatchObject({ outcome: 'not-run', message: 'config names plan "huge" of "conformance-db", which the catalog does not have' });
     expect(only(result, 'PROV-01').outcome).toBe('not-run');
+  });
+
+  it('a broker that wants credentials the run was not given says so', async () => {
+    const { result } = await runAgainst([], {}, { username: undefined, password: undefined });
+    expect(only(result, 'CAT-01').message).toBe('GET /v2/catalog answered 401 {"description":"unauthorized"}; expected 200 with the catalog (the broker wants credentials: give --username and --password)');
+    expect(only(result, 'AUTH-01', 'no credentials').outcome).toBe('not-applicable');
   });
 
   it('an unreachable broker is one not-run case and a failed run, not a page of failures', async () => {

@@ -19,7 +19,7 @@ interface Expectation {
 }
 
 const TABLE: Expectation[] = [
-  { fault: 'timeout', plans: SMALL, id: 'PROV-01', scope: 'conformance-db/small', outcome: 'failed', anchor: '#provisioning', level: 'MUST', message: /no answer within the platform's request timeout/ },
+  { fault: 'timeout', plans: SMALL, id: 'PROV-01', scope: 'conformance-db/small', outcome: 'failed', anchor: '#provisioning', level: 'MUST', message: /timeout \(the broker answered 201 after 600 s\); expected 201 or 202/ },
   { fault: 'timeout', plans: SMALL, id: 'PROV-01', scope: 'conformance-db/small', outcome: 'failed', anchor: '#synchronous-and-asynchronous-operations', level: 'SHOULD', message: /respond promptly|answer promptly/ },
   { fault: 'status-500', plans: SMALL, id: 'PROV-01', scope: 'conformance-db/small', outcome: 'failed', anchor: '#provisioning', level: 'MUST', message: /answered 500 .*a broker error for a valid request/ },
   { fault: 'status-400', plans: SMALL, id: 'PROV-01', scope: 'conformance-db/small', outcome: 'failed', anchor: '#provisioning', level: 'MUST', message: /answered 400 .*expected 201 or 202/ },
@@ -57,11 +57,34 @@ describe('conformance suite against a broker switched into each fault', () => {
     expect(broker.instances.size).toBe(0);
   });
 
-  it('a timed-out provision waits the platform\'s 60 s on the virtual clock, then the run goes on', async () => {
+  it('a delete refused while provisioning (500, as ODB answers) is reported, and the probe still leaves nothing behind', async () => {
+    const { result, broker } = await runAgainst(['busy-500'], { plans: LARGE });
+    const dep07 = cases(result, 'DEP-07', 'conformance-db/large')[0];
+    expect(dep07.outcome).toBe('failed');
+    expect(dep07.findings[0].message).toMatch(/^DELETE of an instance being provisioned answered 500 .*An operation is in progress/);
+    expect(cases(result, 'CLEANUP')[0].outcome).toBe('passed');
+    expect(broker.instances.size).toBe(0);
+  });
+
+  it('cleanup retries a delete refused while an operation is in progress, and says what it had to leave behind', async () => {
+    const { result, broker } = await runAgainst(['busy-500', 'async-never-finishes'], { plans: LARGE, polling: { intervalSeconds: 5, maxDurationSeconds: 60 } });
+    const cleanup = cases(result, 'CLEANUP')[0];
+    expect(cleanup.outcome).toBe('failed');
+    // The lifecycle's instance and the delete-during-provision probe's: neither provision ever ends.
+    const left = /^instance [0-9a-f-]+ could not be deleted: the last DELETE answered 500 .*; it may be left behind$/;
+    expect(cleanup.findings.map((f) => f.message)).toEqual([expect.stringMatching(left), expect.stringMatching(left)]);
+    // Three attempts each, each after waiting for the provision in progress.
+    const deletes = cleanup.journal.filter((x) => x.method === 'DELETE');
+    expect(deletes.map((x) => x.status)).toEqual([500, 500, 500, 500, 500, 500]);
+    expect(cleanup.journal.filter((x) => x.path.endsWith('/last_operation')).length).toBeGreaterThan(6);
+    expect(broker.instances.size).toBe(2);
+  });
+
+  it('an answer later than the platform\'s 60 s (on the virtual clock) is a timeout, and the run goes on', async () => {
     const { result } = await runAgainst(['timeout'], { plans: SMALL });
     const prov = cases(result, 'PROV-01', 'conformance-db/small')[0];
     expect(prov.durationMs).toBeGreaterThanOrEqual(60_000);
-    expect(prov.journal[0]).toMatchObject({ status: 0, error: 'timeout', responseBody: null });
+    expect(prov.journal[0]).toMatchObject({ status: 0, error: 'timeout (the broker answered 201 after 600 s)', responseBody: null });
     expect(cases(result, 'FI-01', 'conformance-db/small')[0]).toMatchObject({ outcome: 'not-run', message: 'no provisioned instance of conformance-db/small (see PROV-01)' });
   });
 });

@@ -9,9 +9,15 @@ import { Clock } from '../../fakes/core/clock.js';
 import { runConformance } from '../../conformance/runner.js';
 import { parseJsonReport } from '../../report/writers/json.js';
 import { createTestBroker, type Fault } from './test-broker.js';
+import { only } from './harness.js';
+import { createCa, issueServerCertificate } from '../../fakes/core/tls.js';
+import { listen as listenNetwork } from '../../fakes/core/mount-network.js';
+import { tlsFetch } from '../../conformance/tls-fetch.js';
+import { buildCli } from '../support/built-cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/fakefoundry.mjs');
+// The CLI compiled from the current sources, started as the published one is.
+let CLI = '';
 
 // Over the network the broker's time is real, so these runs stay on the synchronous plan.
 const CONFIG = {
@@ -21,6 +27,7 @@ const CONFIG = {
 
 const servers: ServerType[] = [];
 const clocks: Clock[] = [];
+const closers: (() => Promise<void>)[] = [];
 let dir: string;
 
 async function listen(faults: Fault[] = []): Promise<string> {
@@ -35,18 +42,20 @@ async function listen(faults: Fault[] = []): Promise<string> {
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'conformance', ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, 'conformance', ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  CLI = await buildCli();
   dir = mkdtempSync(path.join(tmpdir(), 'ff-conformance-'));
   writeFileSync(path.join(dir, 'config.yaml'), `plans:\n  - service: conformance-db\n    plan: small\n    provisionParameters: { size: "10GB" }\nskip:\n  - check: UPD-04\n    reason: the plan change goes to an asynchronous plan\n`);
 });
 
-afterAll(() => {
+afterAll(async () => {
+  for (const close of closers) await close();
   for (const s of servers) s.close();
   for (const c of clocks) c.close();
   rmSync(dir, { recursive: true, force: true });
@@ -58,6 +67,20 @@ describe('conformance over the network', () => {
     const result = await runConformance({ brokerUrl: url, username: 'broker', password: 'secret', config: CONFIG });
     expect(result.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'warned' || c.outcome === 'not-run').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
     expect(result.ok).toBe(true);
+  });
+
+  it('reaches an HTTPS broker whose certificate a private CA signed (--ca-cert), and refuses it without', async () => {
+    const ca = await createCa('conformance test CA');
+    const cert = await issueServerCertificate(ca, ['127.0.0.1']);
+    const clock = new Clock({ mode: 'real' });
+    clocks.push(clock);
+    const server = await listenNetwork(createTestBroker({ clock }).app, { tls: cert });
+    closers.push(server.close);
+    const trusted = await runConformance({ brokerUrl: server.url, fetch: tlsFetch({ ca: ca.certPem }), username: 'broker', password: 'secret', config: CONFIG });
+    expect(server.url).toMatch(/^https:/);
+    expect(trusted.ok).toBe(true);
+    const untrusted = await runConformance({ brokerUrl: server.url, username: 'broker', password: 'secret', config: CONFIG });
+    expect(only(untrusted, 'RUN').message).toMatch(/^the broker could not be reached at https:\/\/127\.0\.0\.1:\d+ \(fetch failed.*\); its certificate is not trusted: give the CA that signed it \(--ca-cert\); no other check ran$/);
   });
 
   it('fakefoundry conformance exits 0 on a clean pass and writes the JSON report', async () => {

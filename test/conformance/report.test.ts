@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toRunResult } from '../../conformance/output/to-report.js';
 import { toHtml } from '../../report/writers/html.js';
 import { toJunitXml } from '../../report/writers/junit.js';
+import { traceToText } from '../../report/sequence.js';
 import { runAgainst } from './harness.js';
 
 describe('conformance results in the shared report model', () => {
@@ -30,6 +31,10 @@ describe('conformance results in the shared report model', () => {
     const xml = toJunitXml(run);
     expect(xml).toMatch(/<testsuite name="conformance-db\/small"/);
     expect(xml).toMatch(/<failure message="PUT of a new instance/);
+    // The suite is drawn as the platform, left of the broker it calls.
+    const text = traceToText(run.cases.find((c) => c.id === 'conformance-db/small:PROV-01')!, { ascii: true, color: false }) ?? '';
+    expect(text.indexOf('Platform (conformance)')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('Platform (conformance)')).toBeLessThan(text.indexOf('Broker'));
     const html = toHtml(run);
     expect(html).toContain('PROV-01 provision answers 201 Created');
     expect(html).toMatch(/<svg/);

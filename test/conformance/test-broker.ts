@@ -3,10 +3,11 @@
  * bindings, rotation, maintenance_info, fetch endpoints), and the same broker switched into one
  * of the faults the conformance suite must detect. Time comes from a clock shared with the suite.
  */
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 
 export const FAULTS = [
-  'timeout', // provision never answers
+  'timeout', // provision answers after ten minutes
   'status-500', // provision answers 500
   'status-400', // provision answers 400 to a valid request
   '404-on-delete', // delete of an unknown instance answers 404, not 410
@@ -23,12 +24,14 @@ export const FAULTS = [
   'catalog-missing-ids', // a service and a plan without an id
   'no-version-check', // requests without X-Broker-API-Version are served
   'no-credentials', // bindings come without credentials
+  'busy-500', // a delete while another operation is in progress answers 500 (as ODB does), not 422 ConcurrencyError
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
 interface ClockLike {
   now(): number;
   after(ms: number, fn: () => void): { cancel(): void };
+  sleep(ms: number): Promise<void>;
 }
 
 const DB = 'a3a4c1e2-0000-4000-8000-00000000d0b1';
@@ -180,10 +183,16 @@ export function createTestBroker(opts: { clock: ClockLike; username?: string; pa
   };
   const acceptsIncomplete = (c: Context) => c.req.query('accepts_incomplete') === 'true';
 
-  app.get('/v2/catalog', (c) => c.json(testCatalog(faults)));
+  app.get('/v2/catalog', (c) => {
+    const body = JSON.stringify(testCatalog(faults));
+    const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
+    return c.body(body, 200, { 'content-type': 'application/json', ETag: etag });
+  });
 
   app.put('/v2/service_instances/:id', async (c) => {
-    if (faults.has('timeout')) return new Promise<Response>(() => {});
+    // Ten minutes of the broker's time: far past the platform's 60 s.
+    if (faults.has('timeout')) await opts.clock.sleep(10 * 60_000);
     if (faults.has('status-500')) return err(c, 500, 'internal error');
     const b = await body(c);
     if (!b) return err(c, 400, 'the body is not a JSON object');
@@ -278,6 +287,7 @@ export function createTestBroker(opts: { clock: ClockLike; username?: string; pa
     const last = inst.last;
     if (last?.state === 'in progress') {
       if (last.type === 'deprovision') return c.json({ operation: last.id }, 202);
+      if (faults.has('busy-500')) return err(c, 500, 'An operation is in progress for your service instance. Please try again later.');
       if (last.type === 'update') return err(c, 422, 'an update is in progress', 'ConcurrencyError');
       // Deleting during provisioning halts the provision.
       last.timer?.cancel();

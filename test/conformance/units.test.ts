@@ -14,7 +14,7 @@ function reply(status: number, body: unknown): Reply {
   } catch {
     invalidJson = true;
   }
-  return { status, headers: new Headers(), text, json, invalidJson, exchange: {} as Reply['exchange'] };
+  return { status, headers: new Headers(), text, json, invalidJson, timedOut: false, exchange: {} as Reply['exchange'] };
 }
 
 describe('config', () => {
@@ -38,6 +38,15 @@ describe('config', () => {
     expect(skipReason(c, ['UNB-05'])).toBe('b');
     expect(skipReason(c, ['UPD-05', 'ERR-03'])).toBe('c');
     expect(skipReason(c, ['PROV-01'])).toBeUndefined();
+  });
+});
+
+describe('--plan selections', () => {
+  it('narrow the plans, keeping what the config says about them', async () => {
+    const { selectPlans } = await import('../../conformance/config.js');
+    const config = parseConfig({ plans: [{ service: 'db', plan: 'small', provisionParameters: { size: '1' } }, { service: 'db', plan: 'large' }] });
+    expect(selectPlans(config, ['db/small', 'queue']).plans).toEqual([{ service: 'db', plan: 'small', provisionParameters: { size: '1' } }, { service: 'queue' }]);
+    expect(selectPlans(undefined, ['db/large']).plans).toEqual([{ service: 'db', plan: 'large' }]);
   });
 });
 
@@ -88,5 +97,15 @@ describe('body checks', () => {
     expect(lastOperationProblems(reply(200, { state: 'done' }), 'provision')[0].message).toMatch(/`state` must be one of/);
     expect(lastOperationProblems(reply(200, { state: 'failed', instance_usable: true }), 'deprovision')).toEqual([]);
     expect(lastOperationProblems(reply(200, { state: 'failed', instance_usable: true }), 'provision')[0].message).toMatch(/instance_usable/);
+  });
+});
+
+describe('the example config', () => {
+  it('parses', async () => {
+    const { loadConfigFile } = await import('../../conformance/config.js');
+    const c = loadConfigFile(new URL('../../examples/conformance.yaml', import.meta.url).pathname);
+    expect(c.plans).toHaveLength(2);
+    expect(c.skip.map((s) => s.reason)).toEqual(['parameters are validated by the platform, not the broker', 'the broker serializes operations itself']);
+    expect(c.polling).toEqual({ intervalSeconds: 5, maxDurationSeconds: 1800 });
   });
 });

@@ -97,6 +97,17 @@ describe('Clock', () => {
     clock.close();
   });
 
+  it('real mode starts at the wall-clock time unless given a start; the other modes at the fixed default', () => {
+    const wallBefore = Date.now();
+    const real = new Clock({ mode: 'real' });
+    const at = real.now();
+    expect(at).toBeGreaterThanOrEqual(wallBefore);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    real.close();
+    expect(new Clock({ mode: 'virtual' }).now()).toBe(DEFAULT_START);
+    expect(new Clock({ mode: 'instant' }).now()).toBe(DEFAULT_START);
+  });
+
   it('snapshots and restores the current instant', async () => {
     const a = new Clock();
     await a.advance(12_345);

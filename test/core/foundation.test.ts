@@ -103,6 +103,23 @@ describe('redirects in-process follow fetch (undici) rules', () => {
   });
 });
 
+describe('clock start', () => {
+  it('a real clock with no configured start starts at the wall-clock time; a configured start wins', async () => {
+    const wallBefore = Date.now();
+    const f = await make('clock-real', { clockMode: 'real' });
+    expect(f.clock.now()).toBeGreaterThanOrEqual(wallBefore);
+    expect(f.clock.now()).toBeLessThanOrEqual(Date.now());
+    await f.close();
+    const g = await make('clock-real', { clockMode: 'real', config: { clock: { start: '2030-05-01T00:00:00Z' } } });
+    expect(g.clock.now()).toBeGreaterThanOrEqual(Date.UTC(2030, 4, 1));
+    expect(g.clock.now()).toBeLessThan(Date.UTC(2030, 4, 1) + 60_000);
+    await g.close();
+    const v = await make('clock-virtual');
+    expect(v.clock.now()).toBe(Date.UTC(2026, 0, 1));
+    await v.close();
+  });
+});
+
 describe('journal', () => {
   it('records method, path, query, masked headers, bodies, status and both times', async () => {
     const f = await make();

@@ -65,4 +65,21 @@ describe('scenario harness (embedded target, stand-in broker)', () => {
       await s.close();
     }
   });
+
+  it('drives the clock while a direct broker call waits on it (a latency fault on BOSH), and eventually() waits for a condition', async () => {
+    const s = await setUpScenario(env(), {}, embeddedTarget({ createBroker: createStandIn }));
+    try {
+      s.faults.add({ match: { service: 'bosh' }, action: { type: 'latency', ms: 5000 } });
+      const t0 = s.clock.now();
+      const res = await s.osb('PUT', '/v2/service_instances/0e7d6e64-0000-4000-8000-0000000000bb?accepts_incomplete=true', { service_id: s.catalog.serviceId, plan_id: s.catalog.plans[0].id });
+      expect(res.status).toBe(202);
+      expect(s.clock.now() - t0).toBeGreaterThanOrEqual(10_000);
+      expect(s.steps.at(-1)).toMatchObject({ kind: 'osb', from: 'test', to: 'broker', reply: '202' });
+      await s.eventually(() => s.tasks().some((t) => t.state === 'done'));
+      expect(s.bosh.model.deployment('service-instance_0e7d6e64-0000-4000-8000-0000000000bb')).toBeDefined();
+      await expect(s.eventually(() => false, 60_000)).rejects.toThrow('not reached within 60000 ms of virtual time');
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -52,3 +52,21 @@ describe('matrix expansion', () => {
     expect(cells[0].service).toEqual({ name: 'mine', odbConfig: path.join(dir, 'svc/odb.yml'), foundation: undefined, root: dir });
   });
 });
+
+describe('examples/ci', () => {
+  it('the example matrix expands to 8 cells, and both CI files shard it and merge the blobs with commands fakefoundry run takes', async () => {
+    const { cells } = loadMatrix('examples/ci/matrix.yml');
+    expect(cells.map((c) => c.cell)).toHaveLength(8);
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const gh = parse(readFileSync('examples/ci/github-actions.yml', 'utf8'));
+    const ghRuns: string[] = [...gh.jobs.shard.steps, ...gh.jobs.report.steps].map((s: { run?: string }) => s.run).filter((r): r is string => typeof r === "string");
+    expect(ghRuns).toContain('npx fakefoundry run --matrix examples/ci/matrix.yml --shard ${{ matrix.shard }}/4 --reporter pretty,junit --out reports');
+    expect(ghRuns).toContain('npx fakefoundry run --merge-reports reports/blob --reporter pretty,junit,json,html --out reports/merged');
+    expect(gh.jobs.report.needs).toBe('shard');
+    const gl = parse(readFileSync('examples/ci/gitlab-ci.yml', 'utf8'));
+    expect(gl.scenarios.parallel).toBe(4);
+    expect(gl.scenarios.script[0]).toContain('--shard "${CI_NODE_INDEX}/${CI_NODE_TOTAL}"');
+    expect(gl.report.script[0]).toContain('--merge-reports reports/blob');
+  });
+});

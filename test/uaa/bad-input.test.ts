@@ -24,10 +24,8 @@ describe('bad input never breaks the UAA (property)', () => {
   });
   afterAll(async () => f.close());
 
-  const state = () => {
-    const s = f.uaa.snapshot();
-    return JSON.stringify({ ...s, tokens: undefined, users: Object.fromEntries(Object.entries(s.users).map(([k, u]) => [k, { ...u, lastLogonTime: 0, previousLogonTime: 0 }])) });
-  };
+  // Logon times included: a refused login must not record one.
+  const state = () => JSON.stringify({ ...f.uaa.snapshot(), tokens: undefined });
 
   const junk = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '=', '&&', '%', '%zz', '+', 'a=b=c'));
   const grant = fc.oneof(fc.constantFrom('client_credentials', 'password', 'refresh_token', 'authorization_code', 'implicit', '', 'CLIENT_CREDENTIALS'), fc.string());
@@ -120,5 +118,77 @@ describe('bad input never breaks the UAA (property)', () => {
     const was = JSON.parse(before);
     expect(Object.keys(after.clients)).toEqual(Object.keys(was.clients));
     expect(Object.keys(after.users)).toEqual(Object.keys(was.users));
+  });
+});
+
+describe('wrong passwords for known users (property)', () => {
+  let f: Foundation;
+  const users = [
+    { userName: 'alice', password: 'alice-pw' },
+    { userName: 'Bob.Smith@example.com', password: 'b' },
+    { userName: 'carol', password: 'pässwörd with spaces' },
+  ];
+  beforeAll(async () => {
+    f = await Foundation.create({ seed: 'fuzz-logon', services: ['uaa'], config: { uaa: { users } } });
+    f.mountInProcess();
+  });
+  afterAll(async () => f.close());
+
+  const logons = () => Object.values(f.uaa.snapshot().users).map((u) => [u.userName, u.lastLogonTime, u.previousLogonTime]);
+  const known = fc.constantFrom(...users);
+  // Near misses as well as noise: case, a character more or less, the right one with spaces.
+  const wrongPassword = (real: string) =>
+    fc
+      .oneof(
+        fc.string(),
+        fc.constantFrom('', real.toUpperCase(), `${real} `, ` ${real}`, real.slice(0, -1), `${real}x`, users.map((u) => u.password).join('')),
+      )
+      .filter((p) => p !== real);
+  const attempt = known.chain((u) =>
+    fc.record({
+      user: fc.constant(u),
+      userName: fc.constantFrom(u.userName, u.userName.toUpperCase()),
+      password: wrongPassword(u.password),
+      client: fc.constantFrom(['cf', ''], ['bosh_cli', '']),
+      scope: fc.option(fc.constantFrom('openid', 'cloud_controller.read openid', 'bosh.admin'), { nil: undefined }),
+      hint: fc.option(fc.constant('{"origin":"uaa"}'), { nil: undefined }),
+    }),
+  );
+
+  it('are refused with 401 Bad credentials and leave every logon time as it was', async () => {
+    await f.clock.advance(60_000);
+    const before = logons();
+    expect(before.filter(([name]) => users.some((u) => u.userName === name))).toEqual(users.map((u) => [u.userName, undefined, undefined]));
+    await fc.assert(
+      fc.asyncProperty(attempt, async (a) => {
+        const form = new URLSearchParams({ grant_type: 'password', username: a.userName, password: a.password });
+        if (a.scope) form.set('scope', a.scope);
+        if (a.hint) form.set('login_hint', a.hint);
+        const res = await f.uaa.app.request('/oauth/token', {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${a.client[0]}:${a.client[1]}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
+        });
+        expect(res.status).toBe(401);
+        expect(await res.json()).toEqual({ error: 'invalid_client', error_description: 'Bad credentials' });
+      }),
+      { numRuns: 200, seed: 20260103 },
+    );
+    expect(logons()).toEqual(before);
+
+    // The right password, by contrast, records the logon at the clock's time, and the next one moves it back.
+    const login = (u: (typeof users)[number]) =>
+      f.uaa.app.request('/oauth/token', {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('cf:').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', username: u.userName, password: u.password }).toString(),
+      });
+    const first = f.clock.now();
+    expect((await login(users[2])).status).toBe(200);
+    await f.clock.advance(5_000);
+    expect((await login(users[2])).status).toBe(200);
+    const carol = f.uaa.model.userByName('carol')!;
+    expect([carol.previousLogonTime, carol.lastLogonTime]).toEqual([first, first + 5_000]);
+    expect(f.uaa.model.userByName('alice')!.lastLogonTime).toBeUndefined();
   });
 });

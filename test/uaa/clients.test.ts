@@ -61,8 +61,8 @@ describe.each(MOUNTS)('/oauth/clients (%s)', (mode) => {
     expect(all.status).toBe(200);
     expect(all.json.schemas).toEqual(['http://cloudfoundry.org/schema/scim/oauth-clients-1.0']);
     expect(all.json.startIndex).toBe(1);
-    expect(all.json.totalResults).toBe(5);
-    expect(all.json.resources.map((r: { client_id: string }) => r.client_id)).toEqual(['admin', 'bosh_admin', 'bosh_cli', 'cc_admin', 'cf']);
+    expect(all.json.totalResults).toBe(6);
+    expect(all.json.resources.map((r: { client_id: string }) => r.client_id)).toEqual(['admin', 'bosh_admin', 'bosh_cli', 'cc_admin', 'cf', 'odb']);
     expect(all.json.resources.every((r: Record<string, unknown>) => !('client_secret' in r))).toBe(true);
     const one = await h.request(`/oauth/clients?filter=${encodeURIComponent('client_id eq "cc_admin"')}`, { bearer: admin });
     expect(one.json.totalResults).toBe(1);
@@ -72,7 +72,7 @@ describe.each(MOUNTS)('/oauth/clients (%s)', (mode) => {
     const sw = await h.request(`/oauth/clients?filter=${encodeURIComponent('client_id sw "bosh" or client_id eq "cf"')}&sortBy=client_id&sortOrder=descending`, { bearer: admin });
     expect(sw.json.resources.map((r: { client_id: string }) => r.client_id)).toEqual(['cf', 'bosh_cli', 'bosh_admin']);
     const page = await h.request('/oauth/clients?startIndex=2&count=2', { bearer: admin });
-    expect(page.json).toMatchObject({ startIndex: 2, itemsPerPage: 2, totalResults: 5 });
+    expect(page.json).toMatchObject({ startIndex: 2, itemsPerPage: 2, totalResults: 6 });
     expect(page.json.resources.map((r: { client_id: string }) => r.client_id)).toEqual(['bosh_admin', 'bosh_cli']);
     const bad = await h.request(`/oauth/clients?filter=${encodeURIComponent('client_id eq')}`, { bearer: admin });
     expectUaaError(bad, 400, 'unknown_error', 'Invalid filter expression: [client_id eq] [client_id]');

@@ -1,6 +1,5 @@
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { javaDate as javaDateOf } from '../../fakes/uaa/tokens.js';
 import { MOUNTS, UaaHarness, basic, expectUaaError } from './harness.js';
 
 describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
@@ -213,6 +212,7 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
   it('refresh tokens expire on their own validity (cf: 14 days)', async () => {
     const res = await h.passwordToken('admin', h.adminPassword());
     const rt = decodeJwt(res.json.refresh_token);
+    expect(rt.iat).toBe(Date.UTC(2026, 0, 1) / 1000);
     expect(rt.exp! - rt.iat!).toBe(1_209_600);
     await h.f.clock.advance(1_209_600 * 1000);
     // Java's Date.before: still valid at exactly exp, expired a moment later.
@@ -221,8 +221,7 @@ describe.each(MOUNTS)('POST /oauth/token (%s)', (mode) => {
     await h.f.clock.advance(1);
     const expired = await h.token({ grant_type: 'refresh_token', refresh_token: res.json.refresh_token }, ['cf', '']);
     // java.util.Date#toString in UTC, as UAA formats it.
-    expectUaaError(expired, 401, 'invalid_token', `Invalid refresh token expired at ${javaDateOf(rt.exp!)}`);
-    expect(expired.json.error_description).toMatch(/^Invalid refresh token expired at [A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);
+    expectUaaError(expired, 401, 'invalid_token', 'Invalid refresh token expired at Thu Jan 15 00:00:00 UTC 2026');
   });
 
   it('password change invalidates refresh tokens (rev_sig)', async () => {

@@ -189,6 +189,11 @@ export class CcModel {
     return app;
   }
 
+  setAppState(app: App, state: App['state']): void {
+    app.state = state;
+    this.touch(app);
+  }
+
   // ---- brokers, offerings, plans, visibilities
 
   addBroker(b: Pick<Broker, 'name' | 'url' | 'username' | 'password' | 'space_guid'> & { state?: Broker['state'] }): Broker {

@@ -16,6 +16,7 @@ export type Refusal =
   | { rule: 'maintenance-info-conflict' }
   | { rule: 'unbindable-plan-with-bindings' }
   | { rule: 'not-bindable'; what: 'binding' | 'key' }
+  | { rule: 'key-name-taken'; name: string }
   | { rule: 'broker-name-taken'; name: string }
   | { rule: 'broker-url-invalid'; url: string }
   | { rule: 'orgs-not-found'; guids: string[] };
@@ -37,6 +38,11 @@ export function bindable(plan: Plan | undefined, offering: Offering | undefined)
 
 export function notBindable(plan: Plan | undefined, offering: Offering | undefined, what: 'binding' | 'key'): Refusal | undefined {
   return bindable(plan, offering) ? undefined : { rule: 'not-bindable', what };
+}
+
+/** Service key names are unique per instance. */
+export function keyNameTaken(m: CcModel, inst: Instance, name: string): Refusal | undefined {
+  return m.bindingsOf(inst.guid).some((b) => b.type === 'key' && b.name === name) ? { rule: 'key-name-taken', name } : undefined;
 }
 
 export interface PlanChange {

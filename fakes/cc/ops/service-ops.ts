@@ -1,4 +1,4 @@
-import type { BrokerEndpoint, CcPlatformApi, OperationResult, PlatformOperation, ResourceKind } from '../platform/api.js';
+import type { BrokerEndpoint, CcPlatformApi, OperationObserver, OperationResult, PlatformOperation, ResourceKind } from '../platform/api.js';
 import { ccErrors, operationVerb } from '../platform/errors.js';
 import { ccError, fromInfo, unprocessable, type CcError } from '../errors.js';
 import type { CcModel } from '../model/model.js';
@@ -96,6 +96,8 @@ export class ServiceOps {
     op: PlatformOperation,
     job: Job | undefined,
     onSuccess: (r: OperationResult) => void,
+    /** How the operation reaches the broker: a first request (default), or more polls after a restore. */
+    begin: (observer: OperationObserver) => Promise<OperationResult> = (observer) => this.platform().start(op, observer),
   ): { first: Promise<OperationResult>; done: Promise<OperationResult> } {
     const m = this.model;
     let final: OperationResult | undefined;
@@ -135,9 +137,7 @@ export class ServiceOps {
       resolveDone(r);
     };
     const first = this.track(
-      this.platform()
-        .start(op, { onUpdate: apply })
-        .then(
+      begin({ onUpdate: apply }).then(
           (r) => {
             apply(r);
             return r;
@@ -161,7 +161,7 @@ export class ServiceOps {
   // ------------------------------------------------------------------ instances
 
   /** The name is free, or held by an instance whose create failed: CC replaces it and cleans up at the broker. */
-  #claimName(spaceGuid: string, name: string, via: Via): void {
+  #claimName(spaceGuid: string, name: string): void {
     const existing = this.model.all('instances').find((i) => i.space_guid === spaceGuid && i.name === name);
     if (!existing) return;
     const lo = existing.last_operation;
@@ -174,7 +174,7 @@ export class ServiceOps {
       this.model.remove('instances', existing.guid);
       return;
     }
-    throw via === 'v3' ? unprocessable(`The service instance name is taken: ${name}.`) : ccError('ServiceInstanceNameTaken', name);
+    refuse(instanceNameTaken(this.model, spaceGuid, name));
   }
 
   async createInstance(a: {
@@ -191,7 +191,7 @@ export class ServiceOps {
     /** v3 `metadata`, saved with the new record before the broker is asked (as CC saves it first). */
     metadata?: unknown;
   }): Promise<Started<Instance>> {
-    this.#claimName(a.spaceGuid, a.name, a.via);
+    this.#claimName(a.spaceGuid, a.name);
     const m = this.model;
     const inst = m.addInstance({
       guid: a.guid,
@@ -215,11 +215,7 @@ export class ServiceOps {
       acceptsIncomplete: a.acceptsIncomplete ?? true,
     });
     if (job) m.setLastOperation(inst, { type: 'create', state: 'in progress' });
-    const { first } = this.#run(inst, 'instances', op, job, (r) => {
-      inst.maintenance_info = a.plan.maintenance_info ? { ...a.plan.maintenance_info } : null;
-      if (r.dashboardUrl !== undefined) inst.dashboard_url = r.dashboardUrl;
-      setBrokerMetadata(inst, r.metadata);
-    });
+    const { first } = this.#run(inst, 'instances', op, job, (r) => created(inst, a.plan, r));
     if (a.via === 'v3') return { record: inst, job };
     return this.#v2Created(inst, 'instances', await first);
   }
@@ -382,8 +378,9 @@ export class ServiceOps {
             ? unbindingInProgress(failed.failedBinding, inst.name, m.get('apps', failed.failedBinding.app_guid)?.name)
             : (failed.description ?? '');
           m.setLastOperation(inst, { type: 'delete', state: 'failed', description: message });
-          if (job) m.setJob(job, 'FAILED', toEntry(ccErrors.unableToPerform('delete', message)));
-          return failed;
+          const e = ccErrors.unableToPerform('delete', message);
+          if (job) m.setJob(job, 'FAILED', toEntry(e));
+          return { state: 'failed', description: message, error: { ...e, description: message }, jobError: e };
         }
         return deprovision().done;
       })();
@@ -458,11 +455,7 @@ export class ServiceOps {
       via: a.via,
       acceptsIncomplete: a.acceptsIncomplete ?? true,
     });
-    const { first } = this.#run(binding, 'bindings', op, job, (r) => {
-      if (r.credentials) binding.credentials = r.credentials;
-      if (r.syslogDrainUrl !== undefined) binding.syslog_drain_url = r.syslogDrainUrl;
-      if (r.volumeMounts) binding.volume_mounts = r.volumeMounts;
-    });
+    const { first } = this.#run(binding, 'bindings', op, job, (r) => bound(binding, r));
     if (a.via === 'v3') return { record: binding, job };
     return this.#v2Created(binding, 'bindings', await first);
   }
@@ -501,16 +494,25 @@ export class ServiceOps {
 
   // ------------------------------------------------------------------ after a restore
 
-  /** Polls again every operation a restored snapshot left in progress (no job: CC's jobs are not restored). */
+  /**
+   * Polls again every operation a restored snapshot left in progress, through the same `#run` as
+   * a new one; the job that was waiting on it when the snapshot was taken ends with it.
+   */
   resumeAll(): void {
     const m = this.model;
+    const waitingJob = (guid: string) => m.all('jobs').findLast((j) => j.resource_guid === guid && (j.state === 'POLLING' || j.state === 'PROCESSING'));
+    const resume = (op: PlatformOperation, brokerOperation: string | undefined) => (observer: OperationObserver) => {
+      this.platform().resume(op, brokerOperation, observer);
+      return this.platform().wait(op);
+    };
     for (const inst of m.all('instances')) {
       const lo = inst.last_operation;
       if (inst.type !== 'managed' || lo?.state !== 'in progress') continue;
       const { plan } = this.resolvePlan(inst);
       if (!plan || !m.brokerOf(m.offeringOf(plan))) continue;
       const op = this.#op(inst, plan, lo.type, 'service_instance', {});
-      this.platform().resume(op, inst.broker_operation, { onUpdate: (r) => this.#applyResumed(inst, 'instances', lo.type, r, plan) });
+      const onSuccess = (r: OperationResult) => (lo.type === 'create' ? created(inst, plan, r) : refreshed(inst, r));
+      this.#run(inst, 'instances', op, waitingJob(inst.guid), onSuccess, resume(op, inst.broker_operation));
     }
     for (const b of m.all('bindings')) {
       const lo = b.last_operation;
@@ -519,35 +521,29 @@ export class ServiceOps {
       const { plan } = this.resolvePlan(inst);
       if (!plan || !m.brokerOf(m.offeringOf(plan))) continue;
       const op = this.#bindOp(b, inst, plan, lo.type, {});
-      this.platform().resume(op, b.broker_operation, { onUpdate: (r) => this.#applyResumed(b, 'bindings', lo.type, r, plan) });
+      this.#run(b, 'bindings', op, waitingJob(b.guid), (r) => bound(b, r), resume(op, b.broker_operation));
     }
   }
+}
 
-  #applyResumed(rec: Instance | Binding, coll: 'instances' | 'bindings', type: OperationType, r: OperationResult, plan: Plan): void {
-    const m = this.model;
-    if (r.state === 'in progress') return;
-    // The job that was waiting on this operation when the snapshot was taken ends with it.
-    const job = m.all('jobs').findLast((j) => j.resource_guid === rec.guid && (j.state === 'POLLING' || j.state === 'PROCESSING'));
-    const resource: ResourceKind = coll === 'instances' ? 'service_instance' : (rec as Binding).type === 'app' ? 'service_binding' : 'service_key';
-    if (job) {
-      if (r.state === 'succeeded' || r.gone) m.setJob(job, 'COMPLETE');
-      else m.setJob(job, 'FAILED', this.#jobError(r, type, resource));
-    }
-    if (m.get(coll, rec.guid) !== rec) return;
-    if ((r.state === 'succeeded' || r.gone) && type === 'delete') {
-      m.remove(coll, rec.guid);
-      return;
-    }
-    m.setLastOperation(rec, { type, state: r.state === 'succeeded' ? 'succeeded' : 'failed', description: r.description ?? r.error?.description ?? '' });
-    delete rec.broker_operation;
-    if (r.state !== 'succeeded') return;
-    if (coll === 'instances') {
-      const inst = rec as Instance;
-      if (type === 'create') inst.maintenance_info = plan.maintenance_info ? { ...plan.maintenance_info } : null;
-      if (r.dashboardUrl !== undefined && r.dashboardUrl !== null) inst.dashboard_url = r.dashboardUrl;
-      setBrokerMetadata(inst, r.metadata);
-    } else if (r.credentials) (rec as Binding).credentials = r.credentials;
-  }
+/** A create that succeeded: the plan's maintenance_info, the broker's dashboard_url and metadata. */
+function created(inst: Instance, plan: Plan, r: OperationResult): void {
+  inst.maintenance_info = plan.maintenance_info ? { ...plan.maintenance_info } : null;
+  if (r.dashboardUrl !== undefined) inst.dashboard_url = r.dashboardUrl;
+  setBrokerMetadata(inst, r.metadata);
+}
+
+/** An update that succeeded after a restore (the new plan went with the lost request). */
+function refreshed(inst: Instance, r: OperationResult): void {
+  if (r.dashboardUrl !== undefined && r.dashboardUrl !== null) inst.dashboard_url = r.dashboardUrl;
+  setBrokerMetadata(inst, r.metadata);
+}
+
+/** A bind that succeeded: what the broker gave (or the fetch after an async bind). */
+function bound(binding: Binding, r: OperationResult): void {
+  if (r.credentials) binding.credentials = r.credentials;
+  if (r.syslogDrainUrl !== undefined) binding.syslog_drain_url = r.syslogDrainUrl;
+  if (r.volumeMounts) binding.volume_mounts = r.volumeMounts;
 }
 
 function setBrokerMetadata(inst: Instance, metadata: unknown): void {

@@ -59,7 +59,7 @@ export interface PlatformOperation {
    * The rest of the request body, as C.2 lists it: `context`, `parameters`, `previous_values`,
    * `maintenance_info`, `bind_resource`, `app_guid`, `organization_guid`, `space_guid`.
    * `service_id`/`plan_id` are added from the fields above. Ignored for deletes (CC sends no body).
-   * Use `buildProvisionBody`/`buildUpdateBody`/`buildBindBody` (body-builders.ts) to make it as CC does.
+   * The CC model builds them as CC does (`../ops/bodies.ts`).
    */
   body?: Record<string, unknown>;
   /** The acting user's guid: sent as `X-Broker-API-Originating-Identity`. Absent = no header. */

@@ -57,9 +57,7 @@ export function revocationRoutes(app: Hono, model: UaaModel, tokens: TokenServic
       const userId = param(c, 'userId');
       const clientId = param(c, 'clientId');
       if (!isAdmin && claims.user_id !== userId && claims.cid !== clientId) throw accessDenied();
-      for (const [id, t] of Object.entries(model.state.tokens)) {
-        if (t.claims.user_id === userId && t.claims.cid === clientId) delete model.state.tokens[id];
-      }
+      model.revokeUserClientTokens(userId, clientId);
       return ok();
     }),
   );

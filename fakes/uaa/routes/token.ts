@@ -5,7 +5,6 @@ import {
   invalidGrant,
   invalidRequest,
   invalidScope,
-  invalidToken,
   uaaErrorResponse,
   unauthorized,
   unsupportedGrantType,
@@ -183,8 +182,7 @@ export function tokenRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
         }
         const required = client.required_user_groups ?? [];
         if (required.some((g) => !groups.includes(g))) throw invalidScope("User does not meet the client's required group criteria.");
-        user.previousLogonTime = user.lastLogonTime;
-        user.lastLogonTime = model.kernel.clock.now();
+        model.recordLogon(user.id);
         return tokenResponse(await tokens.issue({ client, user, grantType, scopes, format, authMethod: method }));
       }
 

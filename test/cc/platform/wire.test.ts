@@ -1,12 +1,42 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildBindBody, buildProvisionBody, buildUpdateBody } from '../../../fakes/cc/platform/body-builders.js';
+import { ccConfigSchema } from '../../../fakes/cc/config.js';
+import { CcModel } from '../../../fakes/cc/model/model.js';
+import { bindBody, provisionBody, updateBody } from '../../../fakes/cc/ops/bodies.js';
 import { BINDING, INSTANCE, PLAN_ID, SERVICE_ID, USER, bindOp, json, makeEnv, provisionOp, type Env } from './helpers.js';
 
-const orgSpace = {
-  organizationGuid: 'org-1',
-  organizationName: 'my-org',
-  spaceGuid: 'space-1',
-  spaceName: 'my-space',
+/**
+ * The records the bodies are built from, in a CC model of their own: an org and a space with one
+ * public (prefixed) and one private annotation each, a plan with maintenance_info, an instance, an app.
+ */
+function records(env: Env) {
+  const m = new CcModel(env.kernel, ccConfigSchema.parse({ defaults: false }));
+  const org = m.addOrg('my-org', 'org-1');
+  const space = m.addSpace(org.guid, 'my-space', 'space-1');
+  m.applyMetadata(org.metadata, { annotations: { 'example.com/team': 'data', private: 'x' } });
+  m.applyMetadata(space.metadata, { annotations: { 'example.com/tier': 'gold', note: 'y' } });
+  const offering = m.addOffering({
+    broker_guid: 'b', catalog_id: SERVICE_ID, name: 'db', description: '', bindable: true, plan_updateable: true, instances_retrievable: true,
+    bindings_retrievable: true, allow_context_updates: false, tags: [], requires: [], catalog_metadata: null, shareable: false, documentation_url: null, active: true,
+  });
+  const plan = m.addPlan({
+    offering_guid: offering.guid, catalog_id: 'old-plan', name: 'small', description: '', free: true, bindable: null, plan_updateable: null, catalog_metadata: null,
+    maximum_polling_duration: null, schemas: {}, maintenance_info: { version: '1.0.0', description: 'first' }, public: true, active: true,
+  });
+  const inst = m.addInstance({ guid: INSTANCE, name: 'my-db', type: 'managed', space_guid: space.guid, plan_guid: plan.guid, tags: [], dashboard_url: null, maintenance_info: { version: '1.0.0', description: 'first' }, last_operation: null });
+  const app = m.addApp(space.guid, 'web', 'STARTED', 'app-1');
+  m.applyMetadata(app.metadata, { annotations: { 'example.com/owner': 'me', secret: 'z' } });
+  return { m, org, space, plan, inst, app };
+}
+
+/** The context CC sends for these records: only prefixed annotations travel. */
+const CONTEXT = {
+  platform: 'cloudfoundry',
+  organization_guid: 'org-1',
+  space_guid: 'space-1',
+  organization_name: 'my-org',
+  space_name: 'my-space',
+  organization_annotations: { 'example.com/team': 'data' },
+  space_annotations: { 'example.com/tier': 'gold' },
 };
 
 function decodeIdentity(h: string): unknown {
@@ -21,12 +51,9 @@ describe('CC platform: headers, bodies and query strings on the wire (C.1, C.2)'
 
   it('provision: PUT with accepts_incomplete=true, every CC header, and the CF body', async () => {
     env = makeEnv();
-    const body = buildProvisionBody({
-      ...orgSpace,
-      instanceName: 'my-db',
-      parameters: { size: 3 },
-      maintenanceInfo: { version: '1.0.0' },
-    });
+    const { m, plan, inst } = records(env);
+    m.applyMetadata(inst.metadata, { annotations: { 'example.com/purpose': 'tests', mine: 'no' } });
+    const body = provisionBody(m, 'space-1', 'my-db', plan, { size: 3 }, inst.metadata.annotations);
     await env.platform.start(provisionOp(env, { body, vcapRequestId: 'req-1' }));
     const [req] = env.of('provision');
     expect(req.method).toBe('PUT');
@@ -40,34 +67,28 @@ describe('CC platform: headers, bodies and query strings on the wire (C.1, C.2)'
     expect(req.headers['x-broker-api-request-identity']).toMatch(/^[0-9a-f-]{36}$/);
     expect(req.headers['x-api-info-location']).toBe(`cc.${env.kernel.id}.fakefoundry.test/v2/info`);
     expect(decodeIdentity(req.headers['x-broker-api-originating-identity'])).toEqual({ user_id: USER });
-    expect(Object.keys(req.json!)).toEqual(['service_id', 'plan_id', 'organization_guid', 'space_guid', 'context', 'parameters', 'maintenance_info']);
-    expect(req.json).toEqual({
-      service_id: SERVICE_ID,
-      plan_id: PLAN_ID,
-      organization_guid: 'org-1',
-      space_guid: 'space-1',
-      context: {
-        platform: 'cloudfoundry',
+    // the exact bytes: key order and every field, as client.provision builds them
+    expect(req.body).toBe(
+      JSON.stringify({
+        service_id: SERVICE_ID,
+        plan_id: PLAN_ID,
         organization_guid: 'org-1',
         space_guid: 'space-1',
-        organization_name: 'my-org',
-        space_name: 'my-space',
-        organization_annotations: {},
-        space_annotations: {},
-        instance_name: 'my-db',
-        instance_annotations: {},
-      },
-      parameters: { size: 3 },
-      maintenance_info: { version: '1.0.0' },
-    });
+        context: { ...CONTEXT, instance_name: 'my-db', instance_annotations: { 'example.com/purpose': 'tests' } },
+        parameters: { size: 3 },
+        maintenance_info: { version: '1.0.0', description: 'first' },
+      }),
+    );
   });
 
   it('provision without parameters or maintenance_info leaves both out; no user means no originating identity', async () => {
     env = makeEnv();
-    await env.platform.start(provisionOp(env, { userGuid: undefined, body: buildProvisionBody({ ...orgSpace, instanceName: 'x', parameters: {} }) }));
+    const { m, plan } = records(env);
+    plan.maintenance_info = null;
+    await env.platform.start(provisionOp(env, { userGuid: undefined, body: provisionBody(m, 'space-1', 'x', plan, {}) }));
     const [req] = env.of('provision');
-    expect(req.json).not.toHaveProperty('parameters');
-    expect(req.json).not.toHaveProperty('maintenance_info');
+    expect(Object.keys(req.json!)).toEqual(['service_id', 'plan_id', 'organization_guid', 'space_guid', 'context']);
+    expect(req.json!.context).toEqual({ ...CONTEXT, instance_name: 'x', instance_annotations: {} });
     expect(req.headers).not.toHaveProperty('x-broker-api-originating-identity');
   });
 
@@ -82,37 +103,28 @@ describe('CC platform: headers, bodies and query strings on the wire (C.1, C.2)'
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('update: PATCH with previous_values, context without instance_annotations, parameters always sent', async () => {
+  it('update: PATCH with previous_values (maintenance_info version only), context without instance_annotations; v3 always sends parameters, v2 only when given', async () => {
     env = makeEnv();
-    const body = buildUpdateBody({
-      ...orgSpace,
-      instanceName: 'renamed',
-      previousPlanId: 'old-plan',
-      previousServiceId: SERVICE_ID,
-      previousMaintenanceInfo: { version: '1.0.0' },
-      maintenanceInfo: { version: '2.0.0' },
-    });
-    await env.platform.start({ ...provisionOp(env), type: 'update', body });
+    const { m, plan, inst } = records(env);
+    const v3 = updateBody(m, inst, plan, { name: 'renamed', parameters: undefined, maintenanceInfo: { version: '2.0.0' }, via: 'v3' });
+    await env.platform.start({ ...provisionOp(env), type: 'update', body: v3 });
     const [req] = env.of('update');
     expect(req.method).toBe('PATCH');
     expect(req.rawQuery).toBe('accepts_incomplete=true');
-    expect(req.json).toEqual({
-      service_id: SERVICE_ID,
-      plan_id: PLAN_ID,
-      previous_values: { plan_id: 'old-plan', service_id: SERVICE_ID, organization_id: 'org-1', space_id: 'space-1', maintenance_info: { version: '1.0.0' } },
-      context: {
-        platform: 'cloudfoundry',
-        organization_guid: 'org-1',
-        space_guid: 'space-1',
-        organization_name: 'my-org',
-        space_name: 'my-space',
-        organization_annotations: {},
-        space_annotations: {},
-        instance_name: 'renamed',
-      },
-      parameters: {},
-      maintenance_info: { version: '2.0.0' },
-    });
+    expect(req.body).toBe(
+      JSON.stringify({
+        service_id: SERVICE_ID,
+        plan_id: PLAN_ID,
+        previous_values: { plan_id: 'old-plan', service_id: SERVICE_ID, organization_id: 'org-1', space_id: 'space-1', maintenance_info: { version: '1.0.0' } },
+        context: { ...CONTEXT, instance_name: 'renamed' },
+        parameters: {},
+        maintenance_info: { version: '2.0.0' },
+      }),
+    );
+    inst.maintenance_info = null;
+    const v2 = updateBody(m, inst, plan, { name: 'my-db', parameters: undefined, maintenanceInfo: undefined, via: 'v2' });
+    expect(v2).toEqual({ previous_values: { plan_id: 'old-plan', service_id: SERVICE_ID, organization_id: 'org-1', space_id: 'space-1' }, context: { ...CONTEXT, instance_name: 'my-db' } });
+    expect(updateBody(m, inst, plan, { name: 'my-db', parameters: { a: 1 }, maintenanceInfo: undefined, via: 'v2' }).parameters).toEqual({ a: 1 });
   });
 
   it('deprovision and unbind: DELETE with no body and the sorted Ruby query string', async () => {
@@ -130,44 +142,25 @@ describe('CC platform: headers, bodies and query strings on the wire (C.1, C.2)'
     expect(unb.rawQuery).toBe(`accepts_incomplete=true&plan_id=${PLAN_ID}&service_id=${SERVICE_ID}`);
   });
 
-  it('bind (app), service key and route binding bodies', async () => {
+  it('bind (app) and service key bodies', async () => {
     env = makeEnv();
-    await env.platform.start(
-      bindOp(env, { body: buildBindBody({ ...orgSpace, target: { kind: 'app', appGuid: 'app-1' }, parameters: { p: 1 } }) }),
-    );
-    await env.platform.start(
-      bindOp(env, { resource: 'service_key', bindingGuid: 'key-1', body: buildBindBody({ ...orgSpace, target: { kind: 'key', credentialClientId: 'cc_service_key_client' } }) }),
-    );
-    await env.platform.start(
-      bindOp(env, {
-        resource: 'route_binding',
-        bindingGuid: 'rb-1',
-        serviceRequires: ['route_forwarding'],
-        body: buildBindBody({ ...orgSpace, target: { kind: 'route', route: 'app.example.com' } }),
+    const { m, inst, app } = records(env);
+    await env.platform.start(bindOp(env, { body: bindBody(m, inst, app, { p: 1 }) }));
+    await env.platform.start(bindOp(env, { resource: 'service_key', bindingGuid: 'key-1', body: bindBody(m, inst, undefined, {}) }));
+    const [appBind, key] = env.of('bind');
+    expect(appBind.rawQuery).toBe('accepts_incomplete=true');
+    expect(appBind.body).toBe(
+      JSON.stringify({
+        service_id: SERVICE_ID,
+        plan_id: PLAN_ID,
+        app_guid: 'app-1',
+        bind_resource: { app_guid: 'app-1', space_guid: 'space-1', app_annotations: { 'example.com/owner': 'me' } },
+        context: CONTEXT,
+        parameters: { p: 1 },
       }),
     );
-    const [app, key, route] = env.of('bind');
-    const ctx = {
-      platform: 'cloudfoundry',
-      organization_guid: 'org-1',
-      space_guid: 'space-1',
-      organization_name: 'my-org',
-      space_name: 'my-space',
-      organization_annotations: {},
-      space_annotations: {},
-    };
-    expect(app.rawQuery).toBe('accepts_incomplete=true');
-    expect(app.json).toEqual({
-      service_id: SERVICE_ID,
-      plan_id: PLAN_ID,
-      app_guid: 'app-1',
-      bind_resource: { app_guid: 'app-1', space_guid: 'space-1', app_annotations: {} },
-      context: ctx,
-      parameters: { p: 1 },
-    });
     expect(key.path).toBe(`/v2/service_instances/${INSTANCE}/service_bindings/key-1`);
-    expect(key.json).toEqual({ service_id: SERVICE_ID, plan_id: PLAN_ID, bind_resource: { credential_client_id: 'cc_service_key_client' }, context: ctx });
-    expect(route.json).toEqual({ service_id: SERVICE_ID, plan_id: PLAN_ID, bind_resource: { route: 'app.example.com' }, context: ctx });
+    expect(key.body).toBe(JSON.stringify({ service_id: SERVICE_ID, plan_id: PLAN_ID, bind_resource: {}, context: CONTEXT }));
   });
 
   it('accepts_incomplete can be turned off (V2 without the flag)', async () => {

@@ -58,28 +58,17 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!(a.all || (b.space_guid && a.developsIn(b.space_guid)))) throw ccError('NotAuthorized');
     return json(broker2(b));
   });
-  const brokerFieldsV2 = {
-    name: { type: 'string' },
-    broker_url: { type: 'string' },
-    auth_username: { type: 'string' },
-    auth_password: { type: 'string' },
-    space_guid: { type: 'string' },
-  } as const;
+  const brokerFieldsV2 = { name: 'string', broker_url: 'string', auth_username: 'string', auth_password: 'string', space_guid: 'string' } as const;
 
   app.post('/v2/service_brokers', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, {
-      name: { type: 'string', required: true },
-      broker_url: { type: 'string', required: true },
-      auth_username: { type: 'string', required: true },
-      auth_password: { type: 'string', required: true },
-      space_guid: { type: 'string' },
-    });
+    decodeV2(body, brokerFieldsV2, ['name', 'broker_url', 'auth_username', 'auth_password']);
     const spaceGuid = body.space_guid as string | undefined;
     if (spaceGuid) {
       if (!m.get('spaces', spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);
       if (!access(d, c).developsIn(spaceGuid)) throw ccError('NotAuthorized');
     } else admin(c);
+    if (body.name === '') throw ccError('ServiceBrokerInvalid', 'name presence');
     refuse(brokerUrlInvalid(body.broker_url));
     refuse(brokerNameTaken(m, body.name as string));
     const { broker } = await d.brokers.register(
@@ -96,6 +85,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     else if (!access(d, c).developsIn(broker.space_guid)) throw ccError('NotAuthorized');
     const body = await readBody(c);
     decodeV2(body, brokerFieldsV2);
+    if (body.name === '') throw ccError('ServiceBrokerInvalid', 'name presence');
     if (isStr(body.name)) refuse(brokerNameTaken(m, body.name, broker));
     if (isStr(body.broker_url)) refuse(brokerUrlInvalid(body.broker_url));
     await d.brokers.update(
@@ -152,7 +142,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     admin(c);
     const body = await readBody(c);
-    decodeV2(body, { public: { type: 'boolean' } });
+    decodeV2(body, { public: 'boolean' });
     m.setPublic(p, body.public as boolean | undefined);
     return json(plan2(m, p), 201);
   });
@@ -177,7 +167,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     return json(visibility2(v));
   });
   const checkPair = (body: Record<string, unknown>, exceptGuid?: string) => {
-    decodeV2(body, { service_plan_guid: { type: 'string', required: true }, organization_guid: { type: 'string', required: true } });
+    decodeV2(body, { service_plan_guid: 'string', organization_guid: 'string' }, ['service_plan_guid', 'organization_guid']);
     if (!isStr(body.service_plan_guid) || !isStr(body.organization_guid)) throw ccError('InvalidRequest');
     if (!m.get('plans', body.service_plan_guid)) throw ccError('ServicePlanVisibilityInvalid', 'service_plan is invalid');
     refuse(orgsNotFound(m, [body.organization_guid]));

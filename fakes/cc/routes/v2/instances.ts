@@ -8,7 +8,7 @@ import type { Binding, Instance } from '../../model/state.js';
 import type { OperationResult } from '../../platform/api.js';
 import { listV2, type V2Fields } from './list.js';
 import { decodeV2 } from './decode.js';
-import { notBindable } from '../../ops/rules.js';
+import { instanceInProgress, keyNameTaken, notBindable } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
 import { binding2, instance2, key2 } from './present.js';
 
@@ -44,7 +44,6 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     if (!access(d, c).seesSpace(i.space_guid)) throw ccError('NotAuthorized');
     return i;
   };
-  const inProgress = (i: Instance) => i.last_operation?.state === 'in progress';
   /** 201 when the broker finished, 202 (with `Location`) while CC polls. */
   const v2Answer = (inst: Instance, first: OperationResult | undefined) =>
     statusOf(first) === 202 ? json(instance2(m, inst), 202, { location: `/v2/service_instances/${inst.guid}` }) : json(instance2(m, inst), 201);
@@ -58,24 +57,11 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
   });
   app.get('/v2/service_instances/:guid', (c) => json(instance2(m, visibleInstance(c, pg(c)))));
 
-  const instanceFieldsV2 = {
-    name: { type: 'string' },
-    space_guid: { type: 'string' },
-    service_plan_guid: { type: 'string' },
-    parameters: { type: 'hash' },
-    tags: { type: 'string[]' },
-    maintenance_info: { type: 'hash' },
-  } as const;
+  const instanceFieldsV2 = { name: 'string', space_guid: 'string', service_plan_guid: 'string', parameters: 'hash', tags: 'string[]', maintenance_info: 'hash' } as const;
 
   app.post('/v2/service_instances', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, {
-      name: { type: 'string', required: true },
-      space_guid: { type: 'string', required: true },
-      service_plan_guid: { type: 'string', required: true },
-      parameters: { type: 'hash' },
-      tags: { type: 'string[]' },
-    });
+    decodeV2(body, instanceFieldsV2, ['name', 'space_guid', 'service_plan_guid']);
     if ((body.name as string).trim() === '') throw ccError('ServiceInstanceInvalid', 'name presence');
     const a = access(d, c);
     const spaceGuid = body.space_guid as string;
@@ -132,7 +118,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
       return new Response(null, { status: 204 });
     }
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
-    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
+    refuse(instanceInProgress(inst));
     const bindings = m.bindingsOf(inst.guid);
     if (bindings.length && c.req.query('recursive') !== 'true') {
       const kinds = [...new Set(bindings.map((b) => (b.type === 'app' ? 'service_bindings' : 'service_keys')))].join(', ');
@@ -178,12 +164,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
 
   app.post('/v2/service_bindings', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, {
-      app_guid: { type: 'string', required: true },
-      service_instance_guid: { type: 'string', required: true },
-      parameters: { type: 'hash' },
-      name: { type: 'string' },
-    });
+    decodeV2(body, { app_guid: 'string', service_instance_guid: 'string', parameters: 'hash', name: 'string' }, ['app_guid', 'service_instance_guid']);
     const inst = visibleInstance(c, body.service_instance_guid as string);
     const appRec = m.get('apps', body.app_guid as string);
     if (!appRec || !access(d, c).seesSpace(appRec.space_guid)) throw ccError('AppNotFound', body.app_guid as string);
@@ -191,7 +172,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
     if (appRec.space_guid !== inst.space_guid) throw ccError('ServiceBindingDifferentSpaces', `${appRec.guid} ${inst.guid}`);
     const { plan, offering } = d.ops.resolvePlan(inst);
     refuse(notBindable(plan, offering, 'binding'));
-    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
+    refuse(instanceInProgress(inst));
     const { record, first } = await d.ops.createBinding({
       type: 'app',
       inst,
@@ -234,15 +215,13 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
   app.get('/v2/service_keys/:guid', (c) => json(key2(visibleBinding(c, pg(c), 'key'))));
   app.post('/v2/service_keys', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, { name: { type: 'string', required: true }, service_instance_guid: { type: 'string', required: true }, parameters: { type: 'hash' } });
+    decodeV2(body, { name: 'string', service_instance_guid: 'string', parameters: 'hash' }, ['name', 'service_instance_guid']);
     const inst = visibleInstance(c, body.service_instance_guid as string);
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     const { plan, offering } = d.ops.resolvePlan(inst);
     refuse(notBindable(plan, offering, 'key'));
-    if (m.bindingsOf(inst.guid).some((b) => b.type === 'key' && b.name === body.name)) {
-      throw ccError('ServiceKeyNameTaken', `${body.name as string}`);
-    }
-    if (inProgress(inst)) throw ccError('AsyncServiceInstanceOperationInProgress', inst.name);
+    refuse(keyNameTaken(m, inst, body.name as string));
+    refuse(instanceInProgress(inst));
     const { record } = await d.ops.createBinding({
       type: 'key',
       inst,

@@ -1,12 +1,13 @@
 import type { Hono } from 'hono';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { baseUrl, json, readBody, relGuid } from '../../http.js';
 import type { App } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { accepted } from './accepted.js';
 import { Included } from './included.js';
 import { inSet, listV3 } from './list.js';
+import { nameProblem, Problems } from './message.js';
 import { app3, job3, space3 } from './present.js';
 
 /** Feature flags the cf CLI reads while showing services. */
@@ -62,14 +63,20 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
 
   app.post('/v3/apps', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, ['name', 'relationships', 'lifecycle', 'environment_variables', 'metadata']);
-    if (!isStr(body.name) || body.name === '') throw unprocessable("Name can't be blank");
+    new Problems()
+      .unknownKeys(body, ['name', 'relationships', 'lifecycle', 'environment_variables', 'metadata'])
+      .add(nameProblem(body.name))
+      .relationships(body.relationships, ['space'])
+      .metadata(body.metadata)
+      .check();
     const spaceGuid = relGuid(body, 'space');
     const a = access(d, c);
     if (!spaceGuid || !m.get('spaces', spaceGuid) || !a.seesSpace(spaceGuid)) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.');
     if (!a.developsIn(spaceGuid)) throw ccError('NotAuthorized');
     if (m.all('apps').some((x) => x.space_guid === spaceGuid && x.name === body.name)) throw unprocessable(`App with the name '${body.name}' already exists.`);
-    return json(app3(m.addApp(spaceGuid, body.name), baseUrl(c, d.kernel)), 201);
+    const created = m.addApp(spaceGuid, body.name as string);
+    m.applyMetadata(created.metadata, body.metadata);
+    return json(app3(created, baseUrl(c, d.kernel)), 201);
   });
 
   for (const action of ['start', 'stop'] as const) {
@@ -77,8 +84,7 @@ export function appJobRoutes(app: Hono, d: CcDeps): void {
       const x = m.get('apps', c.req.param('guid'));
       if (!x || !access(d, c).seesSpace(x.space_guid)) throw notFound3('App');
       if (!access(d, c).developsIn(x.space_guid)) throw ccError('NotAuthorized');
-      x.state = action === 'start' ? 'STARTED' : 'STOPPED';
-      m.touch(x);
+      m.setAppState(x, action === 'start' ? 'STARTED' : 'STOPPED');
       return json(app3(x, baseUrl(c, d.kernel)));
     });
   }

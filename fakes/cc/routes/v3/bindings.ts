@@ -4,13 +4,14 @@ import { principal, requestId } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
 import { bindingParameters } from '../fetch-parameters.js';
-import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
 import type { Binding } from '../../model/state.js';
 import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { Included } from './included.js';
 import { accepted } from './accepted.js';
 import { inSet, listV3 } from './list.js';
-import { notBindable } from '../../ops/rules.js';
+import { Problems } from './message.js';
+import { instanceInProgress, keyNameTaken, notBindable } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
 import { app3, binding3, instance3 } from './present.js';
 
@@ -115,10 +116,14 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
 
   app.post('/v3/service_credential_bindings', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, ['type', 'name', 'relationships', 'parameters', 'metadata', 'strategy']);
-    if (body.type !== 'app' && body.type !== 'key') throw unprocessable("Type must be 'app' or 'key'");
-    if (body.name !== undefined && body.name !== null && !isStr(body.name)) throw unprocessable('Name must be a string');
-    if (body.parameters !== undefined && !isJsonObject(body.parameters)) throw unprocessable('Parameters must be an object');
+    new Problems()
+      .unknownKeys(body, ['type', 'name', 'relationships', 'parameters', 'metadata', 'strategy'])
+      .add(body.type !== 'app' && body.type !== 'key' && "Type must be 'app' or 'key'")
+      .add(body.name !== undefined && body.name !== null && !isStr(body.name) && 'Name must be a string')
+      .add(body.parameters !== undefined && !isJsonObject(body.parameters) && 'Parameters must be an object')
+      .relationships(body.relationships, body.type === 'key' ? ['service_instance'] : ['service_instance', 'app'])
+      .metadata(body.metadata)
+      .check();
     const a = access(d, c);
     const instGuid = relGuid(body, 'service_instance');
     const inst = m.get('instances', instGuid);
@@ -128,9 +133,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     let appRec;
     if (body.type === 'key') {
       if (!name) throw unprocessable("Name can't be blank");
-      if (m.bindingsOf(inst.guid).some((b) => b.type === 'key' && b.name === name)) {
-        throw unprocessable(`The binding name is invalid. Key binding names must be unique. The service instance already has a key binding with name '${name}'.`);
-      }
+      refuse(keyNameTaken(m, inst, name));
       if (inst.type === 'user-provided') throw unprocessable('Service credential bindings of type key are not supported for user-provided service instances.');
     } else {
       const appGuid = relGuid(body, 'app');
@@ -159,10 +162,10 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
     const { plan, offering } = d.ops.resolvePlan(inst);
     refuse(notBindable(plan, offering, 'binding'));
     const lo = inst.last_operation;
-    if (lo?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
+    refuse(instanceInProgress(inst));
     if (lo?.type === 'create' && lo.state === 'failed') throw unprocessable('Service instance not found');
     const { job } = await d.ops.createBinding({
-      type: body.type,
+      type: body.type as 'app' | 'key',
       inst,
       app: appRec,
       name,
@@ -183,7 +186,7 @@ export function bindingRoutes(app: Hono, d: CcDeps): void {
       return new Response(null, { status: 204 });
     }
     if (b.last_operation?.state === 'in progress') throw unprocessable('There is an operation in progress for the service binding.');
-    if (inst.last_operation?.state === 'in progress') throw unprocessable('There is an operation in progress for the service instance.');
+    refuse(instanceInProgress(inst));
     const { job } = await d.ops.deleteBinding({ binding: b, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
     return accepted(c, d, job!.guid);
   });

@@ -12,10 +12,9 @@ import { filter, parseV3, type V3Query } from '../../pagination.js';
 import { accepted } from './accepted.js';
 import { Included, pick } from './included.js';
 import { inSet, listV3 } from './list.js';
-import { Problems } from './message.js';
+import { nameProblem, Problems } from './message.js';
 import { broker3, instance3, offering3, org3, plan3, space3 } from './present.js';
 
-const IN_PROGRESS = 'There is an operation in progress for the service instance.';
 
 const MANAGED_CREATE_KEYS = ['type', 'name', 'relationships', 'parameters', 'tags', 'metadata'];
 const UPSI_CREATE_KEYS = ['type', 'name', 'relationships', 'credentials', 'syslog_drain_url', 'route_service_url', 'tags', 'metadata'];
@@ -97,7 +96,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     const upsi = body.type === 'user-provided';
     const p = new Problems().unknownKeys(body, upsi ? UPSI_CREATE_KEYS : MANAGED_CREATE_KEYS);
     p.add(body.type !== 'managed' && !upsi && "Type must be one of 'managed', 'user-provided'");
-    p.add((!isStr(body.name) || body.name === '') && "Name can't be blank");
+    p.add(nameProblem(body.name));
     p.add(body.tags !== undefined && !Array.isArray(body.tags) && 'Tags must be an array');
     p.add(Array.isArray(body.tags) && !stringArray(body.tags) && 'Tags must be a list of strings');
     p.add(body.parameters !== undefined && !isJsonObject(body.parameters) && 'Parameters must be an object');
@@ -205,7 +204,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
       d.ops.purgeInstance(inst);
       return new Response(null, { status: 204 });
     }
-    if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
+    refuse(instanceInProgress(inst));
     const { job } = await d.ops.deleteInstance({ inst, userGuid: principal(c).userGuid, vcapRequestId: requestId(c), via: 'v3' });
     return accepted(c, d, job!.guid);
   });
@@ -214,7 +213,7 @@ export function instanceRoutes(app: Hono, d: CcDeps): void {
     const inst = visible(c, c.req.param('guid'));
     if (inst.type !== 'managed') throw ccError('ServiceFetchInstanceParametersNotSupported');
     return instanceParameters(d, c, inst, () => {
-      if (inst.last_operation?.state === 'in progress') throw unprocessable(IN_PROGRESS);
+      refuse(instanceInProgress(inst));
     });
   });
 

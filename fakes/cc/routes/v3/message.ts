@@ -51,3 +51,9 @@ export class Problems {
     if (this.list.length) throw unprocessable(this.list.join(', '));
   }
 }
+
+/** `name`: present (not blank) and a string. */
+export function nameProblem(name: unknown): string | undefined {
+  if (name === undefined || name === null || name === '') return "Name can't be blank";
+  return typeof name === 'string' ? undefined : 'Name must be a string';
+}

@@ -3,13 +3,14 @@ import type { Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { allowKeys, baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
 import type { Role, RoleType, Space, User } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { Deletion } from '../../ops/deletion.js';
 import { accepted } from './accepted.js';
 import { Included } from './included.js';
 import { inSet, listV3 } from './list.js';
+import { nameProblem, Problems } from './message.js';
 import { org3, role3, space3, user3 } from './present.js';
 
 const ROLE_TYPES: RoleType[] = [
@@ -23,10 +24,13 @@ const ROLE_TYPES: RoleType[] = [
   'space_supporter',
 ];
 
-function checkName(body: Record<string, unknown>): string {
-  if (!isStr(body.name) || body.name.trim() === '') throw unprocessable(body.name === undefined ? "Name can't be blank" : 'Name must be a string');
-  if (body.name.length > 255) throw unprocessable('Name is too long (maximum is 255 characters)');
-  return body.name;
+/** OrganizationCreateMessage / SpaceCreateMessage: the allowed keys, a name, relationships, metadata. */
+function checkNamed(body: Record<string, unknown>, allowed: string[], relationships?: string[]): string {
+  const p = new Problems().unknownKeys(body, allowed).add(nameProblem(body.name));
+  p.add(isStr(body.name) && body.name.length > 255 && 'Name is too long (maximum is 255 characters)');
+  if (relationships) p.relationships(body.relationships, relationships);
+  p.metadata(body.metadata).check();
+  return body.name as string;
 }
 
 /** `/v3/organizations`, `/v3/spaces`, `/v3/roles`, `/v3/users`: what `create-org`, `create-space` and `target` need. */
@@ -49,8 +53,7 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
   app.post('/v3/organizations', async (c) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const body = await readBody(c);
-    allowKeys(body, ['name', 'suspended', 'metadata']);
-    const name = checkName(body);
+    const name = checkNamed(body, ['name', 'suspended', 'metadata']);
     if (m.orgByName(name)) throw unprocessable(`Organization '${name}' already exists.`);
     const org = m.addOrg(name);
     m.applyMetadata(org.metadata, body.metadata);
@@ -107,8 +110,7 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
 
   app.post('/v3/spaces', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, ['name', 'relationships', 'metadata']);
-    const name = checkName(body);
+    const name = checkNamed(body, ['name', 'relationships', 'metadata'], ['organization']);
     const orgGuid = relGuid(body, 'organization');
     const org = m.get('orgs', orgGuid);
     const a = access(d, c);
@@ -150,6 +152,7 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
   app.post('/v3/users', async (c) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const body = await readBody(c);
+    new Problems().unknownKeys(body, ['guid', 'username', 'origin', 'metadata']).metadata(body.metadata).check();
     if (isStr(body.guid)) {
       if (m.get('users', body.guid)) throw unprocessable(`User with guid '${body.guid}' already exists.`);
       const uaaUser = d.uaa()?.model.user(body.guid);
@@ -198,7 +201,7 @@ export function orgRoutes(app: Hono, d: CcDeps): void {
 
   app.post('/v3/roles', async (c) => {
     const body = await readBody(c);
-    allowKeys(body, ['type', 'relationships']);
+    new Problems().unknownKeys(body, ['type', 'relationships']).check();
     const type = body.type as RoleType;
     if (!ROLE_TYPES.includes(type)) throw unprocessable(`Type must be one of the allowed types ${JSON.stringify(ROLE_TYPES)}`);
     const spaceRole = type.startsWith('space_');
