@@ -137,6 +137,9 @@ await f.close();
       const { stdout } = await inApp('bash', ['-euo', 'pipefail', '-c', line.trim().replace(/^curl/, 'curl -sS --fail')]);
       expect(() => JSON.parse(stdout)).not.toThrow();
     }
+    const odbConfig = /ODB client .*\((.*)\)$/m.exec(out)?.[1];
+    expect(odbConfig).toBe(`npx fakefoundry odb-config --dir ${dir}`);
+    expect((await inApp('bash', ['-euo', 'pipefail', '-c', odbConfig!])).stdout).toMatch(/^bosh:\n[\s\S]*^cf:\n/m);
     const another = /For another shell: (.*?) {3}Stop with Ctrl-C/.exec(out)?.[1];
     expect(another).toBe(`eval "$(npx fakefoundry env --dir ${dir})"`);
     const { stdout } = await inApp('bash', ['-euo', 'pipefail', '-c', `${another}; curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$UAA_URL/token_keys"`]);
