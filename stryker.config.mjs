@@ -17,6 +17,8 @@ export default {
   incrementalFile: 'reports/mutation/incremental.json',
   // Virtual-clock tests are fast; a mutant that loops is caught by this margin.
   timeoutMS: 10_000,
+  // The first run (all selected tests, with coverage) can take long on a loaded machine.
+  dryRunTimeoutMinutes: 30,
   cleanTempDir: true,
   tempDirName: '.stryker-tmp',
 };

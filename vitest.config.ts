@@ -7,6 +7,16 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files share their worker's module cache instead of loading every module again (nothing
+    // in the fakes is module-level state, and each test builds its own foundation): importing was
+    // a quarter of the run.
+    isolate: false,
+    setupFiles: ['./test/support/platform-globals.ts'],
+    env: {
+      // A foundation per test, each making three RSA keys, was most of the rest; key isolation is
+      // tested with fresh keys explicitly (test/core/foundation-isolation.test.ts).
+      FAKEFOUNDRY_KEYS: 'reuse',
+    },
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -92,7 +92,8 @@ export async function checkAdapter(opts: AdapterCheckOptions): Promise<RunResult
   const problems = resolved.config ? configProblems(resolved.config) : [resolved.source];
   if (problems.length) {
     push({
-      id: 'setup/config', title: 'an ODB config with service_deployment and plans', suite: 'setup', outcome: 'not-applicable', duration: 0, tags: [],
+      // Failed, not skipped: a run that checked nothing must not pass in CI.
+      id: 'setup/config', title: 'an ODB config with service_deployment and plans', suite: 'setup', outcome: 'failed', duration: 0, tags: [],
       message: `the lifecycle checks need an ODB broker config: ${problems.join('; ')}`,
       details: 'adapter-check deploys each plan the way ODB would, so it needs the operator\'s side: the releases and stemcell (service_deployment) and the plans (service_catalog). Pass --config FILE (an ODB broker config; bosh: and cf: are not needed), or put odb-config.yml beside the adapter.',
     });

@@ -18,6 +18,7 @@ import {
 import type { CaseResult, Outcome } from '../report/index.js';
 import type { CheckDirector, ReleaseSpec } from './director.js';
 import { CaseRecorder, findingDetails, type Finding } from './findings.js';
+import { FakeCredhub } from './credhub.js';
 import { SecretSet } from './secrets.js';
 
 export type Obj = Record<string, unknown>;
@@ -34,8 +35,10 @@ export interface StepResult {
 }
 
 export class RunContext {
-  readonly cases: CaseResult[] = [];
   readonly secrets = new SecretSet();
+  /** ODB's secure manifests (`broker.enable_secure_manifests`): ODB-managed secrets go to CredHub. */
+  readonly secureManifests: boolean;
+  readonly credhub: FakeCredhub;
   /** Release name → job specs seen in any manifest (the director is seeded with their union). */
   readonly releaseJobs = new Map<string, Map<string, ReleaseSpec['jobs'][number]>>();
   /** Release name → versions seeded so far. */
@@ -51,8 +54,12 @@ export class RunContext {
     readonly config: Obj,
     readonly director: CheckDirector,
     readonly timeoutMs: number,
-    private readonly onCase?: (c: CaseResult) => void,
-  ) {}
+    /** Receives every case as it ends. */
+    private readonly onCase: (c: CaseResult) => void,
+  ) {
+    this.secureManifests = isObj(config.broker) && config.broker.enable_secure_manifests === true;
+    this.credhub = new FakeCredhub(isObj(config.service_catalog) ? String(config.service_catalog.id ?? '') : '');
+  }
 
   adapter(mode: InputMode): ServiceAdapter {
     let a = this.adapters.get(mode);
@@ -92,8 +99,7 @@ export class RunContext {
     const journal = this.director.journalSince(rec.journalMark);
     if (journal.length) extra.journal = journal;
     const result = rec.finish(r.outcome, extra);
-    this.cases.push(result);
-    this.onCase?.(result);
+    this.onCase(result);
     return r;
   }
 
@@ -126,9 +132,7 @@ export class RunContext {
 
   /** Records a case that was never reached. */
   notRun(id: string, title: string, suite: string, tags: string[], why: string): void {
-    const result: CaseResult = { id, title, suite, outcome: 'not-run', duration: 0, tags, message: why };
-    this.cases.push(result);
-    this.onCase?.(result);
+    this.onCase({ id, title, suite, outcome: 'not-run', duration: 0, tags, message: why });
   }
 
   /** Keeps a failed call's raw output for the secret-leak check. */

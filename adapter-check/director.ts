@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { BoshClient, taskStateType, type BoshTask } from '../broker-under-test/clients/bosh.js';
 import type { BrokerClock } from '../broker-under-test/runtime.js';
 import type { BoshSimulator } from '../fakes/bosh/index.js';
+import type { FoundationConfigInput } from '../fakes/core/config.js';
 import { Foundation } from '../fakes/foundation.js';
 
 type Obj = Record<string, unknown>;
@@ -75,8 +76,8 @@ export class CheckDirector {
     private readonly client: BoshClient,
   ) {}
 
-  static async start(seed: string): Promise<CheckDirector> {
-    const f = await Foundation.create({ seed, clockMode: 'virtual' });
+  static async start(seed: string, config?: FoundationConfigInput): Promise<CheckDirector> {
+    const f = await Foundation.create({ seed, clockMode: 'virtual', ...(config ? { config } : {}) });
     const urls = f.mountInProcess();
     const admin = f.uaa.model.client('bosh_admin')!;
     const clock: BrokerClock = { now: () => f.clock.now(), sleep: (ms) => f.clock.advance(ms) };
@@ -122,6 +123,11 @@ export class CheckDirector {
       task = await this.client.task(id);
     }
     return task;
+  }
+
+  /** Any other director call, with the client's auth (tests look at releases, errands, instances). */
+  request(method: string, path: string): Promise<Response> {
+    return this.client.request(method, path);
   }
 
   taskEvents(id: number): Promise<string> {

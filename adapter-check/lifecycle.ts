@@ -8,9 +8,10 @@
 import { parse as parseYaml } from 'yaml';
 import { AdapterError, AppGuidNotProvidedError, NotImplementedError, UnknownFailureError, type GenerateManifestOutput, type Plan, type PlanSchema, type ServiceDeployment } from '../broker-under-test/adapter/index.js';
 import { isObj, unexpectedAdapterError, type InputMode, type Obj, type RunContext, type StepResult } from './context.js';
-import { jobSpecsFromManifest, type ReleaseSpec } from './director.js';
 import type { CaseRecorder } from './findings.js';
 import { manifestChanges } from './manifest-diff.js';
+import { generateManifestProblems, planSchemaProblems } from './output-checks.js';
+import { seedDirector } from './seed.js';
 import { bindRequest, deploymentName, planInput, provisionRequest, serviceDeploymentInput, unbindRequest, updateRequest } from './odb-inputs.js';
 import { updateParameters } from './schema-params.js';
 
@@ -20,7 +21,6 @@ const APP_GUID = 'b5a5b8a1-0000-4000-8000-0000000000ab';
 interface Deployed {
   manifest: string;
   plan: Obj;
-  secrets: Record<string, unknown>;
   configs: Record<string, string>;
 }
 
@@ -39,6 +39,8 @@ export class PlanLifecycle {
   private deployed: Deployed | undefined;
   private bindingId: string | undefined;
   private schemas: PlanSchema | undefined;
+  /** Values for CredHub from the last generate-manifest (secure manifests), stored when deployed. */
+  private pendingSecrets = new Map<string, string>();
   /** The service deployment as the operator's config has it now (upgrade bumps its versions). */
   private config: Obj;
 
@@ -103,47 +105,44 @@ export class PlanLifecycle {
     return `${kind} of plan '${String(planName)}' (deployment ${this.deployment})${extra}`;
   }
 
-  /** generate-manifest, with ODB's checks and the output shape checks; throws AdapterError. */
+  /** Secrets ODB passes along (`previous_secrets`, binding `secrets`): only with secure manifests. */
+  private resolvedSecrets(manifest: string): Record<string, string> | null {
+    return this.ctx.secureManifests ? this.ctx.credhub.resolve(manifest) : null;
+  }
+
+  /**
+   * generate-manifest, with ODB's checks and the output shape checks; throws AdapterError. With
+   * secure manifests, the manifest comes back as ODB would deploy it (CredHub paths for
+   * `((odb_secret:...))`), and the values wait in `pendingSecrets` until the deploy.
+   */
   private async generate(rec: CaseRecorder, plan: Obj, previous: Deployed | undefined, requestParameters: Obj): Promise<GenerateManifestOutput> {
+    let out: GenerateManifestOutput;
     try {
-      const out = await this.adapter.generateManifest({
+      out = await this.adapter.generateManifest({
         serviceDeployment: this.serviceDeployment(),
         plan: this.planOf(plan),
         requestParameters,
         previousManifest: previous?.manifest ?? '',
         previousPlan: previous ? this.planOf(previous.plan) : null,
-        previousSecrets: previous ? (Object.fromEntries(Object.entries(previous.secrets).map(([k, v]) => [k, String(v)])) as Record<string, string>) : null,
+        previousSecrets: previous ? this.resolvedSecrets(previous.manifest) : null,
         previousConfigs: previous ? previous.configs : null,
         uaaClient: null,
       });
-      this.ctx.secrets.addManifest(out.manifest);
-      this.ctx.secrets.addValues(out.secrets, true);
-      return out;
     } catch (err) {
       this.ctx.noteFailure(this.mode, err, rec);
       throw err;
     }
+    this.ctx.secrets.addManifest(out.manifest);
+    this.ctx.secrets.addValues(out.secrets, true);
+    if (!this.ctx.secureManifests) return out;
+    const managed = this.ctx.credhub.manage(this.deployment, out.manifest, out.secrets ?? {});
+    this.pendingSecrets = managed.values;
+    return { ...out, manifest: managed.manifest };
   }
 
-  /** The stdin-mode output document, field by field (the runner forgives missing fields; ODB does not). */
-  private outputShape(rec: CaseRecorder): string[] {
-    if (this.mode !== 'stdin') return [];
-    const call = rec.calls.filter((c) => c.subcommand === 'generate-manifest').at(-1);
-    let doc: unknown;
-    try {
-      doc = JSON.parse(call?.stdout ?? '');
-    } catch {
-      return [];
-    }
-    if (!isObj(doc)) return ['stdout is JSON but not an object'];
-    const problems: string[] = [];
-    if (typeof doc.manifest !== 'string') problems.push(doc.manifest === undefined ? 'the field "manifest" is missing' : `"manifest" is ${typeof doc.manifest}, not a string of YAML`);
-    for (const k of ['secrets', 'configs']) {
-      const v = doc[k];
-      if (v !== undefined && v !== null && !isObj(v)) problems.push(`"${k}" is ${Array.isArray(v) ? 'an array' : typeof v}, not an object`);
-    }
-    if (isObj(doc.configs)) for (const [t, c] of Object.entries(doc.configs)) if (typeof c !== 'string') problems.push(`configs.${t} is ${typeof c}, not the config's text`);
-    return problems;
+  /** Legacy mode prints bare YAML; stdin mode a document whose fields ODB decodes strictly. */
+  private shapeProblems(rec: CaseRecorder): string[] {
+    return this.mode === 'stdin' ? generateManifestProblems(rec.calls.filter((c) => c.subcommand === 'generate-manifest').at(-1)?.stdout) : [];
   }
 
   private async provisionManifest(rec: CaseRecorder): Promise<StepResult> {
@@ -156,32 +155,36 @@ export class PlanLifecycle {
       out = await this.generate(rec, this.plan, undefined, provisionRequest(this.config, this.plan, IDS));
     } catch (err) {
       if (!(err instanceof AdapterError)) throw err;
-      const shape = this.outputShape(rec);
+      const shape = this.shapeProblems(rec);
       if (shape.length) {
         return { outcome: 'failed', blocking: true, message: `generate-manifest printed a document ODB cannot use: ${shape.join('; ')}`, finding: { message: '', input, expected, why: 'ODB reads the manifest from the "manifest" field and deploys it; without it the deployment cannot be made (SDK MarshalledGenerateManifest).' } };
       }
       const u = unexpectedAdapterError(err, rec, input, expected);
       return { outcome: 'failed', blocking: true, ...u };
     }
-    const shape = this.outputShape(rec);
+    const shape = this.shapeProblems(rec);
     if (shape.length) {
       return { outcome: 'failed', blocking: true, message: `generate-manifest printed a document ODB cannot use: ${shape.join('; ')}`, finding: { message: '', input, expected, why: 'ODB decodes stdout into the SDK\'s {manifest, secrets, configs}; a field of the wrong type fails the provision.' } };
     }
-    this.deployed = { manifest: out.manifest, plan: this.plan, secrets: out.secrets ?? {}, configs: out.configs ?? {} };
+    this.deployed = { manifest: out.manifest, plan: this.plan, configs: out.configs ?? {} };
     const warnings = this.odbSecretWarnings(out);
     if (warnings.length) return { outcome: 'warned', message: warnings[0], details: warnings.join('\n') };
     return { outcome: 'passed' };
   }
 
   private odbSecretWarnings(out: GenerateManifestOutput): string[] {
-    const refs = [...out.manifest.matchAll(/\(\(odb_secret:([^()\s]+)\)\)/g)].map((m) => m[1]);
-    return refs.filter((r) => !(r in (out.secrets ?? {}))).map((r) => `the manifest refers to ((odb_secret:${r})) but "secrets" has no value for "${r}": with secure manifests ODB has nothing to store in CredHub`);
+    const refs = [...new Set([...out.manifest.matchAll(/\(\(odb_secret:([^()\s]+)\)\)/g)].map((m) => m[1]))];
+    if (refs.length && !this.ctx.secureManifests) {
+      return [`the manifest refers to ${refs.map((r) => `((odb_secret:${r}))`).join(', ')} but broker.enable_secure_manifests is off: ODB deploys the reference as it is, and BOSH finds no such variable`];
+    }
+    return refs.filter((r) => !(r in (out.secrets ?? {}))).map((r) => `the manifest refers to ((odb_secret:${r})) but "secrets" has no value for "${r}": ODB has nothing to store in CredHub`);
   }
 
   /** Seeds the director with what the manifest needs from the operator's releases, then deploys. */
   private async deployCurrent(what: string): Promise<StepResult> {
     const d = this.deployed!;
-    this.seedFor(d.manifest);
+    seedDirector(this.ctx, this.config, d.manifest);
+    this.ctx.credhub.put(this.pendingSecrets);
     for (const [type, content] of Object.entries(d.configs)) {
       const refused = await this.ctx.director.updateConfig(type, this.deployment, content);
       if (refused) {
@@ -205,33 +208,6 @@ export class PlanLifecycle {
         more: `manifest:\n${d.manifest}`,
       },
     };
-  }
-
-  /**
-   * Seeds the director with the operator's releases (the jobs service_deployment lists, with the
-   * links the manifest wires on them) and stemcells, as if they had been uploaded. A job the
-   * manifest uses but service_deployment does not list is left out: the director then refuses it.
-   */
-  private seedFor(manifestText: string): void {
-    const manifest = (parseYaml(manifestText) ?? {}) as Obj;
-    const sd = isObj(this.config.service_deployment) ? this.config.service_deployment : {};
-    const releases = (Array.isArray(sd.releases) ? sd.releases : []) as { name: string; version: string; jobs: string[] }[];
-    const specs = jobSpecsFromManifest(manifest);
-    for (const r of releases) {
-      const jobs = this.ctx.releaseJobs.get(r.name) ?? new Map<string, ReleaseSpec['jobs'][number]>();
-      for (const name of (Array.isArray(r.jobs) ? r.jobs : []).map(String)) {
-        const seen = jobs.get(name);
-        const spec = specs.get(name);
-        if (!seen || (spec && (spec.provides?.length || spec.consumes?.length || spec.errand))) jobs.set(name, spec ?? seen ?? { name });
-      }
-      this.ctx.releaseJobs.set(r.name, jobs);
-      const versions = this.ctx.seeded.get(r.name) ?? new Set<string>();
-      versions.add(String(r.version));
-      this.ctx.seeded.set(r.name, versions);
-      for (const v of versions) this.ctx.director.seedReleases([{ name: r.name, version: v, jobs: [...jobs.values()] }], []);
-    }
-    const stemcells = (Array.isArray(sd.stemcells) ? sd.stemcells : []) as { os: string; version: string }[];
-    this.ctx.director.seedReleases([], stemcells.map((s) => ({ os: String(s.os), version: String(s.version) })));
   }
 
   // ---- provision: dashboard and errands ----
@@ -296,7 +272,7 @@ export class PlanLifecycle {
       bindingId: this.bindingId!,
       boshVms: vms,
       manifest: (await this.ctx.director.deployedManifest(this.deployment)) ?? this.deployed!.manifest,
-      secrets: null,
+      secrets: this.resolvedSecrets(this.deployed!.manifest),
       dnsAddresses,
     };
   }
@@ -451,14 +427,7 @@ export class PlanLifecycle {
       const u = unexpectedAdapterError(err, rec, input, expected);
       return { outcome: 'failed', message: u.message, finding: { ...u.finding, why: enabled ? 'broker.enable_plan_schemas is on: ODB calls generate-plan-schemas for every plan to build its catalog, and fails to start when it cannot.' : u.finding.why } };
     }
-    const s = this.schemas as unknown as Obj;
-    const problems: string[] = [];
-    const at = (path: string[]): unknown => path.reduce<unknown>((o, k) => (isObj(o) ? o[k] : undefined), s);
-    for (const path of [['service_instance', 'create', 'parameters'], ['service_instance', 'update', 'parameters'], ['service_binding', 'create', 'parameters']]) {
-      const v = at(path);
-      if (!isObj(v)) problems.push(`${path.join('.')} is ${v === undefined ? 'missing' : 'not an object'}`);
-      else if (Object.keys(v).length && v.$schema === undefined) problems.push(`${path.join('.')} has no "$schema" (Cloud Controller wants a JSON Schema draft-04 document)`);
-    }
+    const problems = planSchemaProblems(this.schemas);
     if (problems.length) {
       return {
         outcome: enabled ? 'failed' : 'warned',
@@ -483,7 +452,7 @@ export class PlanLifecycle {
       if (!(err instanceof AdapterError)) throw err;
       return { outcome: 'failed', ...unexpectedAdapterError(err, rec, input, 'exit 0 and the same manifest as deployed') };
     }
-    const changes = manifestChanges(d.manifest, out.manifest);
+    const changes = [...manifestChanges(d.manifest, out.manifest), ...this.ctx.credhub.changed(this.pendingSecrets).map((n) => `secrets.${n}: (a secret) → (another secret)`)];
     if (changes.length) {
       return {
         outcome: 'failed',
@@ -517,7 +486,7 @@ export class PlanLifecycle {
       }
       return { outcome: 'failed', ...unexpectedAdapterError(err, rec, inputWords, 'exit 0 and the updated manifest') };
     }
-    this.deployed = { manifest: out.manifest, plan, secrets: out.secrets ?? {}, configs: out.configs ?? {} };
+    this.deployed = { manifest: out.manifest, plan, configs: out.configs ?? {} };
     const deployed = await this.deployCurrent(what);
     if (deployed.outcome !== 'passed') return deployed;
     return this.errands('post_deploy', plan).then((e) => (e.outcome === 'failed' ? e : { outcome: 'passed' as const }));
@@ -585,7 +554,7 @@ export class PlanLifecycle {
         finding: { message: '', input, expected: 'the manifest\'s releases taken from service_deployment (the versions the operator configured)', why: 'Operators upgrade service instances by changing service_deployment and running upgrade-all-service-instances; an adapter that keeps old versions (e.g. from previous_manifest) never upgrades anything.' },
       };
     }
-    this.deployed = { manifest: out.manifest, plan: d.plan, secrets: out.secrets ?? {}, configs: out.configs ?? {} };
+    this.deployed = { manifest: out.manifest, plan: d.plan, configs: out.configs ?? {} };
     const deployed = await this.deployCurrent('upgrade');
     if (deployed.outcome !== 'passed') return deployed;
     return this.errands('post_deploy', d.plan).then((e) => (e.outcome === 'failed' ? e : { outcome: 'passed' as const }));

@@ -17,6 +17,8 @@ const MAX_IN_FLIGHT = Number(process.argv[3] ?? 50);
 const state = { version: 1 };
 const h = await startHarness({
   seed: 'bench-upgrade-all',
+  // The journal keeps request and response bodies; a short one keeps this a measure of the broker.
+  foundation: { journal: { capacity: 1000 } },
   adapter: redisAdapter(state),
   config: (c) => ({ ...c, service_catalog: { ...c.service_catalog, plans: c.service_catalog.plans.map((p) => ({ ...p, instance_groups: p.instance_groups?.map((g) => ({ ...g, instances: 1 })) })) } }),
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,9 @@ import { performance } from 'node:perf_hooks';
  * - `fakefoundry --help`,
  * - `fakefoundry up --env` until it exits, which is when the variables are printed and every
  *   fake listens (checked: the UAA port accepts a connection),
- * - `fakefoundry down` until it exits, which is when the servers are gone (checked: the port refuses).
+ * - `fakefoundry down` until it exits, which is when the servers are gone (checked: the port refuses);
+ * and the CPU time each took (for `up`, its own and the detached server process's until ready),
+ * which a busy machine does not stretch as it stretches wall time.
  * Medians over RUNS rounds. With --vs, a second CLI runs in the same rounds, alternating, and the
  * ratio of medians is printed (compare on a busy machine this way, not across calls).
  *
@@ -30,13 +32,29 @@ const root = path.resolve(import.meta.dirname, '..');
 const bins = [path.resolve(flag('--bin') ?? path.join(root, 'bin/fakefoundry.mjs'))];
 if (flag('--vs')) bins.push(path.resolve(flag('--vs')!));
 
-type Metric = 'help' | 'up' | 'down';
-const METRICS: Metric[] = ['help', 'up', 'down'];
+type Metric = 'help' | 'up' | 'down' | 'help cpu' | 'up cpu' | 'down cpu';
+const METRICS: Metric[] = ['help', 'up', 'down', 'help cpu', 'up cpu', 'down cpu'];
 
-function run(bin: string, argv: string[]): Promise<{ ms: number; stdout: string }> {
+/** CPU time a process has used so far (Linux /proc; clock ticks at the usual 100 Hz). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+// CPU seconds as the OS counts them (GNU time), since a busy machine stretches wall time.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuFile = path.join(tmpdir(), `ff-bench-cpu-${process.pid}`);
+
+function run(bin: string, argv: string[]): Promise<{ ms: number; cpuMs: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cmd = TIME ? [TIME, '-f', '%U %S', '-o', cpuFile, process.execPath] : [process.execPath];
+    const child = spawn(cmd[0], [...cmd.slice(1), bin, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -44,7 +62,8 @@ function run(bin: string, argv: string[]): Promise<{ ms: number; stdout: string 
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - t0;
-      if (code === 0) resolve({ ms, stdout });
+      const cpuMs = TIME ? readFileSync(cpuFile, 'utf8').trim().split('\n').pop()!.split(' ').reduce((a, x) => a + Number(x) * 1000, 0) : NaN;
+      if (code === 0) resolve({ ms, cpuMs, stdout });
       else reject(new Error(`${path.basename(bin)} ${argv.join(' ')} exited ${code}: ${stderr}`));
     });
   });
@@ -67,10 +86,15 @@ async function round(bin: string): Promise<Record<Metric, number>> {
     const help = await run(bin, ['--help']);
     const up = await run(bin, ['up', '--env', '--dir', dir]);
     const port = Number(/UAA_URL='https?:\/\/[^:]+:(\d+)'/.exec(up.stdout)?.[1]);
+    // The servers' process is detached: its CPU so far is what getting ready cost it.
+    const served = cpuOf(Number(readFileSync(path.join(dir, 'up.pid'), 'utf8')));
     if (!(await portOpen(port))) throw new Error(`up printed port ${port}, which does not accept connections`);
     const down = await run(bin, ['down', '--dir', dir]);
     if (await portOpen(port)) throw new Error(`port ${port} still open after down`);
-    return { help: help.ms, up: up.ms, down: down.ms };
+    return {
+      help: help.ms, up: up.ms, down: down.ms,
+      'help cpu': help.cpuMs, 'up cpu': up.cpuMs + served, 'down cpu': down.cpuMs,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -81,7 +105,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const samples = bins.map(() => ({ help: [] as number[], up: [] as number[], down: [] as number[] }));
+const samples = bins.map(() => Object.fromEntries(METRICS.map((m) => [m, [] as number[]])) as Record<Metric, number[]>);
 for (const bin of bins) await round(bin); // warm-up: the disk cache
 for (let r = 0; r < RUNS; r++) {
   for (const [i, bin] of bins.entries()) {
@@ -96,10 +120,10 @@ for (const [i, bin] of bins.entries()) {
   console.log(`\n${path.relative(process.cwd(), bin) || bin}`);
   for (const m of METRICS) {
     const xs = samples[i][m];
-    console.log(`  ${m.padEnd(5)} ${ms(median(xs)).padStart(8)}  (${ms(Math.min(...xs))}-${ms(Math.max(...xs))})`);
+    console.log(`  ${m.padEnd(9)} ${ms(median(xs)).padStart(8)}  (${ms(Math.min(...xs))}-${ms(Math.max(...xs))})`);
   }
 }
 if (bins.length === 2) {
   console.log('\nratio (first / second, medians)');
-  for (const m of METRICS) console.log(`  ${m.padEnd(5)} ${(median(samples[0][m]) / median(samples[1][m])).toFixed(2)}`);
+  for (const m of METRICS) console.log(`  ${m.padEnd(9)} ${(median(samples[0][m]) / median(samples[1][m])).toFixed(2)}`);
 }

@@ -11,9 +11,27 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 const config = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8'));
 
-rmSync(dist, { recursive: true, force: true });
+// tsc builds incrementally; its build info lives outside dist/ (so it is not published) and is
+// dropped whenever dist/ is not there, since tsc would otherwise trust it and emit nothing.
+const buildInfo = path.join(root, config.compilerOptions.tsBuildInfoFile);
+if (!existsSync(path.join(dist, 'index.js'))) rmSync(buildInfo, { force: true });
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// What a deleted or moved source left behind in dist/ goes, so it is never published.
+const BUILT = /\.(d\.ts|d\.ts\.map|js|js\.map)$/;
+function prune(rel) {
+  for (const entry of readdirSync(path.join(dist, rel), { withFileTypes: true })) {
+    const child = path.join(rel, entry.name);
+    if (entry.isDirectory()) {
+      prune(child);
+      if (readdirSync(path.join(dist, child)).length === 0) rmSync(path.join(dist, child), { recursive: true });
+    } else if (!existsSync(path.join(root, BUILT.test(child) ? child.replace(BUILT, '.ts') : child)) && !child.startsWith(path.join('cli', 'up.bundle.js'))) {
+      rmSync(path.join(dist, child));
+    }
+  }
+}
+prune('');
 
 // TypeScript compiles these; docs and tests stay in the repository.
 const skip = (name) => /\.(ts|tsx|mts|cts)$/.test(name) || name.endsWith('.md') || name.startsWith('.');

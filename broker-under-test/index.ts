@@ -18,3 +18,4 @@ export { StartupError } from './startup.js';
 export type { BrokerClock, FetchLike } from './runtime.js';
 export type { LogSink } from './log.js';
 export * from './adapter/index.js';
+export { ERRAND_NAMES, runErrand, runErrandFromFile, type ErrandName, type ErrandEnv, type ErrandResult } from './errands/index.js';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionInfo } from './connection-format.js';
+import { cliCommand, dirFlag } from './invocation.js';
 import type { UpOptions } from './up.js';
 
 // The child runs the same flavour as this process: compiled JS in the package, TypeScript (through tsx) in a checkout.
@@ -76,7 +77,7 @@ function alive(pid: number): boolean {
 /** The connection info a running `fakefoundry up` left in `dir`. */
 export function readRunning(dir: string): ConnectionInfo {
   const file = path.resolve(dir, 'up.json');
-  if (!existsSync(file)) throw new Error(`nothing running from ${dir} (no up.json)`);
+  if (!existsSync(file)) throw new Error(`nothing running from ${dir} (no up.json); start one with: eval "$(${cliCommand()} up --env${dirFlag(dir)})"`);
   return JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo;
 }
 

@@ -123,3 +123,16 @@ export function skipReason(config: ConformanceConfig, ids: string[]): string | u
   }
   return undefined;
 }
+
+/** The config narrowed to `service/plan` (or `service`) selections, keeping what it says about them. */
+export function selectPlans(config: ConformanceConfig | undefined, selections: string[]): ConformanceConfig {
+  const base = config ?? parseConfig({});
+  const plans = selections.map((sel) => {
+    const slash = sel.indexOf('/');
+    const service = slash < 0 ? sel : sel.slice(0, slash);
+    const plan = slash < 0 ? undefined : sel.slice(slash + 1);
+    const known = base.plans?.find((p) => p.service === service && p.plan === plan);
+    return known ?? { service, ...(plan !== undefined ? { plan } : {}) };
+  });
+  return { ...base, plans };
+}

@@ -174,17 +174,17 @@ class Iteration {
         if (this.failures.length === 0) {
           let room = this.cfg.max_in_flight - inFlight.length;
           if (canaries !== undefined) room = Math.min(room, canaries - inFlight.length - instances.filter((i) => ['succeeded', 'skipped'].includes(this.tracked.get(i.service_instance_id)!.state)).length);
+          // The latest instance info (plan changes, deletions), listed once per round of triggers.
+          let fresh: MgmtInstance[] | undefined;
+          if (room > 0 && pending.length > 0) fresh = await this.api.instances().catch(() => undefined);
           while (room > 0 && pending.length > 0) {
             const inst = pending.shift()!;
             const t = this.tracked.get(inst.service_instance_id)!;
             index++;
             this.log(`[${inst.service_instance_id}] Starting to process service instance${canaries === undefined ? ` ${index} of ${instances.length}` : ''}`);
             let latest: MgmtInstance | undefined = inst;
-            try {
-              latest = (await this.api.instances()).find((i) => i.service_instance_id === inst.service_instance_id);
-            } catch {
-              this.run.log.log(`[${inst.service_instance_id}] Failed to get refreshed list of instances. Continuing with previously fetched info.`);
-            }
+            if (fresh) latest = fresh.find((i) => i.service_instance_id === inst.service_instance_id);
+            else this.run.log.log(`[${inst.service_instance_id}] Failed to get refreshed list of instances. Continuing with previously fetched info.`);
             let op: Triggered;
             try {
               op = latest ? await this.triggerer.trigger(latest) : { state: 'instance-not-found' };

@@ -37,15 +37,18 @@ export function checkQuotas(deps: Deps, plan: PlanConfig, counts: Map<string, nu
   if (planLimit !== undefined && planLimit !== null && (counts.get(plan.plan_id) ?? 0) >= planLimit) {
     throw new DisplayableError(Errors.planQuotaExceeded(), new Error(`plan quota exceeded for plan ID ${plan.plan_id}`));
   }
+  // ODB reports the resource quotas together, each as its whole two-sided error, joined.
+  const resourceErrors: Error[] = [];
   for (const [kind, quota] of Object.entries(catalog.global_quotas?.resources ?? {})) {
     if (quota?.limit === undefined) continue;
     const usage = resourceUsage(deps, counts, kind);
     const required = plan.quotas?.resources?.[kind]?.cost ?? 0;
     if (usage + required > quota.limit) {
-      throw new DisplayableError(
+      resourceErrors.push(new DisplayableError(
         new Error(`global quota of ${kind}: ${quota.limit} would be exceeded by this deployment`),
         new Error(`global quota of ${kind}: ${quota.limit} would be exceeded by this deployment - current usage is ${usage} and this deployment needs a further ${required}`),
-      );
+      ));
+      break;
     }
   }
   for (const [kind, quota] of Object.entries(plan.quotas?.resources ?? {})) {
@@ -53,10 +56,12 @@ export function checkQuotas(deps: Deps, plan: PlanConfig, counts: Map<string, nu
     const cost = quota.cost ?? 0;
     const usage = cost * (counts.get(plan.plan_id) ?? 0);
     if (usage + cost > quota.limit) {
-      throw new DisplayableError(
+      resourceErrors.push(new DisplayableError(
         new Error(`plan quota of ${kind}: ${quota.limit} would be exceeded by this deployment`),
         new Error(`plan quota of ${kind}: ${quota.limit} would be exceeded by this deployment - current usage is ${usage} and this deployment needs a further ${cost}`),
-      );
+      ));
+      break;
     }
   }
+  if (resourceErrors.length) throw new Error(resourceErrors.map((e) => e.message).join(', '));
 }

@@ -3,7 +3,10 @@
  * implemented; its schemas go in the catalog.
  * @module
  */
+import { Ajv } from 'ajv';
+import Ajv04Module from 'ajv-draft-04';
 import { NotImplementedError } from '../adapter/errors.js';
+import { FailureResponse } from '../osb/errors.js';
 import type { PlanSchema } from '../adapter/types.js';
 import type { PlanConfig } from '../config/types.js';
 import type { Op } from './context.js';
@@ -23,11 +26,38 @@ export async function planSchemas(op: Pick<Op, 'deps' | 'log'>, plan: PlanConfig
   }
 }
 
+// ajv-draft-04 is CommonJS with a default export; under NodeNext its default import is the module.
+type AjvLike = { compile(schema: object): ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } };
+const Ajv04 = ((Ajv04Module as unknown as { default?: unknown }).default ?? Ajv04Module) as unknown as new (opts: object) => AjvLike;
+
+/** Validates parameters against a schema of its declared draft (draft-04, as most adapters write, or later). */
+function validate(schema: Record<string, unknown>, params: unknown): string | undefined {
+  const opts = { strict: false, allErrors: true, validateFormats: false };
+  const draft04 = typeof schema.$schema === 'string' && /draft-04/.test(schema.$schema);
+  const ajv: AjvLike = draft04 ? new Ajv04(opts) : (new Ajv(opts) as unknown as AjvLike);
+  const { $schema: _ignored, ...body } = schema;
+  const check = ajv.compile(draft04 ? schema : body);
+  if (check(params)) return undefined;
+  return (check.errors ?? []).map((e) => `${e.instancePath || '(root)'}: ${e.message ?? 'invalid'}`).join('; ');
+}
+
 /**
- * With plan schemas on, the adapter must answer for the plan before an operation proceeds.
- * (The parameters are not validated against the schema here.)
+ * With plan schemas on, the adapter must answer for the plan, and the request's parameters must
+ * satisfy the matching schema (ODB: 400 `params-validation-failed` with an empty body).
  */
-export async function checkPlanSchemas(op: Op, plan: PlanConfig, _action: 'provision' | 'update' | 'bind', _params: unknown): Promise<void> {
+export async function checkPlanSchemas(op: Op, plan: PlanConfig, action: 'provision' | 'update' | 'bind', params: unknown): Promise<void> {
   if (!op.deps.config.broker.enable_plan_schemas) return;
-  await planSchemas(op, plan);
+  const schemas = await planSchemas(op, plan);
+  const schema =
+    action === 'provision'
+      ? schemas.service_instance?.create?.parameters
+      : action === 'update'
+        ? schemas.service_instance?.update?.parameters
+        : schemas.service_binding?.create?.parameters;
+  if (!schema || Object.keys(schema).length === 0) return;
+  const problem = validate(schema, params ?? {});
+  if (problem) {
+    op.log.log(`parameters do not satisfy the plan's ${action} schema: ${problem}`);
+    throw new FailureResponse(problem, 400, undefined, true);
+  }
 }

@@ -21,6 +21,11 @@ export function register(program: Command): void {
       const formats = parseFormats(opts.reporter);
       const timeout = Number(opts.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout must be a number of seconds, not '${opts.timeout}'`);
+      // On a terminal, one line that says how far the run is (the report comes at the end).
+      let done = 0;
+      const progress = process.stderr.isTTY
+        ? (c: { suite: string; title: string }) => process.stderr.write(`\x1b[2K\radapter-check: ${++done} checked, last: ${c.suite} › ${c.title}`.slice(0, (process.stderr.columns || 100) + 4))
+        : undefined;
       const run = await checkAdapter({
         adapter: opts.adapter,
         config: opts.config,
@@ -28,7 +33,9 @@ export function register(program: Command): void {
         inputModes: opts.inputMode === 'both' ? ['stdin', 'legacy'] : [opts.inputMode],
         timeoutMs: timeout * 1000,
         seed: opts.seed,
+        ...(progress ? { onCase: progress } : {}),
       });
+      if (progress) process.stderr.write('\x1b[2K\r');
       const files = await writeReports(run, { dir: opts.out, formats, name: 'adapter-check' });
       for (const f of files) process.stderr.write(`wrote ${f}\n`);
       if (!isGreen(run)) process.exitCode = 1;

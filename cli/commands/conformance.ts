@@ -9,6 +9,7 @@ interface ConformanceCliOptions {
   reporter: string;
   out: string;
   caCert?: string;
+  plan?: string[];
   skipSslValidation?: boolean;
 }
 
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .option('--password <password>', 'broker Basic auth password')
     .addOption(new Option('--osb-version <version>', 'the OSBAPI version to send and check (default: the config\'s, else 2.17)').choices(['2.13', '2.14', '2.15', '2.16', '2.17']))
     .option('--config <file>', 'conformance config file (YAML or JSON): plans, parameters, skips, polling, platform profile')
+    .option('--plan <service/plan...>', "exercise only these plans (names or ids; `service` alone for all its plans); the config's parameters for them still apply")
     .option('--reporter <list>', 'comma-separated: pretty, json, junit, html', 'pretty')
     .option('--out <dir>', 'where file reports go', 'conformance-report')
     .option('--ca-cert <file>', "PEM of the CA that signed the broker's certificate")
@@ -33,7 +35,9 @@ export function register(program: Command): void {
       const reporters = opts.reporter.split(',').map((r) => r.trim()).filter(Boolean);
       const unknown = reporters.filter((r) => !(REPORTERS as readonly string[]).includes(r));
       if (unknown.length) throw new Error(`unknown reporter ${unknown.join(', ')} (known: ${REPORTERS.join(', ')})`);
-      const config = opts.config ? loadConfigFile(opts.config) : undefined;
+      const { selectPlans } = await import('../../conformance/config.js');
+      let config = opts.config ? loadConfigFile(opts.config) : undefined;
+      if (opts.plan?.length) config = selectPlans(config, opts.plan);
       const useTls = opts.caCert !== undefined || opts.skipSslValidation;
       const pretty = reporters.includes('pretty');
       const result = await runConformance({

@@ -10,7 +10,8 @@ import { describeReply, type Reply } from '../http.js';
 import type { RunContext } from '../run-context.js';
 import { bindingBodyProblems, deleteBodyProblems, errorCode, operationOf } from '../validate.js';
 import { expectStatus, unexpected } from './expect.js';
-import { instancePath, pollCase, quietPoll, type InstanceState } from './instance.js';
+import { instancePath, type InstanceState } from './instance-state.js';
+import { pollCase, quietPoll } from './poll-case.js';
 
 interface BindingState {
   id: string;

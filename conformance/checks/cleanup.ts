@@ -11,7 +11,7 @@ import { pollLastOperation, type PolledOp } from '../polling.js';
 import type { RunContext } from '../run-context.js';
 import { operationOf } from '../validate.js';
 import { bindingPath } from './binding.js';
-import { instancePath } from './instance.js';
+import { instancePath } from './instance-state.js';
 
 const ATTEMPTS = 3;
 

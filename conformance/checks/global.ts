@@ -9,7 +9,8 @@ import { describeReply } from '../http.js';
 import type { RunContext } from '../run-context.js';
 import { errorCode, operationOf } from '../validate.js';
 import { expectStatus } from './expect.js';
-import { instancePath, quietPoll } from './instance.js';
+import { instancePath } from './instance-state.js';
+import { quietPoll } from './poll-case.js';
 import { isObject } from '../catalog-types.js';
 
 export async function unknownResourceChecks(run: RunContext): Promise<void> {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { Clock, type ClockMode } from './clock.js';
 import { FaultRegistry } from './faults.js';
 import { Journal } from './journal.js';
-import { freshKeys, type KeySource } from './keys.js';
+import { defaultKeys, type KeySource } from './keys.js';
 import { Random } from './random.js';
 import { outboundFetch, type OutboundOptions } from './outbound.js';
 
@@ -32,7 +32,7 @@ export interface Kernel {
   fetch(service: string, input: string | URL, init?: RequestInit, opts?: OutboundOptions): Promise<Response>;
   /** Extra CA certificates (PEM) that outbound calls trust besides the system roots. */
   trustedCas: string[];
-  /** Where RSA key pairs come from (UAA signing keys, TLS certificates): fresh by default. */
+  /** Where RSA key pairs come from (UAA signing keys, TLS certificates): see `defaultKeys()`. */
   readonly keys: KeySource;
   /** Resolves when the foundation is closed; hanging requests give up then. */
   readonly closed: Promise<void>;
@@ -68,7 +68,7 @@ export function createKernel(opts: KernelOptions = {}): Kernel {
     urls: { uaa: '', bosh: '', cc: '' },
     control: new Hono(),
     trustedCas: [],
-    keys: opts.keys ?? freshKeys(),
+    keys: opts.keys ?? defaultKeys(),
     closed,
     fetch: (service, input, init, o) => outboundFetch(kernel, service, input, init, o),
     close: () => {

@@ -65,3 +65,12 @@ export function reusedKeys(): KeySource {
   const at = (i: number) => (reusable[i] ??= generateSync());
   return { rsa: () => at(next++), rsaAsync: async () => at(next++) };
 }
+
+/**
+ * What a foundation uses when not told: fresh keys, or {@link reusedKeys} when the environment
+ * says `FAKEFOUNDRY_KEYS=reuse` (a test suite that builds a foundation per test and does not test
+ * key isolation: this repository's own suite does).
+ */
+export function defaultKeys(env: NodeJS.ProcessEnv = process.env): KeySource {
+  return env.FAKEFOUNDRY_KEYS === 'reuse' ? reusedKeys() : freshKeys();
+}

@@ -41,7 +41,7 @@ export function caseFromTest(tc: TestCase, root: string): CaseResult {
   return {
     id: [project, file, tc.fullName].filter(Boolean).join(' › '),
     title: tc.fullName,
-    suite: project ? `${path.basename(file).replace(/\.scenario\.ts$|\.ts$/, '')} (${project})` : path.basename(file).replace(/\.scenario\.ts$|\.ts$/, ''),
+    suite: project ? `${path.basename(file).replace(/\.scenario\.[jt]s$|\.[jt]s$/, '')} (${project})` : path.basename(file).replace(/\.scenario\.[jt]s$|\.[jt]s$/, ''),
     outcome,
     duration: tc.diagnostic()?.duration ?? 0,
     tags: rec?.tags ?? [...tc.tags],

@@ -32,6 +32,24 @@ process.stdout.write(rewrite(process.argv[2], r.stdout));
 process.exitCode = r.status;
 `;
 
+function odbSecrets(keep: boolean): string {
+  return `
+const gen = h.generateManifest;
+h.generateManifest = (p) => {
+  let prev = p.previousManifest;
+  if (prev) {
+    prev = structuredClone(prev);
+    const r = prev.instance_groups[0].jobs[0].properties.redis;
+    r.password = ${keep ? 'p.previousSecrets[r.password]' : 'undefined'};
+  }
+  const out = gen({ ...p, previousManifest: prev });
+  const redis = out.manifest.instance_groups[0].jobs[0].properties.redis;
+  out.secrets = { redis_password: redis.password };
+  redis.password = '((odb_secret:redis_password))';
+  return out;
+};`;
+}
+
 export const BROKEN = {
   /** Logs a progress line on stdout before its JSON. */
   'bad-json': variant(`
@@ -74,6 +92,15 @@ h.createBinding = (p) => {
   'unshared-link': variant(`
 const gen = h.generateManifest;
 h.generateManifest = (p) => { const out = gen(p); out.manifest.instance_groups[1].jobs[0].provides.kafka.shared = false; return out; };`, 'kafka'),
+
+  /**
+   * The redis password as an ODB-managed secret (`((odb_secret:redis_password))` and the value in
+   * "secrets"), kept across updates through previous_secrets: correct with secure manifests.
+   */
+  'odb-secrets': variant(odbSecrets(true)),
+
+  /** The same, but a new password on every call: previous_secrets ignored. */
+  'odb-secrets-rotating': variant(odbSecrets(false)),
 
   /** dashboard-url never returns. */
   hangs: variant(`

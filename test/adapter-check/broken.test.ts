@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAdapter, type AdapterCheckOptions } from '../../adapter-check/index.js';
-import { exampleAdapters } from '../../broker-under-test/example-adapters/index.js';
+import { exampleAdapters, loadExampleOdbConfig } from '../../broker-under-test/example-adapters/index.js';
 import { isGreen, type CaseResult, type RunResult } from '../../report/index.js';
 import { writeBrokenAdapters, type BrokenName } from './broken-adapters.js';
 
@@ -113,10 +113,42 @@ describe('adapter-check on broken adapters', () => {
   }, 60_000);
 });
 
+describe('ODB-managed secrets (broker.enable_secure_manifests)', () => {
+  const secure = () => {
+    const config = loadExampleOdbConfig('redis');
+    config.broker = { ...(config.broker as object), enable_secure_manifests: true };
+    return config;
+  };
+
+  it('kept through previous_secrets: passes; the director gets CredHub paths, create-binding the values', async () => {
+    const run = await check('odb-secrets', { config: secure() });
+    expect(isGreen(run), run.cases.filter((c) => c.outcome !== 'passed').map((c) => `${c.outcome} ${c.title} ${c.message}`).join('\n')).toBe(true);
+    // The bind passes only if create-binding got the value behind the CredHub path, and the
+    // pending-changes check only if generate-manifest got it back as previous_secrets.
+    expect(['01', '05', '08'].map((n) => run.cases.find((c) => c.title.startsWith(n))!.outcome)).toEqual(['passed', 'passed', 'passed']);
+    const bind = byId(run, 'stdin/cache-small/bind/create-binding');
+    const variables = bind.journal!.find((e) => e.path.endsWith('/variables'))!;
+    expect(variables.responseBody).toContain('/odb/5c0ab6a6-8e7b-4c1e-9d53-3f1f0e0c7a11/service-instance_00000000-0000-4000-8000-000000000001/redis_password');
+  }, 90_000);
+
+  it('regenerated on every call: the pending-changes check names the secret', async () => {
+    const run = await check('odb-secrets-rotating', { config: secure() });
+    const pending = byId(run, 'stdin/cache-small/update/pending-changes');
+    expect(pending.outcome).toBe('failed');
+    expect(pending.message).toBe('generate-manifest does not give back the deployed manifest when handed it as previous_manifest (1 change(s), first: secrets.redis_password: (a secret) → (another secret))');
+  }, 90_000);
+
+  it('((odb_secret:...)) with secure manifests off: a warning at provision', async () => {
+    const run = await check('odb-secrets');
+    const gen = byId(run, 'stdin/cache-small/provision/generate-manifest');
+    expect([gen.outcome, gen.message]).toEqual(['warned', 'the manifest refers to ((odb_secret:redis_password)) but broker.enable_secure_manifests is off: ODB deploys the reference as it is, and BOSH finds no such variable']);
+  }, 90_000);
+});
+
 describe('adapter-check setup problems', () => {
   it('without a config it says what it needs', async () => {
     const run = await checkAdapter({ adapter: broken.path('hangs') });
-    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/config', 'not-applicable']]);
+    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/config', 'failed']]);
     expect(run.cases[0].message).toBe('the lifecycle checks need an ODB broker config: none: no --config, and no odb-config.yml or odb-config.yaml beside the adapter');
   });
 

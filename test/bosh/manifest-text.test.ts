@@ -41,6 +41,7 @@ describe('manifest checks before a task exists', () => {
     const text = 'name: d\nvariables: [{name: pw}, {name: 5}, x]\nproperties: {a: ((pw)), b: (( cert.private_key )), c: ((!literal)), d: ((/abs/path)), e: ((cert.ca))}\n';
     expect(variableNames(text, validateManifestYml(text))).toEqual(['pw', 'cert', 'literal', '/abs/path']);
     expect(variableNames('name: d\n', { name: 'd', variables: 'nope' })).toEqual([]);
+    expect(variableNames('name: d\n', { name: 'd', variables: [{ name: 'declared' }, null, { type: 'password' }] })).toEqual(['declared']);
   });
 });
 
@@ -73,6 +74,26 @@ describe('manifest diffs', () => {
     const env = manifestDiff(null, 'env: {bosh: {password: x}}\nname: d\n', true);
     expect(env.map(([l]) => l)).toEqual(['env:', '  bosh:', '    password: <redacted>', 'name: d']);
     expect(manifestDiff(before, after, false).map(([l]) => l)).toContain('  password: secret');
+  });
+
+  it('keeps every line of both sides, in order, with the longest run of unchanged lines', () => {
+    const list = (items: string[]) => (items.length ? items.map((x) => `- ${x}\n`).join('') : '[]\n');
+    const cases: [string[], string[], number][] = [
+      [['a', 'b', 'c'], ['x', 'b', 'c', 'd'], 2],
+      [['a', 'b', 'c', 'd'], ['b', 'd', 'a'], 2],
+      [['a'], ['a', 'a', 'a'], 1],
+      [['q', 'a', 'b'], ['a', 'b', 'q'], 2],
+      [['a', 'b'], ['c'], 0],
+    ];
+    for (const [a, b, common] of cases) {
+      const out = manifestDiff(list(a), list(b), false);
+      expect(out.filter(([, s]) => s !== 'added').map(([l]) => l)).toEqual(a.map((x) => `- ${x}`));
+      expect(out.filter(([, s]) => s !== 'removed').map(([l]) => l)).toEqual(b.map((x) => `- ${x}`));
+      expect(out.filter(([, s]) => s === null)).toHaveLength(common);
+    }
+    // Long values stay on one line.
+    const long = 'x'.repeat(120);
+    expect(manifestDiff(null, `name: ${long} ${long}\n`, false)).toEqual([[`name: ${long} ${long}`, 'added']]);
   });
 
   it('diffs raw lines when a side does not parse', () => {

@@ -29,11 +29,17 @@ networks:
 - name: other
   type: manual
   subnets: [{azs: [z1, z2], range: 10.0.3.0/29}]
+- name: flat
+  type: manual
+  subnets: [{range: 10.0.4.0/29, gateway: 10.0.4.1}]
 - name: dyn
   type: dynamic
   subnets: [{azs: [z1, z2]}]
 - name: vip
   type: vip
+- name: vips
+  type: vip
+  subnets: [{azs: [z1], static: [192.0.2.10]}]
 `,
 ]);
 
@@ -52,7 +58,7 @@ const job = (name: string, extra: Partial<ReleaseJob> = {}): ReleaseJob => ({
 });
 const rv = (version: string, jobs: ReleaseJob[]) => ({ version, commit_hash: 'c', uncommitted_changes: false, jobs, packages: [] });
 const RELEASES: ReleaseRecord[] = [
-  { name: 'app', versions: [rv('1.9.0', [job('web', { provides: [{ name: 'http', type: 'http' }] })]), rv('1.10.0', [job('web', { provides: [{ name: 'http', type: 'http' }] }), job('smoke', { errand: true }), job('worker')])] },
+  { name: 'app', versions: [rv('1.9.0', [job('web', { provides: [{ name: 'http', type: 'http' }] })]), rv('1.10.0', [job('web', { provides: [{ name: 'http', type: 'http' }] }), job('smoke', { errand: true }), job('worker'), job('api', { provides: [{ name: 'grpc', type: 'grpc' }, { name: 'rest', type: 'http' }] })])] },
   { name: 'tools', versions: [rv('2', [job('smoke', { errand: true }), job('debug')])] },
 ];
 const stemcell = (id: number, name: string, version: string, os: string): StemcellRecord => ({ id, name, version, operating_system: os, cid: 'c', cpi: '', api_version: 3, sha1: 's' });
@@ -91,12 +97,18 @@ const groups = (yaml: string) => {
 describe('releases and stemcells', () => {
   it('compares versions part by part, numbers as numbers', () => {
     expect([compareVersions('1.10.0', '1.9.0') > 0, compareVersions('1.9', '1.9.0') < 0, compareVersions('1.a', '1.b') < 0, compareVersions('2', '2')]).toEqual([true, true, true, 0]);
+    expect([compareVersions('1.9.0', '1.9'), compareVersions('2', '10') < 0, compareVersions('1.b', '1.a'), compareVersions('1.2a', '1.10'), compareVersions('1.10', '1.2a')]).toEqual([1, true, 1, 1, -1]);
+    // Equal text parts go on to the next part.
+    expect([compareVersions('1.a.2', '1.a.3') < 0, compareVersions('1.a', '1.a')]).toEqual([true, 0]);
   });
 
   it('resolves `latest` to the highest version, a named one exactly', () => {
     expect(resolveReleases(doc(BASE), RELEASES).get('app')?.version).toBe('1.10.0');
     expect(resolveReleases(doc('releases: [{name: app, version: 1.9.0}]'), RELEASES).get('app')?.version).toBe('1.9.0');
     expect(resolveReleases(doc('releases: [{name: app}]'), RELEASES).get('app')?.version).toBe('1.10.0');
+    // The highest, wherever it was uploaded in the list.
+    const unsorted: ReleaseRecord[] = [{ name: 'x', versions: ['2.0', '10.0', '3.0'].map((v) => rv(v, [])) }];
+    expect(resolveReleases(doc('releases: [{name: x}]'), unsorted).get('x')?.version).toBe('10.0');
   });
 
   it('refuses unknown, duplicate and ill-typed releases', () => {
@@ -114,6 +126,7 @@ describe('releases and stemcells', () => {
       ['b', 1],
       ['c', 3],
     ]);
+    expect(resolveStemcells(doc('stemcells: [{alias: n, name: noble-go}]'), STEMCELLS).get('n')?.id).toBe(3);
     expect(failure(() => resolveStemcells(doc('stemcells: [{alias: a, os: ubuntu-focal}]'), STEMCELLS))).toEqual({ code: 50003, status: 404, message: "Stemcell version 'latest' for OS 'ubuntu-focal' doesn't exist" });
     expect(failure(() => resolveStemcells(doc('stemcells: [{alias: a, name: jammy-go, version: "9"}]'), STEMCELLS))).toEqual({ code: 50003, status: 404, message: "Stemcell 'jammy-go/9' doesn't exist" });
   });
@@ -182,6 +195,25 @@ describe('instance group checks', () => {
     });
   });
 
+  it('accepts the legacy and alternative keys: templates, template, vm_resources, resource_pool', () => {
+    const g = (extra: string) => groups(`${BASE}instance_groups:\n${extra}`)[0];
+    expect(g('- {name: a, templates: [{name: web}], vm_type: default, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').jobs.map((j) => j.name)).toEqual(['web']);
+    expect(g('- {name: a, template: web, vm_type: default, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').jobs).toEqual([]);
+    expect(g('- {name: a, jobs: [], vm_resources: {cpu: 1}, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').vmType).toBeNull();
+    expect(g('- {name: a, jobs: [], resource_pool: rp, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n').vmType).toBeNull();
+    expect(failure(() => g('- {name: a, jobs: [], vm_resources: small, stemcell: s, networks: [{name: net}], azs: [z1], instances: 1}\n')).code).toBe(140003);
+  });
+
+  it('takes any AZ on a network whose subnets name none, and any on a vip network', () => {
+    const g = (net: string, azs: string) => groups(`${BASE}instance_groups:\n- {name: a, jobs: [], vm_type: default, stemcell: s, networks: [{name: ${net}}], ${azs} instances: 1}\n`)[0];
+    expect(g('flat', 'azs: [z1, z2],').azs).toEqual(['z1', 'z2']);
+    expect(g('flat', '').azs).toEqual([]);
+    expect(g('vip', 'azs: [z2],').networks[0].net.type).toBe('vip');
+    expect(g('vips', 'azs: [z2],').networks[0].net.name).toBe('vips');
+    const stat = groups(`${BASE}instance_groups:\n${IG().replace('[{name: net}]', '[{name: net, static_ips: [10.0.1.6, 10.0.2.6]}]')}`)[0];
+    expect(stat.networks[0].staticIps).toEqual([ipToInt('10.0.1.6'), ipToInt('10.0.2.6')]);
+  });
+
   it('takes a job\'s release from the job, then the group, then the only release', () => {
     const two = doc(`${BASE.replace('[{name: app, version: latest}]', '[{name: app}, {name: tools}]')}instance_groups:\n${IG('  release: tools\n').replace('{name: web}', '{name: web, release: app}, {name: debug}')}`);
     const [g] = validateGroups(two, refs(two));
@@ -218,7 +250,7 @@ describe('placement', () => {
   });
 
   it('keeps an existing instance at its index while its AZ is listed; the rest fill around it', () => {
-    const slots = placeInstances(group({ count: 3 }), [inst(1, 'z1'), inst(0, 'z1'), { ...inst(0, 'z1', 'x'), group: 'other' }]);
+    const slots = placeInstances(group({ count: 3 }), [{ ...inst(0, 'z1', 'x'), group: 'other' }, inst(1, 'z1'), inst(0, 'z1')]);
     expect(slots.map((s) => [s.index, s.az, s.old?.id])).toEqual([
       [0, 'z1', 'old-0'],
       [1, 'z1', 'old-1'],
@@ -230,6 +262,12 @@ describe('placement', () => {
       ['z2', undefined],
     ]);
     expect(placeInstances(group({ azs: [], count: 1 }), [inst(0, null)])[0].old?.id).toBe('old-0');
+    // Kept instances count towards their AZ: two in z1 send the next two to z2.
+    expect(placeInstances(group({ count: 4 }), [inst(0, 'z1'), inst(1, 'z1')]).map((s) => s.az)).toEqual(['z1', 'z1', 'z2', 'z2']);
+    expect(placeInstances(group({ count: 2 }), [inst(1, 'z2')]).map((s) => [s.az, s.old?.id])).toEqual([
+      ['z1', undefined],
+      ['z2', 'old-1'],
+    ]);
   });
 });
 
@@ -262,6 +300,9 @@ describe('IP allocation', () => {
       message: "Failed to reserve IP for 'g/e (3)' for manual network 'net': no more available",
     });
     expect(failure(() => allocateIps(g, { index: 3, az: 'z1', old: undefined }, 'f', ctx)).message).toBe("Failed to reserve IP for 'g/new (3)' for manual network 'net': no more available");
+    // The last address of a range is handed out too.
+    const z2 = ['10.0.2.3', '10.0.2.4', '10.0.2.5', '10.0.2.6'].map((ip, n) => allocateIps(g, { index: n, az: 'z2', old: undefined }, `z2-${n}`, ctx)[0].ip);
+    expect(z2).toEqual(['10.0.2.3', '10.0.2.4', '10.0.2.5', '10.0.2.6']);
     expect(book.holder('net', '10.0.1.4')?.instance).toBe('a');
   });
 
@@ -271,6 +312,16 @@ describe('IP allocation', () => {
     expect(allocateIps(g, { index: 0, az: 'z1', old: inst(0, 'z1', 'a', '10.0.1.4') }, 'a', ctx)).toEqual([{ name: 'net', ip: '10.0.1.4' }]);
     expect(allocateIps(g, { index: 1, az: 'z1', old: inst(1, 'z1', 'b', '10.0.1.5') }, 'b', ctx)).toEqual([{ name: 'net', ip: '10.0.1.3' }]);
     expect(allocateIps(g, { index: 2, az: 'z2', old: inst(2, 'z2', 'c', '10.0.2.6') }, 'c', ctx)).toEqual([{ name: 'net', ip: '10.0.2.6' }]);
+    // An instance of another deployment with the same id is not this one.
+    const twin = setup([r('10.0.1.3', 'other', 'a')]);
+    expect(allocateIps(g, { index: 0, az: 'z1', old: inst(0, 'z1', 'a', '10.0.1.3') }, 'a', twin.ctx)).toEqual([{ name: 'net', ip: '10.0.1.4' }]);
+    // The address kept is the one on the same network.
+    const two = group({ networks: [{ net: CLOUD.networks.get('net')!, staticIps: null }, { net: CLOUD.networks.get('other')!, staticIps: null }] });
+    const old = { ...inst(0, 'z1', 'm'), networks: [{ name: 'other', ip: '10.0.3.5' }, { name: 'net', ip: '10.0.1.5' }] };
+    expect(allocateIps(two, { index: 0, az: 'z1', old }, 'm', setup().ctx)).toEqual([
+      { name: 'net', ip: '10.0.1.5' },
+      { name: 'other', ip: '10.0.3.5' },
+    ]);
     // Same deployment, another instance: not this one's to keep.
     const other = setup([r('10.0.2.2', 'd', 'z')]);
     expect(allocateIps(g, { index: 0, az: 'z2', old: inst(0, 'z2', 'a', '10.0.2.2') }, 'a', other.ctx)).toEqual([{ name: 'net', ip: '10.0.2.3' }]);
@@ -287,11 +338,26 @@ describe('IP allocation', () => {
     expect(allocateIps(group({ lifecycle: 'errand' }), { index: 0, az: 'z1', old: undefined }, 'c', ctx)).toEqual([]);
   });
 
-  it('makes up a free address on a dynamic network; a vip network without static IPs has none to give', () => {
+  it('takes the first subnet for an instance without AZ, and a subnet without AZs for any AZ', () => {
+    const { ctx } = setup();
+    const flat = group({ networks: [{ net: CLOUD.networks.get('flat')!, staticIps: null }] });
+    expect(allocateIps(flat, { index: 0, az: 'z2', old: undefined }, 'a', ctx)).toEqual([{ name: 'flat', ip: '10.0.4.2' }]);
+    expect(allocateIps(group(), { index: 0, az: null, old: undefined }, 'b', ctx)).toEqual([{ name: 'net', ip: '10.0.1.3' }]);
+  });
+
+  it('makes up a free address on a dynamic network (from the seeded stream); a vip network without static IPs has none to give', () => {
     const { ctx } = setup();
     const [dyn] = allocateIps(group({ networks: [{ net: CLOUD.networks.get('dyn')!, staticIps: null }] }), { index: 0, az: 'z1', old: undefined }, 'a', ctx);
-    expect(dyn.name).toBe('dyn');
-    expect(dyn.ip).toMatch(/^10\.\d+\.\d+\.\d+$/);
+    const expected = new Random('ips').fork('bosh');
+    const draw = () => `10.${expected.int(0, 255)}.${expected.int(0, 255)}.${expected.int(2, 254)}`;
+    expect(dyn).toEqual({ name: 'dyn', ip: draw() });
+    // A drawn address someone holds is drawn again.
+    const held = setup([r(draw(), 'other', 'x', 'dyn')]);
+    held.ctx.random = new Random('ips').fork('bosh');
+    held.ctx.random.int(0, 255);
+    held.ctx.random.int(0, 255);
+    held.ctx.random.int(2, 254);
+    expect(allocateIps(group({ networks: [{ net: CLOUD.networks.get('dyn')!, staticIps: null }] }), { index: 0, az: 'z1', old: undefined }, 'b', held.ctx)[0].ip).toBe(draw());
     expect(ctx.book.holder('dyn', dyn.ip)?.instance).toBe('a');
     expect(failure(() => allocateIps(group({ networks: [{ net: CLOUD.networks.get('vip')!, staticIps: null }] }), { index: 0, az: 'z1', old: undefined }, 'b', ctx)).code).toBe(130011);
   });
@@ -372,6 +438,11 @@ ${IG('  persistent_disk_type: small\n').replace('{name: web}', '{name: web, prov
       ['tests', 0, 'z1', 'errand', [], true, false, false],
     ]);
     expect(plan.created).toEqual(plan.instances.slice(0, 2).map((i) => i.id));
+    expect(plan.instances.map((i) => [typeof i.agent_id, typeof i.disk_cid])).toEqual([
+      ['string', 'string'],
+      ['string', 'string'],
+      ['object', 'object'],
+    ]);
     expect(plan.deleted).toEqual([]);
     expect(plan.errands).toEqual([
       { name: 'tests', groups: ['tests'] },
@@ -400,6 +471,52 @@ ${IG('  persistent_disk_type: small\n').replace('{name: web}', '{name: web, prov
     expect(again.created).toEqual([again.instances[2].id]);
     expect(again.deleted.map((i) => i.group)).toEqual(['tests']);
     expect(again.link_providers.map((p) => p.id)).toEqual([11, 12]);
+    const keep = (i: InstanceRecord) => [i.agent_id, i.vm_cid, i.disk_cid, i.vm_created_at];
+    expect(again.instances.slice(0, 2).map(keep)).toEqual(plan.instances.slice(0, 2).map(keep));
+    expect(again.instances[2].bootstrap).toBe(false);
+  });
+
+  it('keeps what the agent reported, the ignore flag and the VM-less state of existing instances', () => {
+    const first = input(MANIFEST);
+    const plan = planDeployment(first);
+    const [a, b] = plan.instances;
+    Object.assign(a, { job_state: 'failing', ignore: true, vm_created_at: '2026-01-01T00:00:00Z' });
+    Object.assign(b, { vm_cid: null, agent_id: null });
+    const again = planDeployment({ ...first, existing: { instances: plan.instances, link_providers: [] } as unknown as DeploymentRecord });
+    expect(again.instances.slice(0, 2).map((i) => [i.job_state, i.ignore, i.vm_created_at, i.vm_cid === null])).toEqual([
+      ['failing', true, '2026-01-01T00:00:00Z', false],
+      ['running', false, null, false],
+    ]);
+    // The one without a VM gets a new one.
+    expect(again.created).toEqual([b.id]);
+    expect(again.instances[2]).toMatchObject({ lifecycle: 'errand', agent_id: null, vm_cid: null, job_state: 'running', ignore: false, stemcell: { name: 'jammy-go', version: '1.10', api_version: 3 }, vm_type: 'default', jobs: ['smoke', 'worker'] });
+  });
+
+  it('sorts releases by name, lists only the stemcells in use, shares only on a literal true', () => {
+    const two = `name: d
+releases: [{name: tools}, {name: app}]
+stemcells: [{alias: s, os: ubuntu-jammy}, {alias: n, os: ubuntu-noble}]
+instance_groups:
+${IG().replace('{name: web}', '{name: web, release: app, provides: {http: {shared: "yes", as: 5}}}')}`;
+    const plan = planDeployment(input(two));
+    expect(plan.releases).toEqual([
+      { name: 'app', version: '1.10.0' },
+      { name: 'tools', version: '2' },
+    ]);
+    expect(plan.stemcells).toEqual([{ name: 'jammy-go', version: '1.10' }]);
+    expect(plan.link_providers.map((p) => [p.name, p.shared])).toEqual([['http', false]]);
+    expect(planDeployment(input(two.replace('provides: {http: {shared: "yes", as: 5}}', 'provides: http'))).link_providers.map((p) => [p.name, p.shared])).toEqual([['http', false]]);
+  });
+
+  it('reuses a provider id only for the same group, job and link name; lists an errand once per group', () => {
+    const p = (id: number, instance_group: string, job: string, original_name: string) => ({ id, name: original_name, original_name, type: 'http', shared: false, job, instance_group, network: 'net' });
+    const existing = { instances: [], link_providers: [p(50, 'other', 'web', 'http'), p(51, 'g', 'api', 'http'), p(52, 'g', 'web', 'rest'), p(53, 'g', 'web', 'http')] } as unknown as DeploymentRecord;
+    const plan = planDeployment(input(`${BASE}instance_groups:\n${IG()}`, { existing }));
+    expect(plan.link_providers.map((x) => x.id)).toEqual([53]);
+    const fresh = planDeployment(input(`${BASE}instance_groups:\n${IG()}`, { existing: { instances: [], link_providers: [p(50, 'other', 'web', 'http'), p(51, 'g', 'api', 'http'), p(52, 'g', 'web', 'rest')] } as unknown as DeploymentRecord }));
+    expect(fresh.link_providers.map((x) => x.id)).toEqual([11]);
+    const same = planDeployment(input(`${BASE}instance_groups:\n${IG('  lifecycle: errand\n', 'smoke').replace('{name: web}', '{name: smoke}')}`));
+    expect(same.errands).toEqual([{ name: 'smoke', groups: ['smoke'] }]);
   });
 
   it('refuses custom providers the parser refuses', () => {
@@ -412,7 +529,9 @@ ${IG('  persistent_disk_type: small\n').replace('{name: web}', '{name: web, prov
     expect(bad('[{name: a, type: ""}, {name: a, type: t}, {name: a, type: t}]').message).toBe(
       [`Type for custom link provider definition in manifest ${where} must be a valid non-empty string.`, `Custom provider 'a' ${where} is defined multiple times in manifest.`].join('\n'),
     );
-    expect(bad('{name: a}').code).toBe(40000);
+    expect(bad('{name: a}')).toEqual({ code: 40000, status: 400, message: `Property 'custom_provider_definitions' value ({"name":"a"}) did not match the required type 'Array'` });
+    const api = failure(() => planDeployment(input(`${BASE}instance_groups:\n${IG().replace('{name: web}', '{name: api, custom_provider_definitions: [{name: rest, type: t}, {name: extra, type: t}]}')}`)));
+    expect(api.message).toBe("Custom provider 'rest' in job 'api' in instance group 'g' is already defined in release 'app'");
     // Not a hash: no name, no type.
     expect(bad('[x]').message.split('\n')).toHaveLength(2);
   });

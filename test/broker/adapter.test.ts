@@ -252,12 +252,12 @@ writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
 setInterval(() => {}, 1000);
 `);
     const calls: AdapterCall[] = [];
-    const err = await executableAdapter({ path: file, inputMode: 'stdin', timeoutMs: 400, onCall: (c) => calls.push(c) })
+    const err = await executableAdapter({ path: file, inputMode: 'stdin', timeoutMs: 3000, onCall: (c) => calls.push(c) })
       .generateManifest(gm)
       .catch((e) => e);
     expect(err).toBeInstanceOf(AdapterRunError);
     expect(err.timedOut).toBe(true);
-    expect(err.message).toContain('timed out after 400ms and was killed');
+    expect(err.message).toContain('timed out after 3000ms and was killed');
     expect(calls[0]).toMatchObject({ exitCode: null, timedOut: true });
     const pid = Number(readFileSync(pidFile, 'utf8'));
     // The OS delivers the group SIGKILL asynchronously: poll the process table briefly.

@@ -6,6 +6,7 @@
 import { stringify as stringifyYaml, parse as parseYaml } from 'yaml';
 import type { ClockMode } from '../../fakes/core/clock.js';
 import { Foundation } from '../../fakes/foundation.js';
+import type { FoundationConfigInput } from '../../fakes/core/config.js';
 import type { BoshSimulator } from '../../fakes/bosh/index.js';
 import {
   AppGuidNotProvidedError,
@@ -137,8 +138,9 @@ export async function startHarness(opts: {
   config?: (c: BrokerConfig) => BrokerConfig;
   brokerOptions?: Partial<CreateBrokerOptions>;
   register?: boolean;
+  foundation?: FoundationConfigInput;
 } = {}): Promise<Harness> {
-  const f = await Foundation.create({ seed: opts.seed ?? 'broker', clockMode: opts.clockMode ?? 'instant' });
+  const f = await Foundation.create({ seed: opts.seed ?? 'broker', clockMode: opts.clockMode ?? 'instant', config: opts.foundation });
   f.mountInProcess();
   const bosh = f.service<BoshSimulator>('bosh');
   bosh.control.seedRelease(RELEASE);

@@ -104,25 +104,42 @@ describe('broker-under-test driven through the fake Cloud Controller', () => {
     );
   });
 
-  it('quotas: the plan limit counted through CC refuses the third small instance', async () => {
+  it('quotas: the plan limit, counted through CC as ODB counts (count >= limit refuses)', async () => {
     h = await startHarness({ seed: 'quota' });
     const cc = h.f.cc.driver;
     const space = cc.space('org', 'dev');
+    // CC v3 records an instance before it calls the broker, so the count ODB reads includes the
+    // instance being created: with a limit of 2, the first v3 create is admitted, the second is not.
+    const states: string[] = [];
     for (const name of ['a', 'b']) {
       const { instance } = await cc.createInstance({ name, space: space.guid, plan: { offering: 'redis-odb', plan: 'small' } });
-      await cc.waitForLastOperation(instance.guid);
+      const done = (await cc.waitForLastOperation(instance.guid)) as any;
+      states.push(done?.last_operation?.state ?? 'gone');
     }
-    const third = await h.osb('PUT', '/v2/service_instances/third?accepts_incomplete=true', {
-      service_id: 'redis-odb-id',
-      plan_id: SMALL,
-      organization_guid: 'o',
-      space_guid: 's',
-    });
-    expect(third.status).toBe(500);
-    expect(third.json).toEqual({ description: 'The quota for this service plan has been exceeded. Please contact your Operator for help.' });
+    expect(states).toEqual(['succeeded', 'failed']);
+    const refused = h.f.journal.query({ service: 'cc->broker', method: 'PUT' }).find((e) => e.status === 500)!;
+    expect(JSON.parse(refused.responseBody!)).toEqual({ description: 'The quota for this service plan has been exceeded. Please contact your Operator for help.' });
+    // Directly (no CC record of the new instance): CC counts a and b, so the limit of 2 is reached.
+    const third = await h.osb('PUT', '/v2/service_instances/third?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: SMALL });
+    expect(third).toMatchObject({ status: 500, json: { description: 'The quota for this service plan has been exceeded. Please contact your Operator for help.' } });
     // Another plan is not limited.
     const large = await h.osb('PUT', '/v2/service_instances/large-1?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: LARGE });
     expect(large.status).toBe(202);
+  });
+
+  it('quotas: the global instance limit', async () => {
+    h = await startHarness({ seed: 'global-quota', config: (c) => ({ ...c, service_catalog: { ...c.service_catalog, global_quotas: { service_instance_limit: 2 } } }) });
+    const cc = h.f.cc.driver;
+    const { instance } = await cc.createInstance({ name: 'only', space: cc.space('org', 'dev').guid, plan: { offering: 'redis-odb', plan: 'large' } });
+    expect(((await cc.waitForLastOperation(instance.guid)) as any).last_operation.state).toBe('succeeded');
+    const pending = await h.osb('PUT', '/v2/service_instances/direct?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: LARGE });
+    expect(pending.status).toBe(202);
+    await h.f.clock.runAll();
+    // The direct instance is not in CC; for `second` CC counts `only` and `second` itself: 2 >= 2.
+    const second = await cc.createInstance({ name: 'second', space: cc.space('org', 'dev').guid, plan: { offering: 'redis-odb', plan: 'large' } });
+    expect(((await cc.waitForLastOperation(second.instance.guid)) as any).last_operation.state).toBe('failed');
+    const refused = h.f.journal.query({ service: 'cc->broker', method: 'PUT' }).find((e) => e.status === 500)!;
+    expect(JSON.parse(refused.responseBody!)).toEqual({ description: 'The quota for this service has been exceeded. Please contact your Operator for help.' });
   });
 
   it('update refuses pending changes (adapter output changed since the deploy) with 422', async () => {

@@ -83,6 +83,15 @@ describe('OSB answers as brokerapi and ODB give them', () => {
     expect(await h.osb('DELETE', `/v2/service_instances/missing/service_bindings/b?service_id=redis-odb-id&plan_id=${SMALL}`)).toMatchObject({ status: 410, json: {} });
   });
 
+  it('logs the originating identity with the request id', async () => {
+    const identity = `cloudfoundry ${Buffer.from('{"user_id":"u-1"}').toString('base64')}`;
+    await h.osb('GET', '/v2/service_instances/inst/last_operation', undefined, { 'x-broker-api-originating-identity': identity });
+    const line = h.logs.find((l) => l.endsWith('originating identity: cloudfoundry {"user_id":"u-1"}'))!;
+    expect(line).toMatch(/^\[on-demand-service-broker\] \[[0-9a-f-]{36}\] /);
+    const id = /\] \[([0-9a-f-]{36})\]/.exec(line)![1];
+    expect(h.logs.filter((l) => l.includes(`[${id}]`)).length).toBeGreaterThan(1);
+  });
+
   it('exit 1 on provision shows the adapter\'s stdout to the user', async () => {
     const res = await h.osb('PUT', '/v2/service_instances/bad?accepts_incomplete=true', { service_id: 'redis-odb-id', plan_id: SMALL, parameters: { fail: 'please' } });
     expect(res).toMatchObject({ status: 500, json: { description: 'maxmemory must be a number' } });

@@ -137,6 +137,10 @@ describe('the hints fakefoundry prints', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(existsSync(path.join(d, 'up.pid'))).toBe(false);
+    // Once it is gone, `env` says how to start one.
+    await expect(run(process.execPath, [CLI, 'env', '--dir', d], { env: { ...process.env, PATH: '/usr/bin:/bin' } })).rejects.toThrow(
+      `nothing running from ${d} (no up.json); start one with: eval "$(npx fakefoundry up --env --dir ${d})"`,
+    );
   });
 
   it('names the command `fakefoundry` only when that name on the PATH is this package', () => {

@@ -13,9 +13,11 @@ import { only } from './harness.js';
 import { createCa, issueServerCertificate } from '../../fakes/core/tls.js';
 import { listen as listenNetwork } from '../../fakes/core/mount-network.js';
 import { tlsFetch } from '../../conformance/tls-fetch.js';
+import { buildCli } from '../support/built-cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/fakefoundry.mjs');
+// The CLI compiled from the current sources, started as the published one is.
+let CLI = '';
 
 // Over the network the broker's time is real, so these runs stay on the synchronous plan.
 const CONFIG = {
@@ -40,13 +42,14 @@ async function listen(faults: Fault[] = []): Promise<string> {
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'conformance', ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, 'conformance', ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  CLI = await buildCli();
   dir = mkdtempSync(path.join(tmpdir(), 'ff-conformance-'));
   writeFileSync(path.join(dir, 'config.yaml'), `plans:\n  - service: conformance-db\n    plan: small\n    provisionParameters: { size: "10GB" }\nskip:\n  - check: UPD-04\n    reason: the plan change goes to an asynchronous plan\n`);
 });

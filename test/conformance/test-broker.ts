@@ -3,6 +3,7 @@
  * bindings, rotation, maintenance_info, fetch endpoints), and the same broker switched into one
  * of the faults the conformance suite must detect. Time comes from a clock shared with the suite.
  */
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 
 export const FAULTS = [
@@ -182,7 +183,12 @@ export function createTestBroker(opts: { clock: ClockLike; username?: string; pa
   };
   const acceptsIncomplete = (c: Context) => c.req.query('accepts_incomplete') === 'true';
 
-  app.get('/v2/catalog', (c) => c.json(testCatalog(faults)));
+  app.get('/v2/catalog', (c) => {
+    const body = JSON.stringify(testCatalog(faults));
+    const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
+    return c.body(body, 200, { 'content-type': 'application/json', ETag: etag });
+  });
 
   app.put('/v2/service_instances/:id', async (c) => {
     // Ten minutes of the broker's time: far past the platform's 60 s.

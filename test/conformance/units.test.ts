@@ -41,6 +41,15 @@ describe('config', () => {
   });
 });
 
+describe('--plan selections', () => {
+  it('narrow the plans, keeping what the config says about them', async () => {
+    const { selectPlans } = await import('../../conformance/config.js');
+    const config = parseConfig({ plans: [{ service: 'db', plan: 'small', provisionParameters: { size: '1' } }, { service: 'db', plan: 'large' }] });
+    expect(selectPlans(config, ['db/small', 'queue']).plans).toEqual([{ service: 'db', plan: 'small', provisionParameters: { size: '1' } }, { service: 'queue' }]);
+    expect(selectPlans(undefined, ['db/large']).plans).toEqual([{ service: 'db', plan: 'large' }]);
+  });
+});
+
 describe('Retry-After', () => {
   it('reads seconds and HTTP dates, and ignores anything else', () => {
     const now = Date.UTC(2026, 0, 1, 0, 0, 0);

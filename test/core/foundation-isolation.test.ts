@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { freshKeys } from '../../fakes/core/keys.js';
 import { Foundation } from '../../fakes/foundation.js';
 
 const open: Foundation[] = [];
@@ -7,7 +8,8 @@ afterEach(async () => {
 });
 
 async function make(seed: string): Promise<Foundation> {
-  const f = await Foundation.create({ seed });
+  // Fresh keys: the suite reuses key material across foundations (FAKEFOUNDRY_KEYS=reuse), and isolation includes keys.
+  const f = await Foundation.create({ seed, keys: freshKeys() });
   open.push(f);
   f.mountInProcess();
   return f;

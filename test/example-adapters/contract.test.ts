@@ -4,10 +4,13 @@ import { DEPLOYMENT, INSTANCE, inputsFor, manifestOf, run, stdinFor } from './he
 
 /** Both example adapters as processes, through the SDK's command-line contract (odb-broker.md §6). */
 
+// Each test starts several Node processes; on a loaded machine that is seconds of wall time.
+const PROCESSES = { timeout: 90_000 };
+
 const NO_PARAMS = JSON.stringify({ parameters: {} });
 const params = (p: Record<string, unknown>) => JSON.stringify({ parameters: p });
 
-describe('redis example: generate-manifest', () => {
+describe('redis example: generate-manifest', PROCESSES, () => {
   const { path, serviceDeployment, plan } = inputsFor('redis', 'cache-large');
 
   it('stdin mode answers {manifest, secrets, configs}; legacy mode answers the bare YAML; stderr has the SDK line', async () => {
@@ -111,7 +114,7 @@ describe('redis example: generate-manifest', () => {
   });
 });
 
-describe('redis example: bindings, dashboard, plan schemas', () => {
+describe('redis example: bindings, dashboard, plan schemas', PROCESSES, () => {
   const { path, serviceDeployment, plan } = inputsFor('redis', 'cache-small');
   const vms = JSON.stringify({ 'redis-server': ['10.244.0.10'] });
 
@@ -189,7 +192,7 @@ describe('redis example: bindings, dashboard, plan schemas', () => {
   });
 });
 
-describe('kafka example', () => {
+describe('kafka example', PROCESSES, () => {
   const ha = inputsFor('kafka', 'cluster-ha');
   const small = inputsFor('kafka', 'cluster-small');
   const { path } = ha;

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exampleAdapters, exampleDirectorSeed, loadExampleOdbConfig, seedExampleDirector, type ExampleAdapterName } from '../../broker-under-test/example-adapters/index.js';
 import { loadConfigFile } from '../../fakes/core/config.js';
 import { catalogPlans, planInput, serviceDeploymentInput } from '../../adapter-check/odb-inputs.js';
-import { fakeDirector } from './director.js';
+import { CheckDirector } from '../../adapter-check/director.js';
 import { DEPLOYMENT, INSTANCE, manifestOf, run, stdinFor } from './helpers.js';
 
 /**
@@ -11,16 +11,23 @@ import { DEPLOYMENT, INSTANCE, manifestOf, run, stdinFor } from './helpers.js';
  * updated to another plan, upgraded to a new release version and deleted.
  */
 
-type Director = Awaited<ReturnType<typeof fakeDirector>>;
-let env: Director | undefined;
+// The adapters run as processes: seconds of wall time on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
+
+let env: CheckDirector | undefined;
 afterEach(async () => {
-  await env?.f.close();
+  await env?.close();
   env = undefined;
 });
 
+async function instanceIds(d: CheckDirector): Promise<string[]> {
+  const body = (await (await d.request('GET', `/deployments/${DEPLOYMENT}/instances`)).json()) as { job: string; id: string }[];
+  return body.map((i) => `${i.job}/${i.id}`).sort();
+}
+
 async function setUp(name: ExampleAdapterName) {
-  env = await fakeDirector(`example-${name}`);
-  seedExampleDirector(name, env.f.bosh.control);
+  env = await CheckDirector.start(`example-${name}`);
+  seedExampleDirector(name, env.control);
   return env;
 }
 
@@ -48,17 +55,17 @@ describe.each([
   it.each(plans)('plan %s: the director deploys the manifest; errands run; create-binding uses the VMs it reports', async (planName) => {
     const d = await setUp(name);
     const { manifest } = await generate(name, planName);
-    const task = await d.deploy(manifest);
-    expect(task.state, await d.eventsOf(task)).toBe('done');
+    const task = await d.deploy(DEPLOYMENT, manifest, INSTANCE);
+    expect(task.state, await d.taskEvents(task.id)).toBe('done');
     expect(task.result).toBe(`/deployments/${DEPLOYMENT}`);
 
     const doc = manifestOf(manifest);
     const errands = doc.instance_groups.filter((g) => g.lifecycle === 'errand').map((g) => g.name);
-    const listed = (await (await d.call('GET', `/deployments/${DEPLOYMENT}/errands`)).json()) as { name: string }[];
+    const listed = (await (await d.request('GET', `/deployments/${DEPLOYMENT}/errands`)).json()) as { name: string }[];
     expect(listed.map((e) => e.name).sort()).toEqual([...errands].sort());
     if (errands.includes(postDeploy)) {
-      const { task: errandTask, result } = await d.runErrand(DEPLOYMENT, postDeploy);
-      expect([errandTask.state, result.exit_code]).toEqual(['done', 0]);
+      const { task: errandTask, exitCode } = await d.runErrand(DEPLOYMENT, postDeploy, [], INSTANCE);
+      expect([errandTask.state, exitCode]).toEqual(['done', 0]);
     }
 
     const vms = await d.boshVms(DEPLOYMENT);
@@ -77,12 +84,12 @@ describe.each([
   it('update to the bigger plan keeps instances and secrets; upgrade to a new release version; delete', async () => {
     const d = await setUp(name);
     const first = await generate(name, plans[0]);
-    expect((await d.deploy(first.manifest)).state).toBe('done');
-    const before = await d.instanceIds(DEPLOYMENT);
+    expect((await d.deploy(DEPLOYMENT, first.manifest, INSTANCE)).state).toBe('done');
+    const before = await instanceIds(d);
     const bigger = await generate(name, plans[1], first);
-    const updated = await d.deploy(bigger.manifest);
-    expect(updated.state, await d.eventsOf(updated)).toBe('done');
-    const after = await d.instanceIds(DEPLOYMENT);
+    const updated = await d.deploy(DEPLOYMENT, bigger.manifest, INSTANCE);
+    expect(updated.state, await d.taskEvents(updated.id)).toBe('done');
+    const after = await instanceIds(d);
     // Every VM of the small plan is still there (same ids); the big plan adds to them.
     expect(after.filter((id) => before.includes(id))).toEqual(before);
     if (name === 'redis') {
@@ -96,37 +103,37 @@ describe.each([
     const seed = exampleDirectorSeed(name);
     for (const r of releases) {
       const next = r.version.replace(/(\d+)$/, (n) => String(Number(n) + 1));
-      d.f.bosh.control.seedRelease({ ...seed.releases.find((s) => s.name === r.name)!, version: next });
+      d.control.seedRelease({ ...seed.releases.find((s) => s.name === r.name)!, version: next });
       r.version = next;
     }
     const upgraded = await generate(name, plans[1], bigger, config);
     expect(manifestOf(upgraded.manifest).releases).toEqual(releases.map((r) => ({ name: r.name, version: r.version })));
-    const upgradeTask = await d.deploy(upgraded.manifest);
-    expect(upgradeTask.state, await d.eventsOf(upgradeTask)).toBe('done');
-    expect(await d.instanceIds(DEPLOYMENT)).toEqual(after);
+    const upgradeTask = await d.deploy(DEPLOYMENT, upgraded.manifest, INSTANCE);
+    expect(upgradeTask.state, await d.taskEvents(upgradeTask.id)).toBe('done');
+    expect(await instanceIds(d)).toEqual(after);
 
-    expect((await d.remove(DEPLOYMENT)).state).toBe('done');
-    expect((await d.call('GET', `/deployments/${DEPLOYMENT}`)).status).toBe(404);
+    expect((await d.deleteDeployment(DEPLOYMENT, `delete-${INSTANCE}`)).state).toBe('done');
+    expect((await d.request('GET', `/deployments/${DEPLOYMENT}`)).status).toBe(404);
   });
 });
 
 it('a manifest the director refuses fails its task with the director error (the check adapter-check relies on)', async () => {
   const d = await setUp('redis');
   const { manifest } = await generate('redis', 'cache-small');
-  const task = await d.deploy(manifest.replace('vm_type: small', 'vm_type: huge'));
+  const task = await d.deploy(DEPLOYMENT, manifest.replace('vm_type: small', 'vm_type: huge'), INSTANCE);
   expect(task.state).toBe('error');
   expect(task.result).toContain("Instance group 'redis-server' references an unknown vm type 'huge'");
 });
 
 it.each(['redis', 'kafka'] as const)('%s: foundation.yml (for `fakefoundry up --config`) gives the director the releases and stemcell of the ODB config', async (name) => {
-  env = await fakeDirector(`up-${name}`, loadConfigFile(exampleAdapters[name].foundationConfigPath));
+  env = await CheckDirector.start(`up-${name}`, loadConfigFile(exampleAdapters[name].foundationConfigPath));
   const sd = loadExampleOdbConfig(name).service_deployment as { releases: { name: string; version: string; jobs: string[] }[]; stemcells: { os: string; version: string }[] };
-  const releases = (await (await env.call('GET', '/releases')).json()) as { name: string; release_versions: { version: string; job_names: string[] }[] }[];
+  const releases = (await (await env.request('GET', '/releases')).json()) as { name: string; release_versions: { version: string; job_names: string[] }[] }[];
   for (const r of sd.releases) {
     const rel = releases.find((x) => x.name === r.name)!;
     expect(rel.release_versions.map((v) => v.version)).toEqual([r.version]);
     expect(rel.release_versions[0].job_names).toEqual(expect.arrayContaining(r.jobs));
   }
-  const stemcells = (await (await env.call('GET', '/stemcells')).json()) as { operating_system: string; version: string }[];
+  const stemcells = (await (await env.request('GET', '/stemcells')).json()) as { operating_system: string; version: string }[];
   expect(stemcells.map((s) => [s.operating_system, s.version])).toEqual(sd.stemcells.map((s) => [s.os, s.version]));
 });

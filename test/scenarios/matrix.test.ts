@@ -60,7 +60,7 @@ describe('examples/ci', () => {
     const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
     const gh = parse(readFileSync('examples/ci/github-actions.yml', 'utf8'));
-    const ghRuns: string[] = [...gh.jobs.shard.steps, ...gh.jobs.report.steps].map((s: { run?: string }) => s.run).filter((r): r is string => Boolean(r));
+    const ghRuns: string[] = [...gh.jobs.shard.steps, ...gh.jobs.report.steps].map((s: { run?: string }) => s.run).filter((r): r is string => typeof r === "string");
     expect(ghRuns).toContain('npx fakefoundry run --matrix examples/ci/matrix.yml --shard ${{ matrix.shard }}/4 --reporter pretty,junit --out reports');
     expect(ghRuns).toContain('npx fakefoundry run --merge-reports reports/blob --reporter pretty,junit,json,html --out reports/merged');
     expect(gh.jobs.report.needs).toBe('shard');

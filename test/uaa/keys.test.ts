@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freshKeys } from '../../fakes/core/keys.js';
 import { Foundation } from '../../fakes/foundation.js';
 import { UaaResourceServer } from '../../fakes/uaa/resource-server.js';
 import { MOUNTS, UaaHarness, kidOf } from './harness.js';
@@ -107,7 +108,8 @@ describe('seeds, snapshots and state', () => {
     await Promise.all(foundations.splice(0).map((f) => f.close()));
   });
   const make = async (seed: string) => {
-    const f = await Foundation.create({ seed, services: ['uaa'] });
+    // Fresh keys: the suite reuses key material across foundations (FAKEFOUNDRY_KEYS=reuse).
+    const f = await Foundation.create({ seed, services: ['uaa'], keys: freshKeys() });
     foundations.push(f);
     return f;
   };

@@ -158,6 +158,29 @@ describe.each(MOUNTS)('check_token, introspect, userinfo, revocation (%s)', (mod
       expectUaaError(await h.request('/oauth/token/revoke/client/cc_admin'), 401, 'unauthorized');
     });
 
+    it('/oauth/token/revoke/user/{id}/client/{cid} drops the stored tokens of that user with that client only', async () => {
+      const login = (userName: string, password: string, client: string) =>
+        h.token({ grant_type: 'password', username: userName, password, token_format: 'opaque' }, [client, '']);
+      const viaCf = (await login('admin', h.adminPassword(), 'cf')).json.access_token;
+      const viaBosh = (await login('admin', h.adminPassword(), 'bosh_cli')).json.access_token;
+      h.uaa.model.addUser({ userName: 'other', password: 'pw' });
+      const other = await login('other', 'pw', 'bosh_cli');
+      const id = h.uaa.model.userByName('admin')!.id;
+      // Neither an admin, the user, nor the client: refused, nothing dropped.
+      expectUaaError(await h.request(`/oauth/token/revoke/user/${id}/client/cf`, { bearer: other.json.access_token }), 403, 'access_denied', 'Access is denied');
+      expect((await checkToken(viaCf, resource)).status).toBe(200);
+      const res = await h.request(`/oauth/token/revoke/user/${id}/client/cf`, { bearer: await h.adminToken() });
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('');
+      expectUaaError(await checkToken(viaCf, resource), 400, 'invalid_token', 'The token expired, was revoked, or the token ID is incorrect.');
+      expect((await checkToken(viaBosh, resource)).status).toBe(200);
+      expect((await checkToken(other.json.access_token, resource)).status).toBe(200);
+      // The user may do it for their own tokens.
+      const otherId = h.uaa.model.userByName('other')!.id;
+      expect((await h.request(`/oauth/token/revoke/user/${otherId}/client/bosh_cli`, { bearer: other.json.access_token })).status).toBe(200);
+      expectUaaError(await checkToken(other.json.access_token, resource), 400, 'invalid_token', 'The token expired, was revoked, or the token ID is incorrect.');
+    });
+
     it('revoked tokens are refused by the admin APIs too', async () => {
       const admin = await h.adminToken();
       expect((await h.request('/oauth/clients', { bearer: admin })).status).toBe(200);

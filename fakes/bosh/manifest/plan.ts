@@ -101,14 +101,14 @@ function instanceFor(g: GroupPlan, index: number, az: string | null, old: Instan
   };
 }
 
-/** Every job's providers with the id it had before (or a new one), on its group's first network. */
+/** Every job's providers with the id it had before (or a new one), on its group's first network (a group has one at least). */
 function linkProviders(groups: GroupPlan[], input: PlanInput): LinkProviderRecord[] {
   const before = input.existing?.link_providers ?? [];
   return groups.flatMap((g) =>
     g.jobs.flatMap((j) =>
       j.providers.map((p) => {
         const prev = before.find((x) => x.instance_group === p.instance_group && x.job === p.job && x.original_name === p.original_name);
-        return { id: prev?.id ?? input.nextProviderId(), ...p, network: g.networks[0]?.net.name ?? 'default' };
+        return { id: prev?.id ?? input.nextProviderId(), ...p, network: g.networks[0].net.name };
       }),
     ),
   );

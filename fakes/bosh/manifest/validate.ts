@@ -101,7 +101,7 @@ function checkNetworkAzs(group: string, net: Network, azs: string[]): void {
   if (azs.length === 0 && subnetAzs.size > 0) {
     throw boshErr(150006, `Instance group '${group}' must specify availability zone that matches availability zones of network '${net.name}'`);
   }
-  const missing = azs.filter((az) => net.type !== 'vip' && net.subnets.length > 0 && subnetAzs.size > 0 && !subnetAzs.has(az));
+  const missing = azs.filter((az) => net.type !== 'vip' && subnetAzs.size > 0 && !subnetAzs.has(az));
   if (missing.length) {
     throw boshErr(150006, `Instance group '${group}' refers to an availability zone(s) '${JSON.stringify(missing)}' but '${net.name}' has no matching subnet(s).`);
   }

@@ -378,8 +378,9 @@ export class ServiceOps {
             ? unbindingInProgress(failed.failedBinding, inst.name, m.get('apps', failed.failedBinding.app_guid)?.name)
             : (failed.description ?? '');
           m.setLastOperation(inst, { type: 'delete', state: 'failed', description: message });
-          if (job) m.setJob(job, 'FAILED', toEntry(ccErrors.unableToPerform('delete', message)));
-          return failed;
+          const e = ccErrors.unableToPerform('delete', message);
+          if (job) m.setJob(job, 'FAILED', toEntry(e));
+          return { state: 'failed', description: message, error: { ...e, description: message }, jobError: e };
         }
         return deprovision().done;
       })();

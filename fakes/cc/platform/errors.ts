@@ -242,9 +242,6 @@ export const ccErrors = {
       409,
       `An operation for the service binding between app ${appName} and service instance ${instanceName} is in progress.`,
     ),
-  /** Deprovision answered 409 (client.deprovision re-raises ServiceBrokerConflict as CC's own). */
-  deprovisionFailed: (message: string) =>
-    apiError(60011, 'ServiceInstanceDeprovisionFailed', 409, `The service broker reported an error during deprovisioning: ${message}`),
   /** Deprovision answered 422 ConcurrencyError. */
   instanceOperationInProgress: (name: string) =>
     apiError(60016, 'AsyncServiceInstanceOperationInProgress', 409, `An operation for service instance ${name} is in progress.`),

@@ -368,9 +368,8 @@ export class CcPlatform implements CcPlatformApi {
     let jobError: CcErrorInfo = error.code === 10001 ? ccErrors.unableToPerform(operationVerb(op.type, op.resource), error.description) : error;
     let keepLastOperation = false;
     if (op.type === 'delete' && op.resource === 'service_instance') {
-      // client.deprovision: a 409 is CC's own error, a 422 ConcurrencyError too; anything else names the instance.
-      if (err.errorClass === 'ServiceBrokerConflict') error = jobError = ccErrors.deprovisionFailed(error.description);
-      else if (err.errorClass === 'ConcurrencyError') error = jobError = ccErrors.instanceOperationInProgress(name);
+      // client.deprovision: a 422 ConcurrencyError is CC's own error; anything else names the instance.
+      if (err.errorClass === 'ConcurrencyError') error = jobError = ccErrors.instanceOperationInProgress(name);
       else {
         error = { ...error, description: `Service instance ${name}: ${error.description}` };
         jobError = ccErrors.unableToPerform('delete', error.description);

@@ -5,7 +5,7 @@ import type { UaaModel } from '../model.js';
 import { presentGroup } from '../presenters.js';
 import type { UaaGroupMember } from '../state.js';
 import type { TokenService } from '../tokens.js';
-import { ifMatchVersion, scimBodyError, scimList } from './users.js';
+import { deleteVersioned, ifMatchVersion, scimBodyError, scimList } from './users.js';
 
 const READ = ['scim.read', 'uaa.admin'];
 const WRITE = ['scim.write', 'groups.update', 'uaa.admin'];
@@ -88,12 +88,7 @@ export function groupRoutes(app: Hono, model: UaaModel, tokens: TokenService): v
     handle(async (c) => {
       await guard(c, WRITE);
       const id = param(c, 'id');
-      const existing = model.requireGroup(id);
-      const header = c.req.header('if-match');
-      const version = header === undefined ? undefined : ifMatchVersion(header, () => existing.version);
-      const shown = presentGroup(existing);
-      model.deleteGroup(id, version);
-      return json(shown, 200, etag(existing.version));
+      return deleteVersioned(c, model.requireGroup(id), presentGroup, (version) => model.deleteGroup(id, version));
     }),
   );
 

@@ -26,6 +26,18 @@ export function ifMatchVersion(header: string | undefined, current: () => number
   return Number(v);
 }
 
+/**
+ * `DELETE /Users/{id}` and `/Groups/{id}`: an optional If-Match version, then the resource as it
+ * was before the delete, with its ETag.
+ */
+export function deleteVersioned<T extends { version: number }>(c: Context, existing: T, present: (r: T) => unknown, remove: (version: number | undefined) => void): Response {
+  const header = c.req.header('if-match');
+  const version = header === undefined ? undefined : ifMatchVersion(header, () => existing.version);
+  const shown = present(existing);
+  remove(version);
+  return json(shown, 200, { etag: `"${existing.version}"` });
+}
+
 function userInput(body: Record<string, unknown>): ScimUserInput {
   const p = pick(body, invalidResource);
   const name = p.raw('name');
@@ -190,12 +202,7 @@ export function userRoutes(app: Hono, model: UaaModel, tokens: TokenService): vo
     handle(async (c) => {
       await guard(c, WRITE);
       const id = param(c, 'id');
-      const existing = model.requireUser(id);
-      const header = c.req.header('if-match');
-      const version = header === undefined ? undefined : ifMatchVersion(header, () => existing.version);
-      const shown = presentUser(model, existing);
-      model.deleteUser(id, version);
-      return json(shown, 200, etag(existing.version));
+      return deleteVersioned(c, model.requireUser(id), (u) => presentUser(model, u), (version) => model.deleteUser(id, version));
     }),
   );
 

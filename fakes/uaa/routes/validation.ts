@@ -7,18 +7,29 @@ import type { TokenService } from '../tokens.js';
 const methodNotAllowed = (c: Context) =>
   new UaaError(405, 'method_not_allowed', `Request method '${c.req.method}' is not supported`);
 
+/** Basic auth of a client with `uaa.resource`, as `/check_token` and `/introspect` take it. */
+function requireResourceClient(c: Context, model: UaaModel): void {
+  const client = basicClient(c, model);
+  if (!client) throw unauthorized();
+  if (!client.authorities.includes('uaa.resource')) throw accessDenied();
+}
+
+/** The form parameters, with the required `token` one. */
+async function tokenParams(c: Context): Promise<{ token: string; params: URLSearchParams }> {
+  const params = await formParams(c);
+  const token = params.get('token');
+  if (!token) throw invalidRequest("Required request parameter 'token' for method parameter type String is not present");
+  return { token, params };
+}
+
 /** `/check_token`, `/introspect`, `/userinfo`: UAA's own ways to read a token it issued. */
 export function validationRoutes(app: Hono, model: UaaModel, tokens: TokenService): void {
   // Deprecated but still what many resource servers call: Basic auth of a client with uaa.resource.
   app.post(
     '/check_token',
     handle(async (c) => {
-      const client = basicClient(c, model);
-      if (!client) throw unauthorized();
-      if (!client.authorities.includes('uaa.resource')) throw accessDenied();
-      const params = await formParams(c);
-      const token = params.get('token');
-      if (!token) throw invalidRequest("Required request parameter 'token' for method parameter type String is not present");
+      requireResourceClient(c, model);
+      const { token, params } = await tokenParams(c);
       let claims: Record<string, unknown>;
       try {
         claims = await tokens.verify(token, { expiry: 'check_token' });
@@ -44,14 +55,8 @@ export function validationRoutes(app: Hono, model: UaaModel, tokens: TokenServic
       if (/^bearer\s/i.test(header)) {
         const caller = await tokens.verify(header.replace(/^bearer\s+/i, '').trim());
         if (!scopesOf(caller).includes('uaa.resource')) throw insufficientScope(['uaa.resource']);
-      } else {
-        const client = basicClient(c, model);
-        if (!client) throw unauthorized();
-        if (!client.authorities.includes('uaa.resource')) throw accessDenied();
-      }
-      const params = await formParams(c);
-      const token = params.get('token');
-      if (!token) throw invalidRequest("Required request parameter 'token' for method parameter type String is not present");
+      } else requireResourceClient(c, model);
+      const { token } = await tokenParams(c);
       try {
         const claims = await tokens.verify(token);
         return json({ active: true, ...claims });

@@ -5,7 +5,7 @@ import { ccError } from '../../errors.js';
 import { isStr, json, pg, readBody } from '../../http.js';
 import { brokerNameTaken, brokerUrlInvalid, orgsNotFound } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
-import { decodeV2, requiring } from './decode.js';
+import { decodeV2 } from './decode.js';
 import type { Broker, Instance, Offering, Plan, Visibility } from '../../model/state.js';
 import { listV2, type V2Fields } from './list.js';
 import { broker2, instance2, plan2, service2, visibility2 } from './present.js';
@@ -58,17 +58,11 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!(a.all || (b.space_guid && a.developsIn(b.space_guid)))) throw ccError('NotAuthorized');
     return json(broker2(b));
   });
-  const brokerFieldsV2 = {
-    name: { type: 'string' },
-    broker_url: { type: 'string' },
-    auth_username: { type: 'string' },
-    auth_password: { type: 'string' },
-    space_guid: { type: 'string' },
-  } as const;
+  const brokerFieldsV2 = { name: 'string', broker_url: 'string', auth_username: 'string', auth_password: 'string', space_guid: 'string' } as const;
 
   app.post('/v2/service_brokers', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, requiring(brokerFieldsV2, 'name', 'broker_url', 'auth_username', 'auth_password'));
+    decodeV2(body, brokerFieldsV2, ['name', 'broker_url', 'auth_username', 'auth_password']);
     const spaceGuid = body.space_guid as string | undefined;
     if (spaceGuid) {
       if (!m.get('spaces', spaceGuid)) throw ccError('SpaceNotFound', spaceGuid);
@@ -148,7 +142,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     if (!p) throw ccError('ServicePlanNotFound', pg(c));
     admin(c);
     const body = await readBody(c);
-    decodeV2(body, { public: { type: 'boolean' } });
+    decodeV2(body, { public: 'boolean' });
     m.setPublic(p, body.public as boolean | undefined);
     return json(plan2(m, p), 201);
   });
@@ -173,7 +167,7 @@ export function brokerRoutes2(app: Hono, d: CcDeps): void {
     return json(visibility2(v));
   });
   const checkPair = (body: Record<string, unknown>, exceptGuid?: string) => {
-    decodeV2(body, { service_plan_guid: { type: 'string', required: true }, organization_guid: { type: 'string', required: true } });
+    decodeV2(body, { service_plan_guid: 'string', organization_guid: 'string' }, ['service_plan_guid', 'organization_guid']);
     if (!isStr(body.service_plan_guid) || !isStr(body.organization_guid)) throw ccError('InvalidRequest');
     if (!m.get('plans', body.service_plan_guid)) throw ccError('ServicePlanVisibilityInvalid', 'service_plan is invalid');
     refuse(orgsNotFound(m, [body.organization_guid]));

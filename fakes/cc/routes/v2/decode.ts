@@ -9,11 +9,6 @@ import { ccError } from '../../errors.js';
  */
 export type FieldType = 'string' | 'hash' | 'string[]' | 'boolean';
 
-export interface FieldSpec {
-  type: FieldType;
-  required?: boolean;
-}
-
 /** Ruby's class name for a decoded JSON value. */
 function rubyClass(v: unknown): string {
   if (v === null) return 'NilClass';
@@ -40,21 +35,19 @@ function typeError(type: FieldType, v: unknown): string | undefined {
   }
 }
 
-/** Checks `body` against the fields (in their order) and throws CC's MessageParseError when any is wrong. */
-export function decodeV2(body: JsonObject, fields: Record<string, FieldSpec>): void {
+/**
+ * Checks `body` against the fields (in their order; `required` ones must be there) and throws CC's
+ * MessageParseError when any is wrong.
+ */
+export function decodeV2(body: JsonObject, fields: Record<string, FieldType>, required: readonly string[] = []): void {
   const problems: string[] = [];
-  for (const [name, spec] of Object.entries(fields)) {
+  for (const [name, type] of Object.entries(fields)) {
     if (!(name in body)) {
-      if (spec.required) problems.push(`Field: ${name}, Error: Missing field ${name}`);
+      if (required.includes(name)) problems.push(`Field: ${name}, Error: Missing field ${name}`);
       continue;
     }
-    const e = typeError(spec.type, body[name]);
+    const e = typeError(type, body[name]);
     if (e) problems.push(`Field: ${name}, Error: ${e}`);
   }
   if (problems.length) throw ccError('MessageParseError', problems.join(', '));
-}
-
-/** The same fields with `names` required (a create message beside its update message). */
-export function requiring<F extends Record<string, FieldSpec>>(fields: F, ...names: (keyof F & string)[]): Record<string, FieldSpec> {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, names.includes(k) ? { ...v, required: true } : v]));
 }

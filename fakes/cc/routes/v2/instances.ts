@@ -7,7 +7,7 @@ import { isStr, json, pg, readBody } from '../../http.js';
 import type { Binding, Instance } from '../../model/state.js';
 import type { OperationResult } from '../../platform/api.js';
 import { listV2, type V2Fields } from './list.js';
-import { decodeV2, requiring } from './decode.js';
+import { decodeV2 } from './decode.js';
 import { instanceInProgress, keyNameTaken, notBindable } from '../../ops/rules.js';
 import { refuse } from '../../refusals.js';
 import { binding2, instance2, key2 } from './present.js';
@@ -57,18 +57,11 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
   });
   app.get('/v2/service_instances/:guid', (c) => json(instance2(m, visibleInstance(c, pg(c)))));
 
-  const instanceFieldsV2 = {
-    name: { type: 'string' },
-    space_guid: { type: 'string' },
-    service_plan_guid: { type: 'string' },
-    parameters: { type: 'hash' },
-    tags: { type: 'string[]' },
-    maintenance_info: { type: 'hash' },
-  } as const;
+  const instanceFieldsV2 = { name: 'string', space_guid: 'string', service_plan_guid: 'string', parameters: 'hash', tags: 'string[]', maintenance_info: 'hash' } as const;
 
   app.post('/v2/service_instances', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, requiring(instanceFieldsV2, 'name', 'space_guid', 'service_plan_guid'));
+    decodeV2(body, instanceFieldsV2, ['name', 'space_guid', 'service_plan_guid']);
     if ((body.name as string).trim() === '') throw ccError('ServiceInstanceInvalid', 'name presence');
     const a = access(d, c);
     const spaceGuid = body.space_guid as string;
@@ -171,12 +164,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
 
   app.post('/v2/service_bindings', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, {
-      app_guid: { type: 'string', required: true },
-      service_instance_guid: { type: 'string', required: true },
-      parameters: { type: 'hash' },
-      name: { type: 'string' },
-    });
+    decodeV2(body, { app_guid: 'string', service_instance_guid: 'string', parameters: 'hash', name: 'string' }, ['app_guid', 'service_instance_guid']);
     const inst = visibleInstance(c, body.service_instance_guid as string);
     const appRec = m.get('apps', body.app_guid as string);
     if (!appRec || !access(d, c).seesSpace(appRec.space_guid)) throw ccError('AppNotFound', body.app_guid as string);
@@ -227,7 +215,7 @@ export function instanceRoutes2(app: Hono, d: CcDeps): void {
   app.get('/v2/service_keys/:guid', (c) => json(key2(visibleBinding(c, pg(c), 'key'))));
   app.post('/v2/service_keys', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, { name: { type: 'string', required: true }, service_instance_guid: { type: 'string', required: true }, parameters: { type: 'hash' } });
+    decodeV2(body, { name: 'string', service_instance_guid: 'string', parameters: 'hash' }, ['name', 'service_instance_guid']);
     const inst = visibleInstance(c, body.service_instance_guid as string);
     if (!access(d, c).developsIn(inst.space_guid)) throw ccError('NotAuthorized');
     const { plan, offering } = d.ops.resolvePlan(inst);

@@ -1,4 +1,4 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { principal } from '../../auth.js';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
@@ -45,16 +45,18 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
     const a = access(d, c);
     return listV2(c, m.all('orgs').filter((o) => a.seesOrg(o.guid)), orgFields, org2, ['id', 'name']);
   });
-  app.get('/v2/organizations/:guid', (c) => {
-    const o = m.get('orgs', pg(c));
-    if (!o) throw ccError('OrganizationNotFound', pg(c));
-    if (!access(d, c).seesOrg(o.guid)) throw ccError('NotAuthorized');
-    return json(org2(o));
-  });
+  /** v2 `find_guid_and_validate_access`: unknown is the resource's 404, not the caller's is a 403. */
+  const readable = <T>(found: T | undefined, missing: 'OrganizationNotFound' | 'SpaceNotFound' | 'AppNotFound', guid: string, sees: (r: T) => boolean): T => {
+    if (!found) throw ccError(missing, guid);
+    if (!sees(found)) throw ccError('NotAuthorized');
+    return found;
+  };
+
+  app.get('/v2/organizations/:guid', (c) => json(org2(readable(m.get('orgs', pg(c)), 'OrganizationNotFound', pg(c), (o) => access(d, c).seesOrg(o.guid)))));
   app.post('/v2/organizations', async (c) => {
     if (!principal(c).admin) throw ccError('NotAuthorized');
     const body = await readBody(c);
-    decodeV2(body, { name: { type: 'string', required: true } });
+    decodeV2(body, { name: 'string' }, ['name']);
     if (!isStr(body.name)) throw ccError('InvalidRequest');
     if (body.name.trim() === '') throw ccError('OrganizationInvalid', 'name is invalid');
     if (m.orgByName(body.name)) throw ccError('OrganizationNameTaken', body.name);
@@ -72,15 +74,10 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
     const a = access(d, c);
     return listV2(c, m.all('spaces').filter((s) => a.seesSpace(s.guid)), spaceFields, space2, ['id', 'name']);
   });
-  app.get('/v2/spaces/:guid', (c) => {
-    const s = m.get('spaces', pg(c));
-    if (!s) throw ccError('SpaceNotFound', pg(c));
-    if (!access(d, c).seesSpace(s.guid)) throw ccError('NotAuthorized');
-    return json(space2(s));
-  });
+  app.get('/v2/spaces/:guid', (c) => json(space2(readable(m.get('spaces', pg(c)), 'SpaceNotFound', pg(c), (s) => access(d, c).seesSpace(s.guid)))));
   app.post('/v2/spaces', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, { name: { type: 'string', required: true }, organization_guid: { type: 'string', required: true } });
+    decodeV2(body, { name: 'string', organization_guid: 'string' }, ['name', 'organization_guid']);
     if (!isStr(body.name) || !isStr(body.organization_guid)) throw ccError('InvalidRequest');
     if (body.name.trim() === '') throw ccError('SpaceInvalid', 'name is invalid');
     const org = m.get('orgs', body.organization_guid);
@@ -105,15 +102,10 @@ export function orgRoutes2(app: Hono, d: CcDeps): void {
     const a = access(d, c);
     return listV2(c, m.all('apps').filter((x) => a.seesSpace(x.space_guid)), appFields, app2, ['id', 'name']);
   });
-  app.get('/v2/apps/:guid', (c) => {
-    const x = m.get('apps', pg(c));
-    if (!x) throw ccError('AppNotFound', pg(c));
-    if (!access(d, c).seesSpace(x.space_guid)) throw ccError('NotAuthorized');
-    return json(app2(x));
-  });
+  app.get('/v2/apps/:guid', (c) => json(app2(readable(m.get('apps', pg(c)), 'AppNotFound', pg(c), (x) => access(d, c).seesSpace(x.space_guid)))));
   app.post('/v2/apps', async (c) => {
     const body = await readBody(c);
-    decodeV2(body, { name: { type: 'string', required: true }, space_guid: { type: 'string', required: true } });
+    decodeV2(body, { name: 'string', space_guid: 'string' }, ['name', 'space_guid']);
     if (!isStr(body.name) || !isStr(body.space_guid)) throw ccError('InvalidRequest');
     if (!m.get('spaces', body.space_guid)) throw ccError('SpaceNotFound', body.space_guid);
     if (!access(d, c).developsIn(body.space_guid)) throw ccError('NotAuthorized');

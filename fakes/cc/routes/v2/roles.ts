@@ -4,6 +4,7 @@ import { access, type CcDeps } from '../../deps.js';
 import { ccError } from '../../errors.js';
 import { isStr, iso, json, pg, readBody } from '../../http.js';
 import type { RoleType, User } from '../../model/state.js';
+import { decodeV2 } from './decode.js';
 import { listV2 } from './list.js';
 import { org2, space2 } from './present.js';
 
@@ -58,7 +59,8 @@ export function roleRoutes2(app: Hono, d: CcDeps): void {
       return m.ensureUser(guid, uaaUser?.userName, uaaUser?.origin);
     }
     const body = await readBody(c);
-    if (!isStr(body.username)) throw ccError('MessageParseError', 'Field: username, Error: Missing field username');
+    decodeV2(body, { username: 'string', origin: 'string' }, ['username']);
+    if (!isStr(body.username)) throw ccError('InvalidRequest');
     const origin = isStr(body.origin) ? body.origin : 'uaa';
     const uaaUser = d.uaa()?.model.userByName(body.username, origin);
     if (!uaaUser) throw ccError('UserNotFound', body.username);

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { access, type CcDeps } from '../../deps.js';
 import { ccError, notFound3, unprocessable } from '../../errors.js';
-import { baseUrl, isStr, json, readBody, relGuid } from '../../http.js';
+import { baseUrl, json, readBody, relGuid } from '../../http.js';
 import type { App } from '../../model/state.js';
 import { filter, parseV3 } from '../../pagination.js';
 import { accepted } from './accepted.js';
