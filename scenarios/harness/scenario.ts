@@ -77,7 +77,6 @@ export class Scenario {
   readonly space: Space;
   readonly app: App;
   #broker?: RunningBroker;
-  #registered?: Broker;
 
   constructor(init: { f: Foundation; env: ScenarioEnvironment; target: Target; config: Record<string, unknown> }) {
     this.f = init.f;
@@ -121,9 +120,9 @@ export class Scenario {
   /** `cf create-service-broker` + `cf enable-service-access` for every plan (what register-broker does with `enable`). */
   async register(): Promise<Broker> {
     const b = this.broker;
-    this.#registered = await this.drive(this.cc.registerBroker({ name: BROKER_NAME, url: b.url, username: b.username, password: b.password }));
+    const registered = await this.drive(this.cc.registerBroker({ name: BROKER_NAME, url: b.url, username: b.username, password: b.password }));
     this.cc.enableAccess(this.catalog.serviceName);
-    return this.#registered;
+    return registered;
   }
 
   /** Marks the scenario not applicable here, with the reason (ends the scenario). */
