@@ -158,6 +158,39 @@ describe('faults on the cc->broker leg', () => {
     expect(om[1].virtualEndTime - om[1].virtualTime).toBe(30_000);
   });
 
+  it.each([
+    [303, 'GET', ''],
+    [302, 'GET', ''],
+    [301, 'GET', ''],
+    [307, 'PUT', 'body'],
+    [308, 'PUT', 'body'],
+  ] as const)('a %s to a provision PUT is followed as %s (303, and 301/302 after a PUT, turn into a body-less GET)', async (status, method, body) => {
+    env = makeEnv();
+    env.replies.provision = (req) => (req.query.moved ? json(201, {}) : new Response(null, { status, headers: { location: `/v2/service_instances/inst-guid-1?moved=1` } }));
+    env.replies.fetchInstance = () => json(200, {});
+    await env.platform.start(provisionOp(env));
+    const hops = env.kernel.journal.query({ service: 'cc->broker' });
+    expect(hops.map((h) => [h.method, h.status, h.tags.includes('redirect')])).toEqual([
+      ['PUT', status, false],
+      [method, method === 'GET' ? 200 : 201, true],
+    ]);
+    const second = env.seen[1];
+    expect(second.body === '' ? '' : 'body').toBe(body);
+    expect(second.headers['content-type'] === undefined).toBe(method === 'GET');
+  });
+
+  it('a DELETE keeps its method through a 301 or 302; redirects stop after 10 hops', async () => {
+    env = makeEnv();
+    let n = 0;
+    env.replies.deprovision = () => new Response(null, { status: 302, headers: { location: `/v2/service_instances/inst-guid-1?hop=${++n}` } });
+    const res = await env.platform.start({ ...provisionOp(env), type: 'delete' });
+    const hops = env.kernel.journal.query({ service: 'cc->broker' });
+    expect(hops).toHaveLength(11);
+    expect(new Set(hops.map((h) => h.method))).toEqual(new Set(['DELETE']));
+    // the 11th answer, a 302 still, is what CC makes its error of
+    expect(res.error?.errorCode).toBe('CF-ServiceBrokerBadResponse');
+  });
+
   it('follows redirects hop by hop; each hop is journaled', async () => {
     env = makeEnv();
     env.replies.catalog = (req) =>

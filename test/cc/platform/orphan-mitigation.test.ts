@@ -269,6 +269,29 @@ describe('orphan mitigation after async work', () => {
     expect(env.platform.orphanMitigations()[0]).toMatchObject({ attempts: 11, state: 'failed' });
   });
 
+  it('a cleanup DELETE that cannot reach the broker is retried too; each is tagged orphan-mitigation and deprovision or unbind', async () => {
+    env = makeEnv();
+    env.replies.provision = () => json(500, {});
+    env.replies.bind = () => json(500, {});
+    env.kernel.faults.add({ match: { service: 'cc->broker', method: 'DELETE' }, action: { type: 'reset' }, times: 2 });
+    await env.platform.start(provisionOp(env));
+    // a v2 app binding is not the v2 service-key path: its cleanup keeps accepts_incomplete
+    await env.platform.start(bindOp(env, { via: 'v2' }));
+    await env.platform.settle();
+    await env.kernel.clock.runAll();
+    await env.platform.settle();
+    expect(omCalls(env).map((e) => [e.tags, e.status, e.query.accepts_incomplete])).toEqual([
+      [['orphan-mitigation', 'deprovision'], 0, 'true'],
+      [['orphan-mitigation', 'unbind'], 0, 'true'],
+      [['orphan-mitigation', 'deprovision'], 200, 'true'],
+      [['orphan-mitigation', 'unbind'], 200, 'true'],
+    ]);
+    expect(env.platform.orphanMitigations().map((r) => [r.key, r.attempts, r.state])).toEqual([
+      ['om-1', 2, 'performed'],
+      ['om-2', 2, 'performed'],
+    ]);
+  });
+
   it('a retried cleanup stops once the broker answers 410 (nothing to delete)', async () => {
     env = makeEnv();
     const updates: OperationResult[] = [];

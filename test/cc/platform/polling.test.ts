@@ -29,6 +29,8 @@ describe('poll interval arithmetic (C.4)', () => {
   it('the plan maximum_polling_duration wins only when smaller', () => {
     expect(maxPollingMs(s, undefined)).toBe(10_080 * 60_000);
     expect(maxPollingMs(s, 120)).toBe(120_000);
+    expect(maxPollingMs(s, 0)).toBe(10_080 * 60_000);
+    expect(maxPollingMs(s, -1)).toBe(10_080 * 60_000);
     expect(maxPollingMs({ ...s, maxDurationMinutes: 1 }, 120)).toBe(60_000);
   });
 });
