@@ -28,6 +28,11 @@ describe('token revocation and listing rights', () => {
   const stored = (token: string) => h.uaa.model.storedToken(token) !== undefined;
   const id = (name: string) => h.uaa.model.userByName(name)!.id;
 
+  it('the bare revoke path is denied to everyone, after authentication', async () => {
+    expectUaaError(await h.request('/oauth/token/revoke', { method: 'POST', bearer: await h.clientToken('revoker') }), 403, 'access_denied', 'Access is denied');
+    expectUaaError(await h.request('/oauth/token/revoke', { method: 'POST' }), 401, 'unauthorized');
+  });
+
   it('tokens.revoke alone, or uaa.admin alone, may revoke a user’s tokens', async () => {
     for (const client of ['revoker', 'uaaadm']) {
       expect((await h.request(`/oauth/token/revoke/user/${id('u')}`, { bearer: await h.clientToken(client) })).status).toBe(200);
@@ -85,8 +90,13 @@ describe('token revocation and listing rights', () => {
     const refresh = (await h.request(`/oauth/token/list/user/${id('v')}`, { bearer: await h.clientToken('lister') })).json.find(
       (t: { tokenId: string }) => t.tokenId === vCf.refresh_token,
     );
-    expect(refresh).toMatchObject({ responseType: 'REFRESH_TOKEN', clientId: 'cf', userId: id('v') });
+    expect(refresh).toMatchObject({ responseType: 'REFRESH_TOKEN', clientId: 'cf', userId: id('v'), expiresAt: h.f.clock.now() + 1_209_600_000 });
     expect(refresh.scope.split(' ')).toContain('openid');
+    const access = (await h.request('/oauth/token/list/client/cf', { bearer: await h.clientToken('lister') })).json.find(
+      (t: { tokenId: string }) => t.tokenId === vCf.access_token,
+    );
+    expect(access).toMatchObject({ responseType: 'ACCESS_TOKEN', expiresAt: h.f.clock.now() + 7_200_000 });
+    expect(access.scope.split(' ')).toContain('openid');
     // cf access tokens live 7200 s, refresh tokens 14 days: past the first, only refresh tokens are listed.
     await h.f.clock.advance(7_201_000);
     const later = await h.request('/oauth/token/list/client/cf', { bearer: await h.clientToken('lister') });
