@@ -137,15 +137,18 @@ function deployment(d) {
   );
 }
 
+/** An event's Unix seconds as the time of day (the date is the task's). */
+const clock = (seconds) => h('span', { title: time(seconds * 1000) }, time(seconds * 1000).slice(11));
+
 function taskLog(t) {
   const rows = t.events.map((e) => {
-    if (e.error) return h('tr', { class: 'bad' }, h('td', {}, time(e.time * 1000)), h('td', { colspan: 4 }, `Error ${e.error.code ?? ''}: ${e.error.message}`));
-    if (e.type === 'warning') return h('tr', { class: 'warn' }, h('td', {}, time(e.time * 1000)), h('td', { colspan: 4 }, `Warning: ${e.message}`));
+    if (e.error) return h('tr', { class: 'bad' }, h('td', {}, clock(e.time)), h('td', { colspan: 4 }, `Error ${e.error.code ?? ''}: ${e.error.message}`));
+    if (e.type === 'warning') return h('tr', { class: 'warn' }, h('td', {}, clock(e.time)), h('td', { colspan: 4 }, `Warning: ${e.message}`));
     if (e.raw !== undefined) return h('tr', {}, h('td', {}), h('td', { colspan: 4 }, e.raw));
     return h(
       'tr',
       { class: 'event' },
-      h('td', {}, time(e.time * 1000)),
+      h('td', {}, clock(e.time)),
       h('td', {}, e.stage, e.tags?.length ? h('span', { class: 'muted' }, ` ${e.tags.join(', ')}`) : null),
       h('td', {}, e.task),
       h('td', { class: 'num' }, e.total ? `${e.index}/${e.total}` : ''),

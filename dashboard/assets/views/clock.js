@@ -42,7 +42,7 @@ export function mount(el) {
     if (shownMode === c.mode) return;
     shownMode = c.mode;
     mode.value = c.mode;
-    const modeForm = h('p', {}, h('label', { style: 'flex-direction: row; align-items: center; gap: .5rem' }, 'mode', mode, h('button', { id: 'clock-mode-apply', onclick: () => act(send('PUT', '../clock/mode', { mode: mode.value })) }, 'Switch')));
+    const modeForm = h('p', {}, h('label', { class: 'check' }, 'mode', mode, h('button', { id: 'clock-mode-apply', onclick: () => act(send('PUT', '../clock/mode', { mode: mode.value })) }, 'Switch')));
     if (c.mode !== 'virtual') {
       fill(controls, h('p', { class: 'muted' }, c.mode === 'real' ? 'Time follows the wall clock.' : 'Timers fire as soon as nothing else runs.'), modeForm);
       return;

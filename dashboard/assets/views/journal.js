@@ -52,10 +52,17 @@ export function mount(el, ctx) {
       h(
         'div',
         { class: 'scroll', 'data-scroll': 'journal' },
-        h('table', { id: 'journal-table' }, h('thead', {}, h('tr', {}, ['#', 'time', 'service', 'request', 'status', 'ms', ''].map((x, i) => h('th', { class: i === 0 || i === 5 ? 'num' : undefined }, x)))), tbody),
+        h('table', { id: 'journal-table' }, h('thead', {}, h('tr', {}, ['#', 'virtual time', 'service', 'request', 'status', 'ms', ''].map((x, i) => h('th', { class: i === 0 || i === 5 ? 'num' : undefined }, x)))), tbody),
       ),
     ),
-    h('div', { class: 'grid' }, h('section', { class: 'card' }, h('h2', {}, 'Request'), details), h('section', { class: 'card' }, h('h2', {}, 'Sequence diagram'), h('div', { class: 'filters' }, h('button', { id: 'draw-diagram', class: 'primary', onclick: () => void draw() }, 'Draw the requests shown'), h('label', { style: 'flex-direction: row; align-items: center; gap: .3rem' }, follow, 'redraw as requests come')), diagram)),
+    h('section', { class: 'card' }, h('h2', {}, 'Request'), details),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, 'Sequence diagram'),
+      h('div', { class: 'filters' }, h('button', { id: 'draw-diagram', class: 'primary', onclick: () => void draw() }, 'Draw the requests shown'), h('label', { class: 'check' }, follow, 'redraw as requests come')),
+      diagram,
+    ),
   );
 
   function row(e) {
@@ -64,9 +71,9 @@ export function mount(el, ctx) {
       'tr',
       { class: `clickable${selected === e.seq ? ' selected' : ''}`, 'data-seq': e.seq, 'data-service': e.service, 'data-status': e.status, onclick: () => void open(e.seq) },
       h('td', { class: 'num' }, e.seq),
-      h('td', { class: 'mono' }, time(e.virtualTime)),
-      h('td', {}, e.service, e.direction === 'outbound' ? h('span', { class: 'muted' }, ' ↗') : null),
-      h('td', { class: 'mono' }, `${e.method} ${e.path}${query ? `?${query}` : ''}`),
+      h('td', { class: 'mono nowrap', title: time(e.virtualTime) }, time(e.virtualTime).slice(11)),
+      h('td', { class: 'nowrap', title: e.direction }, e.service, e.direction === 'outbound' ? h('span', { class: 'muted' }, ' ↗') : null),
+      h('td', { class: 'mono request' }, `${e.method} ${e.path}${query ? `?${query}` : ''}`),
       h('td', { class: `status-${Math.floor(e.status / 100)}` }, e.status || e.error || '—'),
       h('td', { class: 'num' }, e.wallDurationMs),
       h('td', {}, e.faults.length ? h('span', { class: 'pill bad' }, `fault ${e.faults.join(', ')}`) : null, tags(e.tags)),
