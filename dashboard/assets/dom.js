@@ -27,11 +27,16 @@ function append(el, children) {
  */
 export function fill(el, ...children) {
   const open = new Set([...el.querySelectorAll('details[data-key]')].filter((d) => d.open).map((d) => d.dataset.key));
-  const scrolls = new Map([...el.querySelectorAll('[data-scroll]')].map((s) => [s.dataset.scroll, s.scrollTop]));
+  const scrolls = new Map([...el.querySelectorAll('[data-scroll]')].map((s) => [s.dataset.scroll, { top: s.scrollTop, atEnd: s.scrollTop + s.clientHeight >= s.scrollHeight - 4 }]));
   el.replaceChildren();
   append(el, children);
   for (const d of el.querySelectorAll('details[data-key]')) if (open.has(d.dataset.key)) d.open = true;
-  for (const s of el.querySelectorAll('[data-scroll]')) if (scrolls.has(s.dataset.scroll)) s.scrollTop = scrolls.get(s.dataset.scroll);
+  for (const s of el.querySelectorAll('[data-scroll]')) {
+    const was = scrolls.get(s.dataset.scroll);
+    // A growing log (`data-follow`) stays at its end unless the user scrolled up.
+    if ('follow' in s.dataset && (!was || was.atEnd)) s.scrollTop = s.scrollHeight;
+    else if (was) s.scrollTop = was.top;
+  }
 }
 
 /** Epoch ms → `2026-01-01 00:00:05Z`. */

@@ -9,7 +9,7 @@ describe('dashboard API', () => {
   const get = async (path: string) => {
     const res = await fetch(`${ui}${path}`, { redirect: 'manual' });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, json: text.startsWith('{') || text.startsWith('[') || text === 'null' ? JSON.parse(text) : undefined };
+    return { status: res.status, headers: res.headers, text, json: res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined };
   };
 
   beforeAll(async () => {

@@ -56,6 +56,8 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
       const want = f.bosh.model.task(task)!.event_output.split('\n').filter((l) => l.includes('"stage"')).length;
       await page.waitForFunction((n) => document.querySelectorAll('#bosh-task table.task-events tr.event').length === n, {}, want);
       seen.push(await events());
+      // Mid-deploy, as the README shows it.
+      if (i === 12) await page.screenshot({ path: path.join(SHOTS, 'bosh-deploying.png') });
     }
     expect(state).toBe('done');
     // The log grew step by step while the page watched, not all at once.

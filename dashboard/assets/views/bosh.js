@@ -162,7 +162,7 @@ function taskLog(t) {
     h('p', {}, t.description, t.deployment ? h('span', { class: 'muted' }, ` · ${t.deployment}`) : null, h('span', { class: 'muted' }, ` · ${t.user}`)),
     t.result ? h('p', { class: 'muted' }, t.result) : null,
     rows.length
-      ? h('div', { class: 'scroll', 'data-scroll': `task-${t.id}` }, h('table', { class: 'task-events' }, h('thead', {}, h('tr', {}, ['time', 'stage', 'task', 'step', 'state'].map((x) => h('th', {}, x)))), h('tbody', {}, rows)))
+      ? h('div', { class: 'scroll', 'data-scroll': `task-${t.id}`, 'data-follow': true }, h('table', { class: 'task-events' }, h('thead', {}, h('tr', {}, ['time', 'stage', 'task', 'step', 'state'].map((x) => h('th', {}, x)))), h('tbody', {}, rows)))
       : h('p', { class: 'empty' }, 'no events yet'),
     t.result_output ? h('details', { 'data-key': `result-${t.id}` }, h('summary', {}, 'result output'), h('pre', {}, t.result_output)) : null,
   );
