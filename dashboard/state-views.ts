@@ -4,6 +4,7 @@
  * secret values in manifests and configs masked as the journal masks request bodies.
  */
 import type { BoshSimulator } from '../fakes/bosh/index.js';
+import type { TaskRecord } from '../fakes/bosh/state.js';
 import type { CcSimulator } from '../fakes/cc/index.js';
 import type { Plan } from '../fakes/cc/model/state.js';
 import { upgradeAvailable } from '../fakes/cc/routes/v3/present.js';
@@ -23,6 +24,20 @@ const maskYaml = (text: string | null) => maskBody(text, 'text/yaml');
 
 /** How many tasks the task list shows, newest first. */
 const TASK_LIMIT = 200;
+
+function taskSummary(task: TaskRecord) {
+  return {
+    id: task.id,
+    state: task.state,
+    description: task.description,
+    deployment: task.deployment,
+    user: task.user,
+    result: task.result,
+    started_at: seconds(task.started_at),
+    timestamp: task.timestamp * 1000,
+    context_id: task.context_id,
+  };
+}
 
 export function boshView(t: DashboardTarget) {
   const bosh = t.services.get('bosh') as BoshSimulator | undefined;
@@ -68,17 +83,7 @@ export function boshView(t: DashboardTarget) {
   const tasks = s.tasks
     .slice(-TASK_LIMIT)
     .reverse()
-    .map((task) => ({
-      id: task.id,
-      state: task.state,
-      description: task.description,
-      deployment: task.deployment,
-      user: task.user,
-      result: task.result,
-      started_at: seconds(task.started_at),
-      timestamp: task.timestamp * 1000,
-      context_id: task.context_id,
-    }));
+    .map(taskSummary);
   return {
     deployments,
     tasks,
@@ -106,14 +111,7 @@ export function boshTaskView(t: DashboardTarget, id: number) {
       }
     });
   return {
-    id: task.id,
-    state: task.state,
-    description: task.description,
-    deployment: task.deployment,
-    user: task.user,
-    result: task.result,
-    started_at: seconds(task.started_at),
-    timestamp: task.timestamp * 1000,
+    ...taskSummary(task),
     events,
     result_output: maskBody(task.result_output, 'application/json'),
   };
