@@ -39,6 +39,20 @@ export function fill(el, ...children) {
   }
 }
 
+/**
+ * What a view last drew: `drawn(key, data)` is true when `data` is what was drawn for `key`, so a
+ * view skips redrawing (and keeps the user's selection and hover) when a change was elsewhere.
+ */
+export function memory() {
+  const last = new Map();
+  return (key, data) => {
+    const text = JSON.stringify(data);
+    if (last.get(key) === text) return true;
+    last.set(key, text);
+    return false;
+  };
+}
+
 /** Epoch ms → `2026-01-01 00:00:05Z`. */
 export function time(ms) {
   if (ms === null || ms === undefined) return '';

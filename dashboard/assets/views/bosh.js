@@ -1,6 +1,6 @@
 // BOSH: deployments (instance groups, instances, IPs, manifest), tasks with their event log as it
 // grows, releases, stemcells and configs.
-import { fill, getJson, h, section, state, table, time } from '../dom.js';
+import { fill, getJson, h, memory, section, state, table, time } from '../dom.js';
 
 export function mount(el) {
   let selected = null;
@@ -16,11 +16,17 @@ export function mount(el) {
     artifacts,
   );
 
+  const drawn = memory();
   async function refresh() {
     const data = await getJson('api/bosh');
     if (!data) return fill(deployments, h('p', { class: 'empty' }, 'this foundation has no BOSH director'));
-    fill(deployments, data.deployments.length ? data.deployments.map(deployment) : h('p', { class: 'empty' }, 'no deployments'));
     if (follow && data.tasks.length) selected = data.tasks[0].id;
+    if (selected !== null) {
+      const t = await getJson(`api/bosh/tasks/${selected}`);
+      if (!drawn('task', t)) fill(task, taskLog(t));
+    } else fill(task, h('p', { class: 'empty' }, 'no task selected'));
+    if (drawn('bosh', [data, selected])) return;
+    fill(deployments, data.deployments.length ? data.deployments.map(deployment) : h('p', { class: 'empty' }, 'no deployments'));
     fill(
       tasks,
       h(
@@ -50,8 +56,6 @@ export function mount(el) {
       ),
       data.task_count > data.tasks.length ? h('p', { class: 'muted' }, `the newest ${data.tasks.length} of ${data.task_count}`) : null,
     );
-    if (selected !== null) fill(task, taskLog(await getJson(`api/bosh/tasks/${selected}`)));
-    else fill(task, h('p', { class: 'empty' }, 'no task selected'));
     fill(
       artifacts,
       h(

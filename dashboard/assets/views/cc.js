@@ -1,12 +1,14 @@
 // Cloud Controller: orgs and spaces, brokers, offerings and plans with their visibility, service
 // instances and bindings with their last operations.
-import { fill, getJson, h, lastOperation, section, state, table, time } from '../dom.js';
+import { fill, getJson, h, memory, lastOperation, section, state, table, time } from '../dom.js';
 
 export function mount(el) {
   const body = h('div');
   el.append(body);
+  const drawn = memory();
   async function refresh() {
     const data = await getJson('api/cc');
+    if (drawn('cc', data)) return;
     if (!data) return fill(body, h('p', { class: 'empty' }, 'this foundation has no Cloud Controller'));
     fill(
       body,

@@ -1,6 +1,6 @@
 // Fault rules: the list with hit counters, a form to add one, and remove buttons. Writes go
 // through the control API (`/_fakefoundry/faults`), with its validation.
-import { fill, getJson, h, send, table } from '../dom.js';
+import { fill, getJson, h, memory, send, table } from '../dom.js';
 
 const CONTROL = '../faults';
 
@@ -87,8 +87,10 @@ export function mount(el) {
     h('section', { class: 'card' }, h('h2', {}, 'Add a rule'), form, error, h('p', { class: 'muted' }, 'Matches every request that fits all the fields given; a status fault is answered in the fake’s own error format. Paths take * (one segment), ** (any) or /regex/.')),
   );
 
+  const drawn = memory();
   async function refresh() {
     const { faults } = await getJson(CONTROL);
+    if (drawn('faults', faults)) return;
     fill(
       list,
       table(

@@ -1,11 +1,13 @@
 // UAA: the signing keys (public halves), clients and users. Secrets and passwords are never sent.
-import { fill, getJson, h, section, state, table, tags, time } from '../dom.js';
+import { fill, getJson, h, memory, section, state, table, tags, time } from '../dom.js';
 
 export function mount(el) {
   const body = h('div');
   el.append(body);
+  const drawn = memory();
   async function refresh() {
     const data = await getJson('api/uaa');
+    if (drawn('uaa', data)) return;
     if (!data) return fill(body, h('p', { class: 'empty' }, 'this foundation has no UAA'));
     const active = data.keys.find((k) => k.active);
     fill(
