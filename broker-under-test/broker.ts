@@ -103,6 +103,16 @@ export async function createBroker(rawConfig: BrokerConfig | Record<string, unkn
     cc && config.cf?.uaa?.client_definition && cfAuth?.client_credentials?.client_id
       ? new UaaClients(config.cf.uaa.client_definition, config.cf, cfFetch, clock)
       : undefined;
+  let siApiFetch: FetchLike | undefined;
+  const siApi = config.service_instances_api;
+  if (siApi?.url) {
+    if (opts.fetch) siApiFetch = opts.fetch;
+    else {
+      const t = tlsFetch({ ca: siApi.root_ca_cert || undefined, insecure: !!siApi.disable_ssl_cert_verification });
+      closers.push(t.close);
+      siApiFetch = t.fetch;
+    }
+  }
   const adapter =
     opts.serviceAdapter ??
     (opts.adapter
@@ -121,7 +131,7 @@ export async function createBroker(rawConfig: BrokerConfig | Record<string, unkn
     throw err;
   });
 
-  const deps: Deps = { config, bosh, cc, uaaClients, adapter, logger, clock, newId: opts.newId ?? randomUUID, locks: new Map() };
+  const deps: Deps = { config, bosh, cc, uaaClients, siApiFetch, adapter, logger, clock, newId: opts.newId ?? randomUUID, locks: new Map() };
   const app = brokerApp(deps);
   const servers: { close(cb: () => void): void; closeAllConnections?: () => void }[] = [];
 

@@ -68,7 +68,7 @@ export function humanSummary(info: ConnectionInfo, hints: HintOptions = { cli: '
   if (c.uaa_admin) lines.push(`  UAA admin client   ${c.uaa_admin.client_id} / ${c.uaa_admin.client_secret}`);
   if (c.bosh) lines.push(`  BOSH client        ${c.bosh.client_id} / ${c.bosh.client_secret}`);
   if (c.cf_admin_client) lines.push(`  CF admin client    ${c.cf_admin_client.client_id} / ${c.cf_admin_client.client_secret}`);
-  if (c.odb_client) lines.push(`  ODB client         ${c.odb_client.client_id} / ${c.odb_client.client_secret}   (fakefoundry odb-config)`);
+  if (c.odb_client) lines.push(`  ODB client         ${c.odb_client.client_id} / ${c.odb_client.client_secret}   (${hints.cli} odb-config${hints.dirFlag})`);
   if (c.cf_user) lines.push(`  CF user            ${c.cf_user.username} / ${c.cf_user.password}`);
   lines.push('', 'Try:');
   const ca = info.ca ? ` --cacert ${shellQuote(info.ca.path)}` : '';

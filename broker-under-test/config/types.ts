@@ -150,11 +150,20 @@ export interface ServiceDeploymentConfig {
   stemcells: { os: string; version: string }[];
 }
 
+/** `service_instances_api`: where instances are listed instead of CC when set. */
+export interface ServiceInstancesApiSection {
+  url: string;
+  root_ca_cert?: string;
+  authentication?: { basic?: UserCredentials };
+  disable_ssl_cert_verification?: boolean;
+}
+
 /** The whole broker config file. */
 export interface BrokerConfig {
   broker: BrokerSection;
   bosh: BoshSection;
   cf?: CfSection;
+  service_instances_api?: ServiceInstancesApiSection;
   service_adapter: { path?: string };
   service_deployment: ServiceDeploymentConfig;
   service_catalog: ServiceCatalogConfig;

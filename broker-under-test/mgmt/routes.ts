@@ -17,8 +17,24 @@ import type { InstanceRecord } from '../clients/cc.js';
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-/** The platform's instances of this offering (none without a CF client). */
+/**
+ * The platform's instances of this offering: from `service_instances_api` when configured (its
+ * answer is the same list), else through CC (none without a CF client).
+ */
 export async function listInstances(deps: Deps, filter: { org?: string; space?: string } = {}): Promise<InstanceRecord[]> {
+  const api = deps.config.service_instances_api;
+  if (api?.url && deps.siApiFetch) {
+    const url = new URL(api.url);
+    if (filter.org) url.searchParams.set('cf_org', filter.org);
+    if (filter.space) url.searchParams.set('cf_space', filter.space);
+    const basic = api.authentication?.basic;
+    const res = await deps.siApiFetch(url.toString(), {
+      headers: { accept: 'application/json', ...(basic ? { authorization: `Basic ${Buffer.from(`${basic.username ?? ''}:${basic.password ?? ''}`).toString('base64')}` } : {}) },
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`HTTP response status: ${res.status}. ${text}`);
+    return JSON.parse(text) as InstanceRecord[];
+  }
   if (!deps.cc) return [];
   return deps.cc.serviceInstances(deps.config.service_catalog.id, filter);
 }

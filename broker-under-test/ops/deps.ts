@@ -9,7 +9,7 @@ import type { CcClient } from '../clients/cc.js';
 import type { UaaClients } from '../clients/uaa-clients.js';
 import type { BrokerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { BrokerClock } from '../runtime.js';
+import type { BrokerClock, FetchLike } from '../runtime.js';
 
 export interface Deps {
   config: BrokerConfig;
@@ -17,6 +17,8 @@ export interface Deps {
   /** Absent with `disable_cf_startup_checks` (ODB's no-op CF client: no counts, no instances). */
   cc?: CcClient;
   uaaClients?: UaaClients;
+  /** The fetch for `service_instances_api`, when it is configured. */
+  siApiFetch?: FetchLike;
   adapter: ServiceAdapter;
   logger: Logger;
   clock: BrokerClock;

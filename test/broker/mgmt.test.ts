@@ -64,6 +64,31 @@ describe('management API', () => {
   });
 });
 
+describe('service_instances_api', () => {
+  it('lists instances from the configured API instead of CC, for the mgmt API and orphan detection', async () => {
+    const seen: string[] = [];
+    const list = [{ service_instance_id: 'from-si-api', plan_id: SMALL, space_guid: 'sp-1' }];
+    h = await startHarness({
+      seed: 'si-api',
+      register: false,
+      config: (c) => ({ ...c, service_instances_api: { url: 'https://si-api.example.test/instances', authentication: { basic: { username: 'si', password: 'pw' } } } }),
+      brokerOptions: {
+        fetch: async (input, init) => {
+          const url = String(input instanceof Request ? input.url : input);
+          if (!url.startsWith('https://si-api.example.test/')) return globalThis.fetch(input, init);
+          seen.push(`${url} ${new Headers(init?.headers).get('authorization')}`);
+          return new Response(JSON.stringify(list), { status: 200, headers: { 'content-type': 'application/json' } });
+        },
+      },
+    });
+    expect(await mgmt('GET', '/service_instances?cf_org=o&cf_space=s')).toMatchObject({ status: 200, json: list });
+    expect(seen[0]).toBe(`https://si-api.example.test/instances?cf_org=o&cf_space=s Basic ${Buffer.from('si:pw').toString('base64')}`);
+    h.bosh.control.createDeployment('name: service-instance_from-si-api\nreleases: []\nstemcells: []\ninstance_groups: []\n');
+    h.bosh.control.createDeployment('name: service-instance_other\nreleases: []\nstemcells: []\ninstance_groups: []\n');
+    expect((await mgmt('GET', '/orphan_deployments')).json).toEqual([{ deployment_name: 'service-instance_other' }]);
+  });
+});
+
 describe('many at once', () => {
   it('100 concurrent provisions through the fake CC all succeed, none lost', async () => {
     h = await startHarness({

@@ -41,7 +41,8 @@ async function upJson(args: string[]): Promise<any> {
   return JSON.parse(stdout);
 }
 
-describe('fakefoundry up', () => {
+// These run the CLI as processes (several per test): seconds on a quiet machine, far more on a busy one.
+describe('fakefoundry up', { timeout: 120_000 }, () => {
   it('after eval "$(fakefoundry up --env)", plain curl gets client-credentials and password tokens', async () => {
     const d = tempDir();
     const out = await bash(`
@@ -113,7 +114,7 @@ describe('fakefoundry up', () => {
   });
 });
 
-describe('the hints fakefoundry prints', () => {
+describe('the hints fakefoundry prints', { timeout: 120_000 }, () => {
   it('foreground `up` says how to get the variables in another shell, and that command works', async () => {
     const d = tempDir();
     const child = spawn(process.execPath, [CLI, 'up', '--dir', d, '--seed', 'hints'], { cwd: ROOT, env: { ...process.env, PATH: '/usr/bin:/bin' } });

@@ -43,7 +43,8 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('the published package', () => {
+// Each test runs whole processes (node, npx, tsc, vitest): seconds on a quiet machine, far more on a busy one.
+describe('the published package', { timeout: 180_000 }, () => {
   it('holds the compiled code, its declarations and source maps, the bin, README and LICENSE; no sources or tests', () => {
     expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/fakefoundry.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/up.bundle.js', 'dist/cli/up.bundle.js.map']));
     const unexpected = packed.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/fakefoundry\.mjs|dist\/.+)$/.test(f));
@@ -139,6 +140,9 @@ await f.close();
       const { stdout } = await inApp('bash', ['-euo', 'pipefail', '-c', line.trim().replace(/^curl/, 'curl -sS --fail')]);
       expect(() => JSON.parse(stdout)).not.toThrow();
     }
+    const odbConfig = /ODB client .*\((.*)\)$/m.exec(out)?.[1];
+    expect(odbConfig).toBe(`npx fakefoundry odb-config --dir ${dir}`);
+    expect((await inApp('bash', ['-euo', 'pipefail', '-c', odbConfig!])).stdout).toMatch(/^bosh:\n[\s\S]*^cf:\n/m);
     const another = /For another shell: (.*?) {3}Stop with Ctrl-C/.exec(out)?.[1];
     expect(another).toBe(`eval "$(npx fakefoundry env --dir ${dir})"`);
     const { stdout } = await inApp('bash', ['-euo', 'pipefail', '-c', `${another}; curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$UAA_URL/token_keys"`]);
@@ -147,6 +151,16 @@ await f.close();
     process.kill(Number(readFileSync(path.join(dir, 'up.pid'), 'utf8')), 'SIGINT');
     await exited;
     expect(existsSync(path.join(dir, 'up.pid'))).toBe(false);
+  });
+
+  it('runs a scenario of the catalogue (the main job) from the compiled package', async () => {
+    const out = path.join(app, 'reports');
+    await inApp('npx', ['fakefoundry', 'run', 'startup', '-t', 'disable_cf_startup_checks', '--reporter', 'json', '--out', out]);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    const ran = report.run.cases.filter((c: { outcome: string }) => c.outcome !== 'skipped');
+    expect(ran.map((c: { title: string; outcome: string }) => [c.title, c.outcome])).toEqual([
+      ['the broker starts without contacting CC when disable_cf_startup_checks is set', 'passed'],
+    ]);
   });
 
   it("runs vitest tests that use fakefoundry/vitest, the README's example among them", async () => {
