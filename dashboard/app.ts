@@ -29,6 +29,16 @@ async function asset(c: Context, name: string): Promise<Response> {
 }
 
 /**
+ * The diagram renderer, loaded when a diagram is first asked for. Its path is computed so that
+ * esbuild leaves it out of the bundled `up` command (its layout engine is twice that bundle's
+ * size): the bundle loads it from `dist/report/` beside it; sources (tsx, vitest) load the `.ts`.
+ */
+function sequenceRenderer(): Promise<typeof import('../report/sequence.js')> {
+  const here = import.meta.url;
+  return import(new URL(`../report/sequence${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href);
+}
+
+/**
  * The dashboard under `/ui` of the control API (`/_fakefoundry/ui/` on every fake's port): the page
  * and its scripts, the read-only views of each fake, the journal, and the change events. It writes
  * nothing: the page adds and removes fault rules and moves the clock through the control API.
@@ -62,8 +72,7 @@ export function dashboardApp(kernel: Kernel, target: DashboardTarget): Hono {
   app.get('/api/sequence', async (c) => {
     const f = filterFromQuery(c.req.query());
     const entries = filterEntries(kernel.journal, { ...f, limit: Math.min(f.limit ?? DIAGRAM_ENTRIES, 200) }).map(detail);
-    // The renderer is loaded when a diagram is first asked for, not with every foundation.
-    const { traceToSvg } = await import('../report/sequence.js');
+    const { traceToSvg } = await sequenceRenderer();
     const svg = traceToSvg({ journal: entries });
     return c.json({ entries: entries.length, svg: svg ?? null });
   });

@@ -114,6 +114,8 @@ await f.close();
       curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "$CF_ADMIN_CLIENT:$CF_ADMIN_CLIENT_SECRET" -d grant_type=client_credentials "$UAA_URL/oauth/token" >/dev/null
       # The dashboard's files ship beside the bundled up command, which finds them.
       curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$CF_API/_fakefoundry/ui/views/bosh.js" | grep 'export function mount' >/dev/null
+      # Its diagram renderer is loaded from dist/report/ at run time, not bundled: the token request drawn.
+      curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$CF_API/_fakefoundry/ui/api/sequence" | grep '"svg":"<svg' >/dev/null
       echo "$UAA_URL"
       npx fakefoundry down --dir ${dir}
     `]);
