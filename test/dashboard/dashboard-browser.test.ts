@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Foundation } from '../../fakes/foundation.js';
 import { launchBrowser, openPage } from '../support/browser.js';
 import { clientToken, populatedFoundation, startDeploy } from './fixture.js';
@@ -30,6 +30,11 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     ({ page, errors, outside } = await openPage(browser, url, { allowOrigins: [new URL(url).origin] }));
     await page.waitForSelector('#live.on');
   }, 120_000);
+  // Every view, every step: no console error, no request to anywhere but the dashboard.
+  afterEach(() => {
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+  });
   afterAll(async () => {
     await browser?.close();
     await f?.close();
@@ -194,8 +199,6 @@ describe('dashboard in headless Chromium', { timeout: 60_000 }, () => {
     await page.waitForFunction((t) => document.querySelector('#clock-time')?.textContent === t, {}, new Date(start + 150_000).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z'));
     expect(f.clock.now()).toBe(start + 150_000);
     await shot('clock');
-    expect(errors).toEqual([]);
-    expect(outside).toEqual([]);
   });
 });
 
