@@ -66,7 +66,7 @@ export function dashboardApp(kernel: Kernel, target: DashboardTarget): Hono {
   });
   app.get('/api/journal/:seq', (c) => {
     const seq = Number(c.req.param('seq'));
-    const e = kernel.journal.query({ since: seq - 1, limit: undefined }).find((x) => x.seq === seq);
+    const e = kernel.journal.query({ since: seq - 1 }).find((x) => x.seq === seq);
     return e ? c.json(detail(e)) : c.json({ error: `no journal entry ${c.req.param('seq')}` }, 404);
   });
   app.get('/api/sequence', async (c) => {

@@ -216,8 +216,13 @@ export class Foundation {
    * closes with the foundation.
    */
   dashboard(opts: { host?: string; port?: number } = {}): Promise<string> {
+    if (this.#closed) return Promise.reject(new Error('dashboard(): this foundation is closed'));
     this.#dashboardUrl ??= import('../dashboard/server.js').then(async ({ serveDashboard }) => {
       const server = await serveDashboard(this.kernel, opts);
+      if (this.#closed) {
+        await server.close();
+        throw new Error('dashboard(): the foundation closed while its dashboard started');
+      }
       this.#servers.push(server);
       return server.dashboardUrl;
     });

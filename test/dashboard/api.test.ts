@@ -158,5 +158,6 @@ describe('f.dashboard()', () => {
     await f.close();
     expect(await next()).toBeUndefined();
     await expect(fetch(url)).rejects.toThrow();
+    await expect(f.dashboard()).rejects.toThrow('dashboard(): this foundation is closed');
   });
 });
