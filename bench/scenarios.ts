@@ -23,11 +23,13 @@ const adapterCalls = ran.reduce((t, c) => t + (c.steps ?? []).filter((s) => s.ki
 const requests = ran.reduce((t, c) => t + (c.journal?.length ?? 0), 0);
 
 const rows = [...ran].sort((a, b) => b.duration - a.duration);
+for (const c of cases.filter((x) => x.outcome === 'failed')) console.log(`FAILED ${c.suite} › ${c.title}: ${c.message ?? ''}`);
+const adapterMs = ran.reduce((t, c) => t + (c.steps ?? []).filter((x) => x.kind === 'adapter').reduce((a, x) => a + x.wallDurationMs, 0), 0);
 console.log('slowest scenarios:');
 for (const c of rows.slice(0, 10)) console.log(`  ${c.duration.toFixed(0).padStart(6)} ms  ${c.suite} › ${c.title}`);
 console.log('');
 console.log(`cores: ${availableParallelism()}, load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`scenarios run: ${ran.length} (${cases.length - ran.length} not applicable or skipped), failed: ${cases.filter((c) => c.outcome === 'failed').length}`);
 console.log(`scenario time: total ${(sum / 1000).toFixed(1)} s, average ${(sum / Math.max(1, ran.length)).toFixed(0)} ms (goal ≤ 100 ms)`);
-console.log(`per scenario: ${(adapterCalls / Math.max(1, ran.length)).toFixed(1)} adapter processes, ${(requests / Math.max(1, ran.length)).toFixed(0)} journaled requests`);
+console.log(`per scenario: ${(adapterCalls / Math.max(1, ran.length)).toFixed(1)} adapter processes, ${(requests / Math.max(1, ran.length)).toFixed(0)} journaled requests; adapter processes are ${((adapterMs / Math.max(1, sum)) * 100).toFixed(0)}% of scenario time`);
 console.log(`whole run (vitest, workers, reports): ${(wall / 1000).toFixed(1)} s (goal < 30 s on 2 cores)`);

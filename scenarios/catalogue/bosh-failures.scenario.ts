@@ -39,6 +39,7 @@ scenario('a BOSH task failing on delete fails the deprovision and keeps the inst
 scenario('a stuck BOSH task keeps the operation in progress until the task finishes', { tags: ['area:bosh-failures', 'osb:2.13', 'odb:last-operation'] }, async (s) => {
   s.bosh.control.addTaskRule({ type: 'update_deployment', hang: true, times: 1 });
   const si = await s.provision(s.plan(0), { wait: false });
+  await s.eventually(() => replies(s, 'PUT', `/v2/service_instances/${si.guid}`).length > 0);
   await s.clock.advance(6 * 3600_000);
   await s.drive(s.cc.settle());
   expect(s.cc.instance(si.guid).last_operation).toMatchObject({ type: 'create', state: 'in progress', description: 'Instance provisioning in progress' });

@@ -7,7 +7,6 @@ import { ERRANDS, type Capability, type ErrandResult, type RunningBroker, type S
 export interface EmbeddedBroker {
   fetch(request: Request): Response | Promise<Response>;
   close?(): Promise<void> | void;
-  errand?(name: string, config: Record<string, unknown>): Promise<ErrandResult>;
 }
 
 /** One service-adapter call as the broker reports it (`onAdapterCall`). */
