@@ -5,6 +5,8 @@ export interface ConnectionInfo {
   urls: Record<string, string>;
   ca?: { path: string; pem: string };
   control: Record<string, string>;
+  /** The dashboard page (served by every fake at `/_fakefoundry/ui/`; this is the CC's). */
+  dashboard?: string;
   credentials: {
     uaa_admin?: { client_id: string; client_secret: string };
     bosh?: { client_id: string; client_secret: string; auth: 'uaa' | 'basic' };
@@ -59,6 +61,7 @@ export function humanSummary(info: ConnectionInfo, hints: HintOptions = { cli: '
   const lines: string[] = [];
   lines.push(`fakefoundry is up (foundation '${info.foundation}', pid ${info.pid}).`, '');
   for (const [name, url] of Object.entries(info.urls)) lines.push(`  ${name.padEnd(5)} ${url}`);
+  if (info.dashboard) lines.push('', `  Dashboard: ${info.dashboard}${info.ca ? '   (the browser needs the CA below, or --http)' : ''}`);
   if (info.ca) lines.push('', `  CA certificate: ${info.ca.path}`);
   const c = info.credentials;
   lines.push('', 'Credentials:');

@@ -21,12 +21,14 @@ export function connectionInfo(f: Foundation, opts: { caPath?: string; caPem?: s
   for (const name of f.services.keys()) urls[name] = f.urls[name];
   const control: Record<string, string> = {};
   for (const [name, url] of Object.entries(urls)) control[name] = `${url}/_fakefoundry`;
+  const home = urls.cc ?? Object.values(urls)[0];
   return {
     foundation: f.id,
     pid: process.pid,
     urls,
     ca: opts.caPath && opts.caPem ? { path: opts.caPath, pem: opts.caPem } : undefined,
     control,
+    dashboard: home ? `${home}/_fakefoundry/ui/` : undefined,
     credentials: {
       uaa_admin: client(DEFAULT_CLIENTS.uaaAdmin),
       bosh: boshVars?.BOSH_CLIENT

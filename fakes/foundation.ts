@@ -65,6 +65,7 @@ export class Foundation {
   #serverCert?: ServerCertificate;
   #servers: NetworkServer[] = [];
   #inProcessOwner?: symbol;
+  #dashboardUrl?: Promise<string>;
   #closed = false;
 
   private constructor(kernel: Kernel, config: FoundationConfig) {
@@ -92,6 +93,7 @@ export class Foundation {
       f.services.set(factory.name, sim);
     }
     buildControlApi(kernel, f);
+    f.#mountDashboard();
     if (opts.state) f.restore(opts.state);
     return f;
   }
@@ -191,6 +193,40 @@ export class Foundation {
       this.urls[name] = server.url;
     }
     return { urls: this.urls, caPem: this.#ca?.certPem };
+  }
+
+  /**
+   * The dashboard (`/_fakefoundry/ui/` of the control API) is loaded on its first request, so a
+   * foundation that nobody looks at does not load it.
+   */
+  #mountDashboard(): void {
+    let app: Promise<{ fetch(req: Request, env?: unknown): Response | Promise<Response> }> | undefined;
+    const serve = async (c: { req: { raw: Request }; env: unknown }) => {
+      app ??= import('../dashboard/app.js').then((m) => m.dashboardApp(this.kernel, this));
+      return (await app).fetch(c.req.raw, c.env);
+    };
+    this.kernel.control.all('/ui', serve);
+    this.kernel.control.all('/ui/*', serve);
+  }
+
+  /**
+   * Serves the dashboard for this foundation on a loopback HTTP port of its own (in-process
+   * foundations have no port; a networked one also serves it at `/_fakefoundry/ui/` on every
+   * fake's port) and returns its URL, to open in a browser while a test is paused. The server
+   * closes with the foundation.
+   */
+  dashboard(opts: { host?: string; port?: number } = {}): Promise<string> {
+    if (this.#closed) return Promise.reject(new Error('dashboard(): this foundation is closed'));
+    this.#dashboardUrl ??= import('../dashboard/server.js').then(async ({ serveDashboard }) => {
+      const server = await serveDashboard(this.kernel, opts);
+      if (this.#closed) {
+        await server.close();
+        throw new Error('dashboard(): the foundation closed while its dashboard started');
+      }
+      this.#servers.push(server);
+      return server.dashboardUrl;
+    });
+    return this.#dashboardUrl;
   }
 
   snapshot(): FoundationSnapshot {

@@ -154,6 +154,7 @@ export class FaultRegistry {
     };
     if (this.#rules.some((r) => r.id === rule.id)) throw new Error(`a fault rule with id '${rule.id}' exists`);
     this.#rules.push(rule);
+    this.#changed();
     return rule;
   }
 
@@ -182,7 +183,7 @@ export class FaultRegistry {
     return this.#rules.some((r) => r.id === id);
   }
 
-  /** Called when rules are removed, so hanging requests can re-check whether to go on. */
+  /** Called when rules are added or removed: hanging requests re-check whether to go on, the dashboard redraws. */
   onChange(fn: () => void): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);

@@ -126,6 +126,7 @@ describe('the hints fakefoundry prints', { timeout: 120_000 }, () => {
       });
       child.once('exit', (code) => reject(new Error(`up exited ${code}: ${out}`)));
     });
+    expect(out).toMatch(/\n {2}Dashboard: https:\/\/127\.0\.0\.1:\d+\/_fakefoundry\/ui\/ {3}\(the browser needs the CA below, or --http\)\n/);
     const hint = /For another shell: (.*?)   Stop with Ctrl-C/.exec(out)?.[1];
     expect(hint).toBe(`eval "$(npx fakefoundry env --dir ${d})"`);
     const again = await cli(['env', '--dir', d]);

@@ -53,6 +53,7 @@ describe('the published package', { timeout: 180_000 }, () => {
     expect(packed.filter((f) => f.includes('tsbuildinfo'))).toEqual([]);
     // Files that sit beside modules (example adapters) are shipped beside their compiled modules.
     expect(packed).toContain('dist/broker-under-test/example-adapters/redis/service-adapter.mjs');
+    expect(packed).toEqual(expect.arrayContaining(['dist/dashboard/assets/index.html', 'dist/dashboard/assets/app.js', 'dist/dashboard/assets/views/bosh.js']));
     // Every public subpath points at files the package holds.
     for (const sub of subpaths) {
       for (const target of Object.values(pkg.exports[sub] as Record<string, string>)) expect(packed).toContain(target.replace(/^\.\//, ''));
@@ -111,6 +112,10 @@ await f.close();
     const { stdout } = await inApp('bash', ['-euo', 'pipefail', '-c', `
       eval "$(npx fakefoundry up --env --dir ${dir})"
       curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "$CF_ADMIN_CLIENT:$CF_ADMIN_CLIENT_SECRET" -d grant_type=client_credentials "$UAA_URL/oauth/token" >/dev/null
+      # The dashboard's files ship beside the bundled up command, which finds them.
+      curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$CF_API/_fakefoundry/ui/views/bosh.js" | grep 'export function mount' >/dev/null
+      # Its diagram renderer is loaded from dist/report/ at run time, not bundled: the token request drawn.
+      curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" "$CF_API/_fakefoundry/ui/api/sequence" | grep '"svg":"<svg' >/dev/null
       echo "$UAA_URL"
       npx fakefoundry down --dir ${dir}
     `]);

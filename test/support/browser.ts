@@ -10,7 +10,7 @@ export interface OpenedPage {
   page: Page;
   /** Console errors and uncaught page errors, in order. */
   errors: string[];
-  /** Requests the page tried to make to anything but `file:`, `data:` and `about:` (all refused). */
+  /** Requests the page tried to make to anything but `file:`, `data:`, `about:` and the allowed origins (all refused). */
   outside: string[];
 }
 
@@ -20,8 +20,13 @@ export async function launchBrowser(): Promise<Browser> {
   return puppeteer.launch({ executablePath, args: chromium.args, headless: 'shell', defaultViewport: { width: 1280, height: 900 } });
 }
 
+export interface OpenOptions {
+  /** Origins the page may also reach (a dashboard served on a loopback port). */
+  allowOrigins?: string[];
+}
+
 /** Opens a URL (or `file://` path), recording console errors and refusing outside requests. */
-export async function openPage(browser: Browser, url: string): Promise<OpenedPage> {
+export async function openPage(browser: Browser, url: string, opts: OpenOptions = {}): Promise<OpenedPage> {
   const page = await browser.newPage();
   const errors: string[] = [];
   const outside: string[] = [];
@@ -32,7 +37,7 @@ export async function openPage(browser: Browser, url: string): Promise<OpenedPag
   await page.setRequestInterception(true);
   page.on('request', (req) => {
     const u = req.url();
-    if (/^(file|data|about):/.test(u)) void req.continue();
+    if (/^(file|data|about):/.test(u) || opts.allowOrigins?.some((o) => u.startsWith(`${o}/`))) void req.continue();
     else {
       outside.push(u);
       void req.abort();
