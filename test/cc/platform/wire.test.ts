@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ccConfigSchema } from '../../../fakes/cc/config.js';
 import { CcModel } from '../../../fakes/cc/model/model.js';
 import { bindBody, provisionBody, updateBody } from '../../../fakes/cc/ops/bodies.js';
+import { cgiEscape, toQuery } from '../../../fakes/cc/platform/osb-client.js';
 import { BINDING, INSTANCE, PLAN_ID, SERVICE_ID, USER, bindOp, json, makeEnv, provisionOp, type Env } from './helpers.js';
 
 /**
@@ -161,6 +162,11 @@ describe('CC platform: headers, bodies and query strings on the wire (C.1, C.2)'
     );
     expect(key.path).toBe(`/v2/service_instances/${INSTANCE}/service_bindings/key-1`);
     expect(key.body).toBe(JSON.stringify({ service_id: SERVICE_ID, plan_id: PLAN_ID, bind_resource: {}, context: CONTEXT }));
+  });
+
+  it('CGI.escape: two hex digits per byte, UTF-8, space as +; to_query sorts keys and drops absent values', () => {
+    expect(cgiEscape('a\nb\u00e9 ~.-_')).toBe('a%0Ab%C3%A9+~.-_');
+    expect(toQuery({ z: '1', a: undefined, m: true })).toBe('m=true&z=1');
   });
 
   it('accepts_incomplete can be turned off (V2 without the flag)', async () => {
