@@ -13,7 +13,7 @@ export { urlTarget } from './url.js';
 export function targetFor(spec: TargetSpec): Target {
   switch (spec.kind) {
     case 'embedded':
-      return embeddedTarget({ name: spec.name, module: spec.module });
+      return embeddedTarget({ name: spec.name, module: spec.module, adapters: spec.adapters });
     case 'command':
       return commandTarget(spec);
     case 'url':
