@@ -93,6 +93,7 @@ export function executableAdapter(opts: ExecutableAdapterOptions): ServiceAdapte
       durationMs: Math.round(performance.now() - started),
       stdout: maskText(r.stdout),
       stderr: r.stderr,
+      ...(r.inProcess ? { ranInProcess: true as const } : {}),
     };
     opts.onCall?.(call);
     if (r.exitCode === null) {

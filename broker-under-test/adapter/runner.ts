@@ -16,6 +16,8 @@ export interface RunResult {
   exitCode: number | null;
   timedOut: boolean;
   spawnError?: Error;
+  /** Ran in this process (no child process was started). */
+  inProcess?: true;
 }
 
 /** Runs `path` with `args` (the subcommand first) and `stdin` (undefined: none written). */
@@ -92,11 +94,11 @@ export function moduleRunner(moduleFor: (path: string) => string | undefined, fa
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<RunResult>((resolve) => {
-      timer = setTimeout(() => resolve({ stdout: '', stderr: '', exitCode: null, timedOut: true }), opts.timeoutMs);
+      timer = setTimeout(() => resolve({ stdout: '', stderr: '', exitCode: null, timedOut: true, inProcess: true }), opts.timeoutMs);
     });
     const run = invoke([process.execPath, path, ...args], stdin ?? '').then(
-      (r): RunResult => ({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, timedOut: false }),
-      (err: unknown): RunResult => ({ stdout: '', stderr: String((err as Error)?.stack ?? err), exitCode: 1, timedOut: false }),
+      (r): RunResult => ({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, timedOut: false, inProcess: true }),
+      (err: unknown): RunResult => ({ stdout: '', stderr: String((err as Error)?.stack ?? err), exitCode: 1, timedOut: false, inProcess: true }),
     );
     try {
       return await Promise.race([run, timeout]);
