@@ -30,11 +30,12 @@ function pretty(body: string | null, contentType?: string): string {
 }
 
 /**
- * Large bodies (the catalog, CC's lists, manifests) recur in every case of a run: each distinct
- * one is written once, in a JSON block the page's script copies into a request when it opens.
+ * Bodies (the catalog, CC's lists, manifests, BOSH's info) recur in every case of a run: each
+ * distinct one longer than a few lines is written once, in a JSON block the page's script copies
+ * into a request when it opens.
  */
 class Bodies {
-  static readonly INLINE_MAX = 1024;
+  static readonly INLINE_MAX = 256;
   readonly #index = new Map<string, number>();
   readonly list: string[] = [];
 
