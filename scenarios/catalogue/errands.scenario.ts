@@ -20,7 +20,10 @@ scenario('a post-deploy errand runs after the deploy, and success is reported on
   expect(JSON.parse(body(replies(s, 'PUT', '/v2/service_instances/')[0]).operation).BoshContextID).toBe(tasks[0].context_id);
 });
 
-scenario('a failing post-deploy errand fails the provision', { tags: ['area:errands', 'osb:2.13', 'odb:post-deploy-errand'] }, async (s) => {
+// ODB reads the errand task it has just submitted as it is; only later polls see a failed errand
+// as failed. A real errand runs far longer than the director takes to answer: so does this one,
+// even under a slow-director fault profile.
+scenario('a failing post-deploy errand fails the provision', { tags: ['area:errands', 'osb:2.13', 'odb:post-deploy-errand'], foundation: { bosh: { tasks: { durations: { run_errand: 60_000 } } } } }, async (s) => {
   const { plan, errand } = errandPlan(s, 'post_deploy');
   s.bosh.control.scriptErrand({ errand, exit_code: 1, stderr: 'health check failed' });
   const si = await s.provision(plan);

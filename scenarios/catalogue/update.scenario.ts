@@ -62,6 +62,8 @@ scenario('parameters the service does not take are refused, and nothing is deplo
 
 scenario('a second operation while one is in progress is refused: CC refuses it, and the broker answers a direct request with an error', { tags: ['area:concurrency', 'osb:2.13', 'odb:update'] }, async (s) => {
   const si = await s.provision(s.plan(0));
+  // The first update's deploy keeps running until the scenario lets it finish (however slow the director).
+  s.bosh.control.addTaskRule({ type: 'update_deployment', hang: true, times: 1 });
   await s.update(si.guid, { parameters: { maxmemory_policy: 'allkeys-lru' }, wait: false });
   // CC itself refuses a second operation on the instance while the first is in progress.
   await expect(s.update(si.guid, { parameters: { maxmemory_policy: 'noeviction' }, wait: false })).rejects.toThrow(/in.progress/i);
@@ -74,5 +76,7 @@ scenario('a second operation while one is in progress is refused: CC refuses it,
   });
   expect(res.status).toBeGreaterThanOrEqual(400);
   expect(JSON.stringify(res.body)).toMatch(/in.progress/i);
+  await s.eventually(() => s.tasks(si.guid).length === 2);
+  await s.bosh.control.completeTask(s.tasks(si.guid)[1].id);
   expect((await s.drive(s.cc.waitForLastOperation(si.guid)))?.last_operation).toMatchObject({ type: 'update', state: 'succeeded' });
 });

@@ -89,6 +89,22 @@ export async function runScenarios(o: RunOptions = {}): Promise<RunOutcome> {
   }
   const serial = o.serial ?? cells.some((c) => c.target.kind === 'url');
   const provideOf = (c: ScenarioEnvironment) => ({ fakefoundry: c });
+  // Every project (one per matrix cell) gets these itself: `extends: true` extends a config file,
+  // and the run has none, so inline options would not reach the projects.
+  const perProject = {
+    root: dir,
+    // Sources (*.scenario.ts), or compiled scenarios in the published package (dist/: *.scenario.js).
+    include: o.include ?? ['**/*.scenario.{ts,js,mjs}'],
+    pool: 'forks' as const,
+    // Scenario files share their worker's module cache (the harness, the fakes, the broker):
+    // loading them again for every file cost more than most scenarios. Each scenario still
+    // builds its own foundation and broker, and nothing in them is module-level state.
+    isolate: false,
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    strictTags: false,
+    tags: tagDefinitions(o.tags ? [o.tags] : []),
+  };
   const vitest = await startVitest(
     'test',
     o.filters ?? [],
@@ -106,22 +122,12 @@ export async function runScenarios(o: RunOptions = {}): Promise<RunOutcome> {
       root: dir,
       logLevel: 'error',
       test: {
-        // Sources (*.scenario.ts), or compiled scenarios in the published package (dist/: *.scenario.js).
-        include: o.include ?? ['**/*.scenario.{ts,js,mjs}'],
-        pool: 'forks',
-        // Scenario files share their worker's module cache (the harness, the fakes, the broker):
-        // loading them again for every file cost more than most scenarios. Each scenario still
-        // builds its own foundation and broker, and nothing in them is module-level state.
-        isolate: false,
+        ...perProject,
         fileParallelism: !serial,
-        testTimeout: 20_000,
-        hookTimeout: 30_000,
-        strictTags: false,
-        tags: tagDefinitions(o.tags ? [o.tags] : []),
         reporters: reporters as never,
         ...(cells.length === 1
           ? { provide: provideOf(cells[0]) }
-          : { projects: cells.map((c) => ({ extends: true, test: { name: c.cell, provide: provideOf(c) } })) }),
+          : { projects: cells.map((c) => ({ test: { ...perProject, name: c.cell, provide: provideOf(c) } })) }),
       },
     },
   );
