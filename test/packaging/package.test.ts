@@ -46,7 +46,7 @@ afterAll(async () => {
 // Each test runs whole processes (node, npx, tsc, vitest): seconds on a quiet machine, far more on a busy one.
 describe('the published package', { timeout: 180_000 }, () => {
   it('holds the compiled code, its declarations and source maps, the bin, README and LICENSE; no sources or tests', () => {
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/fakefoundry.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/up.bundle.js', 'dist/cli/up.bundle.js.map']));
+    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/fakefoundry.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/up.bundle.cjs', 'dist/cli/up.bundle.cjs.map']));
     const unexpected = packed.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/fakefoundry\.mjs|dist\/.+)$/.test(f));
     expect(unexpected).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
