@@ -3,7 +3,7 @@
 // modules (an example adapter, an HTML asset) copied to the same place under dist/; and the
 // `up` command's code bundled into one file, which the CLI loads several times faster.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +18,8 @@ if (!existsSync(path.join(dist, 'index.js'))) rmSync(buildInfo, { force: true })
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-// What a deleted or moved source left behind in dist/ goes, so it is never published (and so do
-// the bundle's code caches, made for the bundle being replaced).
+// What a deleted or moved source left behind in dist/ goes, so it is never published. The bundle
+// and its code caches (cli/code-cache.ts, not published) are not made from a source of their own.
 const BUILT = /\.(d\.ts|d\.ts\.map|js|js\.map)$/;
 function prune(rel) {
   for (const entry of readdirSync(path.join(dist, rel), { withFileTypes: true })) {
@@ -27,7 +27,7 @@ function prune(rel) {
     if (entry.isDirectory()) {
       prune(child);
       if (readdirSync(path.join(dist, child)).length === 0) rmSync(path.join(dist, child), { recursive: true });
-    } else if (!existsSync(path.join(root, BUILT.test(child) ? child.replace(BUILT, '.ts') : child)) && !['up.bundle.cjs', 'up.bundle.cjs.map'].includes(path.relative('cli', child))) {
+    } else if (!existsSync(path.join(root, BUILT.test(child) ? child.replace(BUILT, '.ts') : child)) && !/^up\.bundle\.cjs(\.map|\..*\.v8cache)?$/.test(path.relative('cli', child))) {
       rmSync(path.join(dist, child));
     }
   }
@@ -81,9 +81,11 @@ try {
   console.warn('esbuild is not installed: the CLI will load dist/cli/up.js module by module (slower to start)');
 }
 if (esbuild) {
-  await esbuild.build({
+  const { outputFiles } = await esbuild.build({
     entryPoints: [path.join(root, 'cli/up.ts')],
     outfile: bundle,
+    // Written only when changed: a rebuild with nothing new keeps the bundle's code cache valid.
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -100,5 +102,8 @@ if (esbuild) {
     plugins: [ownUrls],
     logLevel: 'warning',
   });
+  for (const out of outputFiles) {
+    if (!existsSync(out.path) || !readFileSync(out.path).equals(out.contents)) writeFileSync(out.path, out.contents);
+  }
 }
 console.log(`built dist/ (${copied} asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.cjs' : ''})`);
