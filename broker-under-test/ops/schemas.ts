@@ -27,16 +27,36 @@ export async function planSchemas(op: Pick<Op, 'deps' | 'log'>, plan: PlanConfig
 }
 
 // ajv-draft-04 is CommonJS with a default export; under NodeNext its default import is the module.
-type AjvLike = { compile(schema: object): ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } };
+type Check = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+type AjvLike = { compile(schema: object): Check; removeSchema(schema: object): unknown };
 const Ajv04 = ((Ajv04Module as unknown as { default?: unknown }).default ?? Ajv04Module) as unknown as new (opts: object) => AjvLike;
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false };
+
+// A cache, not state: compiled validators by schema text (a validator depends on nothing but its
+// schema). Making an Ajv and compiling was most of a provision's time in the broker itself.
+const compiled = new Map<string, Check>();
+const COMPILED_MAX = 256;
+const compilers: { draft04?: AjvLike; later?: AjvLike } = {};
+
+function compile(schema: Record<string, unknown>): Check {
+  const key = JSON.stringify(schema);
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const draft04 = typeof schema.$schema === 'string' && /draft-04/.test(schema.$schema);
+  const ajv = draft04 ? (compilers.draft04 ??= new Ajv04(AJV_OPTIONS)) : (compilers.later ??= new Ajv(AJV_OPTIONS) as unknown as AjvLike);
+  const { $schema: _ignored, ...body } = schema;
+  const source = draft04 ? schema : body;
+  const check = ajv.compile(source);
+  // Ajv keeps every schema it compiled; this map is the only cache.
+  ajv.removeSchema(source);
+  if (compiled.size >= COMPILED_MAX) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, check);
+  return check;
+}
 
 /** Validates parameters against a schema of its declared draft (draft-04, as most adapters write, or later). */
 function validate(schema: Record<string, unknown>, params: unknown): string | undefined {
-  const opts = { strict: false, allErrors: true, validateFormats: false };
-  const draft04 = typeof schema.$schema === 'string' && /draft-04/.test(schema.$schema);
-  const ajv: AjvLike = draft04 ? new Ajv04(opts) : (new Ajv(opts) as unknown as AjvLike);
-  const { $schema: _ignored, ...body } = schema;
-  const check = ajv.compile(draft04 ? schema : body);
+  const check = compile(schema);
   if (check(params)) return undefined;
   return (check.errors ?? []).map((e) => `${e.instancePath || '(root)'}: ${e.message ?? 'invalid'}`).join('; ');
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -22,13 +22,24 @@ export interface LoadedService {
   foundation: FoundationConfigInput;
 }
 
+// A cache, not state: YAML files parsed once per process (every scenario reads the same two), by
+// path and modification time; callers get their own copy.
+const parsed = new Map<string, { mtimeMs: number; doc: unknown }>();
+
+function readYaml(file: string): unknown {
+  const { mtimeMs } = statSync(file);
+  let hit = parsed.get(file);
+  if (!hit || hit.mtimeMs !== mtimeMs) parsed.set(file, (hit = { mtimeMs, doc: parse(readFileSync(file, 'utf8')) }));
+  return structuredClone(hit.doc);
+}
+
 /** Reads a service profile; the adapter path becomes absolute (relative to the profile's root). */
 export function loadService(profile: ServiceProfile = DEFAULT_SERVICE): LoadedService {
   if (!existsSync(profile.odbConfig)) throw new Error(`service ${profile.name}: no ODB config at ${profile.odbConfig}`);
-  const odbConfig = parse(readFileSync(profile.odbConfig, 'utf8')) as Record<string, unknown>;
+  const odbConfig = readYaml(profile.odbConfig) as Record<string, unknown>;
   const adapter = odbConfig.service_adapter as { path?: string } | undefined;
   if (adapter?.path && !path.isAbsolute(adapter.path)) adapter.path = path.resolve(profile.root ?? process.cwd(), adapter.path);
-  const foundation = profile.foundation ? (parse(readFileSync(profile.foundation, 'utf8')) as FoundationConfigInput) : {};
+  const foundation = profile.foundation ? (readYaml(profile.foundation) as FoundationConfigInput) : {};
   return { profile, odbConfig, foundation };
 }
 
