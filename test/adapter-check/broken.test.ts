@@ -172,6 +172,25 @@ describe.concurrent('adapter-check setup problems', () => {
     expect([deploy.outcome, deploy.message]).toEqual(['failed', "the director refused the provision manifest: Instance group 'redis-server' references an unknown vm type 'gpu-xlarge'"]);
   });
 
+  it('lanes (a plan in an input mode) run side by side, and the report is the same as one at a time', async () => {
+    // Times aside, what each lane did, its ids and the director's answers do not depend on the
+    // others. (Each director is a foundation of its own, whose host names and keys the process
+    // numbers: the journal is compared by request and status.)
+    const timeless = (run: RunResult) => run.cases.map(({ duration, journal, steps, ...c }) => ({
+      ...c,
+      journal: journal?.map((e) => `${e.method} ${e.path} ${e.status}`),
+      steps: steps?.map(({ wallTime, wallDurationMs, ...s }) => s),
+    }));
+    const opts = { adapter: broken.path('director-refuses'), config: exampleAdapters.redis.odbConfigPath, inputModes: ['stdin', 'legacy'] as const };
+    const [together, oneByOne] = await Promise.all([checkAdapter({ ...opts, inputModes: [...opts.inputModes], concurrency: 4 }), checkAdapter({ ...opts, inputModes: [...opts.inputModes], concurrency: 1 })]);
+    expect(together.cases.map((c) => c.id)).toEqual(oneByOne.cases.map((c) => c.id));
+    expect(together.cases.filter((c) => c.id.endsWith('/provision/deploy')).map((c) => [c.id, c.outcome])).toEqual([
+      ['stdin/cache-small/provision/deploy', 'failed'], ['stdin/cache-large/provision/deploy', 'failed'],
+      ['legacy/cache-small/provision/deploy', 'failed'], ['legacy/cache-large/provision/deploy', 'failed'],
+    ]);
+    expect(timeless(together)).toEqual(timeless(oneByOne));
+  });
+
   it('a missing or non-executable adapter, and an unknown plan', async () => {
     const missing = await checkAdapter({ adapter: '/nonexistent/service-adapter' });
     expect(missing.cases.map((c) => [c.outcome, c.message])).toEqual([['failed', '/nonexistent/service-adapter does not exist']]);
