@@ -5,6 +5,8 @@ import vm from 'node:vm';
 
 export interface CachedScript<T> {
   exports: T;
+  /** Whether V8 took the cached code (and compiled nothing from source up front). */
+  fromCache: boolean;
   /** Writes V8's compiled code for the next process, unless this one started from it. Never throws. */
   saveCache(): void;
 }
@@ -37,6 +39,7 @@ export function loadCachedScript<T>(file: string): CachedScript<T> {
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
   return {
     exports: module.exports,
+    fromCache,
     saveCache() {
       if (fromCache || !existsSync(file)) return;
       try {
