@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CaseResult, RunResult } from '../report/index.js';
 import { isObj, RunContext, type InputMode, type Obj } from './context.js';
 import { CheckDirector, cloudConfigForPlans } from './director.js';
+import { discoverDefaults } from './discover.js';
 import { findingDetails } from './findings.js';
 import { PlanLifecycle } from './lifecycle.js';
 import { catalogPlans } from './odb-inputs.js';
@@ -18,9 +19,11 @@ export interface AdapterCheckOptions {
   adapter: string;
   /**
    * The ODB broker config (path, or the parsed object) whose `service_deployment` and
-   * `service_catalog` plans drive the check. Default: `odb-config.yml` beside the adapter, if any.
+   * `service_catalog` plans drive the check. Default: `odb-config.yml` beside the adapter, if any;
+   * else (and with `false`) adapter-check's default service deployment and plans, filled in with
+   * what the adapter asks for (docs/adapter-check.md, "Without a config").
    */
-  config?: string | Obj;
+  config?: string | Obj | false;
   /** Only these plans (by name); default every plan of the config. */
   plans?: string[];
   /** Input modes to check; default both. */
@@ -35,11 +38,12 @@ export interface AdapterCheckOptions {
 
 export const DEFAULT_CONFIG_NAMES = ['odb-config.yml', 'odb-config.yaml'];
 
-/** The ODB config to use and where it came from, or why there is none. */
+/** The ODB config to use and where it came from; none means adapter-check's defaults. */
 export function resolveConfig(adapter: string, config: AdapterCheckOptions['config']): { config?: Obj; source: string } {
   if (isObj(config)) return { config, source: '(given as an object)' };
+  if (config === false) return { source: 'none (not looked for): adapter-check\'s defaults' };
   const file = typeof config === 'string' ? config : DEFAULT_CONFIG_NAMES.map((n) => path.join(path.dirname(adapter), n)).find((f) => existsSync(f));
-  if (!file) return { source: `none: no --config, and no ${DEFAULT_CONFIG_NAMES.join(' or ')} beside the adapter` };
+  if (!file) return { source: `none (no --config, no ${DEFAULT_CONFIG_NAMES.join(' or ')} beside the adapter): adapter-check's defaults` };
   const doc = parseYaml(readFileSync(file, 'utf8')) as unknown;
   if (!isObj(doc)) throw new Error(`${file} is not a YAML mapping`);
   return { config: doc, source: file };
@@ -81,21 +85,27 @@ export async function checkAdapter(opts: AdapterCheckOptions): Promise<RunResult
     return finish();
   }
 
-  let resolved: { config?: Obj; source: string };
+  let resolved: { config?: Obj; source: string; unreadable?: boolean };
   try {
     resolved = resolveConfig(adapterPath, opts.config);
   } catch (err) {
-    resolved = { source: `unreadable: ${(err as Error).message}` };
+    resolved = { source: `unreadable: ${(err as Error).message}`, unreadable: true };
   }
   meta.config = resolved.source;
 
+  if (!resolved.config && !resolved.unreadable) {
+    const found = await discoverDefaults(adapterPath, modes[0], timeoutMs);
+    push(found.result);
+    if (!found.config) return finish();
+    resolved.config = found.config;
+  }
   const problems = resolved.config ? configProblems(resolved.config) : [resolved.source];
   if (problems.length) {
     push({
       // Failed, not skipped: a run that checked nothing must not pass in CI.
       id: 'setup/config', title: 'an ODB config with service_deployment and plans', suite: 'setup', outcome: 'failed', duration: 0, tags: [],
       message: `the lifecycle checks need an ODB broker config: ${problems.join('; ')}`,
-      details: 'adapter-check deploys each plan the way ODB would, so it needs the operator\'s side: the releases and stemcell (service_deployment) and the plans (service_catalog). Pass --config FILE (an ODB broker config; bosh: and cf: are not needed), or put odb-config.yml beside the adapter.',
+      details: 'adapter-check deploys each plan the way ODB would, so it needs the operator\'s side: the releases and stemcell (service_deployment) and the plans (service_catalog). Pass --config FILE (an ODB broker config; bosh: and cf: are not needed), put odb-config.yml beside the adapter, or give none and let adapter-check use its defaults.',
     });
     return finish();
   }

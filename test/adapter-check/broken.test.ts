@@ -146,10 +146,25 @@ describe('ODB-managed secrets (broker.enable_secure_manifests)', () => {
 });
 
 describe('adapter-check setup problems', () => {
-  it('without a config it says what it needs', async () => {
-    const run = await checkAdapter({ adapter: broken.path('hangs') });
-    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/config', 'failed']]);
-    expect(run.cases[0].message).toBe('the lifecycle checks need an ODB broker config: none: no --config, and no odb-config.yml or odb-config.yaml beside the adapter');
+  it('no config, and an adapter that refuses the default plan without saying what it lacks: one failed case, with the call to repeat', async () => {
+    const run = await checkAdapter({ adapter: broken.path('refuses-any-plan'), inputModes: ['legacy'] });
+    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/default-config', 'failed']]);
+    const setup = run.cases[0];
+    expect(setup.message).toBe('no ODB config, and the adapter accepted none of the default plans adapter-check made: generate-manifest exited 1. Pass --config FILE');
+    expect(setup.details).toContain('stdout: this plan is not supported');
+    expect(setup.details).toContain("  1. generate-manifest with instance groups none; releases service/1.0.0 (jobs service); stemcell ubuntu-jammy/1.423: exit 1\n");
+    expect(setup.details).toContain('pass --config FILE: an ODB broker config');
+    expect(setup.reproduction).toMatch(/ generate-manifest '\{"deployment_name":"service-instance_0ad0c4ec-0000-4000-8000-0000000000ff"/);
+    expect(run.meta!.config).toBe("none (no --config, no odb-config.yml or odb-config.yaml beside the adapter): adapter-check's defaults");
+  });
+
+  it('no config: the plans are learnt from the adapter, and the director judges the manifest it then makes', async () => {
+    const run = await checkAdapter({ adapter: broken.path('director-refuses'), inputModes: ['stdin'], plans: ['small'] });
+    const setup = byId(run, 'setup/default-config');
+    expect([setup.outcome, setup.message]).toEqual(['warned', "no ODB config: checked with adapter-check's default service_deployment and plans 'small' and 'large', not the operator's (pass --config FILE for those)"]);
+    expect(setup.steps!.map((s) => s.reply)).toEqual(['exit 1', 'exit 0']);
+    const deploy = byId(run, 'stdin/small/provision/deploy');
+    expect([deploy.outcome, deploy.message]).toEqual(['failed', "the director refused the provision manifest: Instance group 'redis-server' references an unknown vm type 'gpu-xlarge'"]);
   });
 
   it('a missing or non-executable adapter, and an unknown plan', async () => {

@@ -59,3 +59,37 @@ describe('adapter-check on the example adapters', () => {
     expect(JSON.parse(stdin.create_binding.dns_addresses)).toEqual({ 'kafka-brokers': expect.stringMatching(/^q-s0\.kafka\.default\.service-instance-00000000-0000-4000-8000-[0-9a-f]{12}\.bosh$/) });
   }, 180_000);
 });
+
+describe('adapter-check on the example adapters without a config', () => {
+  /** Every case but the setup one passed; what the defaults leave out (errands) is not applicable. */
+  const lifecycleOutcomes = (run: RunResult) => countOutcomes(run.cases.filter((c) => c.suite !== 'setup'));
+
+  it('redis, legacy mode: the instance group it asks for, then every lifecycle step on both default plans', async () => {
+    const run = await checkAdapter({ adapter: exampleAdapters.redis.adapterPath, config: false, inputModes: ['legacy'] });
+    expect(isGreen(run), summary(run).join('\n')).toBe(true);
+    expect(run.meta).toMatchObject({ config: "none (not looked for): adapter-check's defaults", plans: 'small, large' });
+    const setup = run.cases.find((c) => c.id === 'setup/default-config')!;
+    expect(setup.outcome).toBe('warned');
+    expect(setup.details).toContain('learnt from the adapter: instance groups redis-server; releases service/1.0.0 (jobs redis-server); stemcell ubuntu-jammy/1.423');
+    expect(setup.details).toContain("the config used (save it as odb-config.yml beside the adapter and edit it, or pass it with --config):\nservice_deployment:\n  releases:\n    - name: service\n      version: 1.0.0\n      jobs:\n        - redis-server\n");
+    // The adapter's own wording, on stderr, is what it was learnt from.
+    expect(setup.steps![0].details!.stderr).toContain("Invalid instance group configuration: expected to find: 'redis-server' in list: ''");
+    expect(JSON.stringify(run)).not.toMatch(/password: '?[A-Za-z0-9_-]{32}/);
+    expect(lifecycleOutcomes(run)).toMatchObject({ failed: 0, warned: 0, 'not-run': 0, 'not-applicable': 2, passed: 27, total: 29 });
+    expect(run.cases.filter((c) => c.outcome === 'not-applicable').map((c) => `${c.suite} › ${c.title}: ${c.message}`)).toEqual([
+      "legacy mode › plan small › 04 provision: post-deploy errands: plan 'small' has no post-deploy errands",
+      "legacy mode › plan large › 04 provision: post-deploy errands: plan 'large' has no post-deploy errands",
+    ]);
+  }, 120_000);
+
+  it('kafka, stdin mode: both instance groups it asks for, joined by their link on the director', async () => {
+    const run = await checkAdapter({ adapter: exampleAdapters.kafka.adapterPath, config: false, inputModes: ['stdin'] });
+    expect(isGreen(run), summary(run).join('\n')).toBe(true);
+    const setup = run.cases.find((c) => c.id === 'setup/default-config')!;
+    expect(setup.details).toContain('learnt from the adapter: instance groups zookeeper, kafka; releases service/1.0.0 (jobs zookeeper, kafka)');
+    expect(lifecycleOutcomes(run)).toMatchObject({ failed: 0, warned: 0, 'not-run': 0 });
+    const change = run.cases.find((c) => c.id === 'stdin/small/update/plan-change')!;
+    expect([change.outcome, change.message]).toEqual(['passed', undefined]);
+  }, 180_000);
+});
+
