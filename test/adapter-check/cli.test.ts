@@ -59,8 +59,9 @@ describe('fakefoundry adapter-check', () => {
     ]);
   }, 60_000);
 
-  it('refuses a bad --timeout and an unknown reporter before running anything', async () => {
+  it('refuses a bad --timeout, an unknown reporter and a bad --concurrency before running anything', async () => {
     await expect(cli(['--adapter', broken.path('hangs'), '--timeout', 'soon'])).rejects.toThrow("--timeout must be a number of seconds, not 'soon'");
     await expect(cli(['--adapter', broken.path('hangs'), '--reporter', 'pretty,xml'])).rejects.toThrow("unknown reporter 'xml'");
+    await expect(cli(['--adapter', broken.path('hangs'), '--concurrency', '0'])).rejects.toThrow("--concurrency must be a whole number, 1 or more, not '0'");
   });
 });
