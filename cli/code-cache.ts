@@ -18,7 +18,8 @@ export interface CachedScript<T> {
  * written once the process has run what a start runs (so those functions come compiled too), and
  * used only when newer than the bundle. V8 refuses a cache made by another V8 or with other flags,
  * and the bundle is then compiled from its source as usual. Where the directory is not writable
- * (a global install), nothing is cached.
+ * (a global install), nothing is cached. Stack traces name the bundle's lines, not the TypeScript
+ * sources: Node applies source maps only to modules it loads itself.
  */
 export function loadCachedScript<T>(file: string): CachedScript<T> {
   const cacheFile = `${file}.${process.version}-${process.arch}.v8cache`;
