@@ -90,7 +90,7 @@ async function upAndDown(bin: string, dir: string): Promise<{ up: number; upCpu:
   if (!(await portOpen(port))) throw new Error(`up printed port ${port}, which does not accept connections`);
   // An instance in use lives for a while: long enough to make the next start's keys.
   const pool = path.join(dir, 'key-pool.json');
-  for (const t0 = performance.now(); !existsSync(pool) && performance.now() - t0 < 30_000; ) await new Promise((r) => setTimeout(r, 20));
+  for (const t0 = performance.now(); !existsSync(pool) && performance.now() - t0 < 5_000; ) await new Promise((r) => setTimeout(r, 20));
   const down = await run(bin, ['down', '--dir', dir]);
   if (await portOpen(port)) throw new Error(`port ${port} still open after down`);
   return { up: up.ms, upCpu: up.cpuMs + served, down: down.ms, downCpu: down.cpuMs };

@@ -3,9 +3,10 @@
 // modules (an example adapter, an HTML asset) copied to the same place under dist/; and the
 // `up` command's code bundled into one file, which the CLI loads several times faster.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleUp } from './bundle-up.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
@@ -54,26 +55,8 @@ for (const dir of config.include) {
 
 // Each bundled module still sees its own dist/ file as import.meta.url, so files it locates beside
 // itself (copied above) are found from the bundle too. The bundle is CommonJS, so that the CLI can
-// load it with V8's code cache (cli/code-cache.ts); import.meta becomes the bundle's own URL.
+// load it with V8's code cache (cli/code-cache.ts).
 const bundle = path.join(dist, 'cli/up.bundle.cjs');
-const ownUrls = {
-  name: 'own-import-meta-url',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      const rel = path.relative(root, args.path);
-      if (rel.startsWith('..') || rel.startsWith('node_modules')) return undefined;
-      const target = path.relative(path.dirname(bundle), path.join(dist, rel.replace(/\.ts$/, '.js'))).split(path.sep).join('/');
-      const url = `new URL(${JSON.stringify(target)}, __ffBundleUrl).href`;
-      const contents = readFileSync(args.path, 'utf8')
-        .replaceAll('import.meta.url', url)
-        .replaceAll('import.meta.dirname', `__ffDirname(__ffFileURLToPath(${url}))`)
-        .replaceAll('import.meta.filename', `__ffFileURLToPath(${url})`)
-        // A script compiled from a code cache has no import() of its own (Node 20): the loader lends one.
-        .replace(/(?<![\w.$])import\((?=\s*[^\s'"`)])/g, '__ffImport(');
-      return { contents, loader: 'ts' };
-    });
-  },
-};
 let esbuild;
 try {
   esbuild = await import('esbuild');
@@ -81,29 +64,6 @@ try {
   console.warn('esbuild is not installed: the CLI will load dist/cli/up.js module by module (slower to start)');
 }
 if (esbuild) {
-  const { outputFiles } = await esbuild.build({
-    entryPoints: [path.join(root, 'cli/up.ts')],
-    outfile: bundle,
-    // Written only when changed: a rebuild with nothing new keeps the bundle's code cache valid.
-    write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    banner: {
-      js: [
-        "const { dirname: __ffDirname } = require('node:path');",
-        "const { fileURLToPath: __ffFileURLToPath, pathToFileURL: __ffPathToFileURL } = require('node:url');",
-        'const __ffBundleUrl = __ffPathToFileURL(__filename).href;',
-      ].join('\n'),
-    },
-    sourcemap: true,
-    sourcesContent: false,
-    plugins: [ownUrls],
-    logLevel: 'warning',
-  });
-  for (const out of outputFiles) {
-    if (!existsSync(out.path) || !readFileSync(out.path).equals(out.contents)) writeFileSync(out.path, out.contents);
-  }
+  await bundleUp(esbuild, { root, outfile: bundle, ownFile: (source) => path.join(dist, path.relative(root, source).replace(/\.ts$/, '.js')) });
 }
 console.log(`built dist/ (${copied} asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.cjs' : ''})`);

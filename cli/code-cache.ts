@@ -5,6 +5,8 @@ import vm from 'node:vm';
 
 export interface CachedScript<T> {
   exports: T;
+  /** Whether V8 took the cached code (and compiled nothing from source up front). */
+  fromCache: boolean;
   /** Writes V8's compiled code for the next process, unless this one started from it. Never throws. */
   saveCache(): void;
 }
@@ -16,7 +18,8 @@ export interface CachedScript<T> {
  * written once the process has run what a start runs (so those functions come compiled too), and
  * used only when newer than the bundle. V8 refuses a cache made by another V8 or with other flags,
  * and the bundle is then compiled from its source as usual. Where the directory is not writable
- * (a global install), nothing is cached.
+ * (a global install), nothing is cached. Stack traces name the bundle's lines, not the TypeScript
+ * sources: Node applies source maps only to modules it loads itself.
  */
 export function loadCachedScript<T>(file: string): CachedScript<T> {
   const cacheFile = `${file}.${process.version}-${process.arch}.v8cache`;
@@ -37,6 +40,7 @@ export function loadCachedScript<T>(file: string): CachedScript<T> {
   const fromCache = cachedData !== undefined && !script.cachedDataRejected;
   return {
     exports: module.exports,
+    fromCache,
     saveCache() {
       if (fromCache || !existsSync(file)) return;
       try {

@@ -245,19 +245,18 @@ describe('output ODB refuses', () => {
 describe('running', () => {
   it('a timeout kills the adapter and what it started', async () => {
     const pidFile = path.join(dir, 'grandchild.pid');
-    const file = script(`
-import { spawn } from 'node:child_process';
-const child = spawn('sleep', ['30'], { stdio: 'inherit' });
-writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
-setInterval(() => {}, 1000);
-`);
+    // A shell adapter: it starts (and starts its child) in milliseconds, well inside a 1 s timeout
+    // even on a busy machine, where a node one needs most of a second to start.
+    const file = path.join(dir, 'hangs.sh');
+    writeFileSync(file, `#!/bin/sh\nsleep 30 &\necho $! > '${pidFile}'\nwait\n`);
+    chmodSync(file, 0o755);
     const calls: AdapterCall[] = [];
-    const err = await executableAdapter({ path: file, inputMode: 'stdin', timeoutMs: 3000, onCall: (c) => calls.push(c) })
+    const err = await executableAdapter({ path: file, inputMode: 'stdin', timeoutMs: 1000, onCall: (c) => calls.push(c) })
       .generateManifest(gm)
       .catch((e) => e);
     expect(err).toBeInstanceOf(AdapterRunError);
     expect(err.timedOut).toBe(true);
-    expect(err.message).toContain('timed out after 3000ms and was killed');
+    expect(err.message).toContain('timed out after 1000ms and was killed');
     expect(calls[0]).toMatchObject({ exitCode: null, timedOut: true });
     const pid = Number(readFileSync(pidFile, 'utf8'));
     // The OS delivers the group SIGKILL asynchronously: poll the process table briefly.

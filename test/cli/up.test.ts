@@ -1,10 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliCommand } from '../../cli/invocation.js';
+import { KEYS_PER_START } from '../../cli/key-pool.js';
+import { reusedKeys } from '../../fakes/core/keys.js';
 import { buildCli } from '../support/built-cli.js';
 
 const run = promisify(execFile);
@@ -17,9 +20,13 @@ beforeAll(async () => {
 const cli = (args: string[]) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
 const dirs: string[] = [];
 
-function tempDir(): string {
+// Key pairs put in a --dir's key pool, so that a start there makes none (most of its CPU).
+const POOL = Array.from({ length: KEYS_PER_START }, () => reusedKeys().rsa());
+
+function tempDir({ keyPool = true } = {}): string {
   const d = mkdtempSync(path.join(tmpdir(), 'ff-cli-'));
   dirs.push(d);
+  if (keyPool) writeFileSync(path.join(d, 'key-pool.json'), JSON.stringify({ version: 1, keys: POOL }), { mode: 0o600 });
   return d;
 }
 
@@ -44,7 +51,8 @@ async function upJson(args: string[]): Promise<any> {
 // These run the CLI as processes (several per test): seconds on a quiet machine, far more on a busy one.
 describe('fakefoundry up', { timeout: 120_000 }, () => {
   it('after eval "$(fakefoundry up --env)", plain curl gets client-credentials and password tokens', async () => {
-    const d = tempDir();
+    // A new directory: no key pool, the keys are made while starting.
+    const d = tempDir({ keyPool: false });
     const out = await bash(`
       eval "$(node ${CLI} up --env --dir ${d} --seed cli-1)"
       cc=$(curl -sS --fail --cacert "$FAKEFOUNDRY_CA_CERT" -u "$CF_ADMIN_CLIENT:$CF_ADMIN_CLIENT_SECRET" \
@@ -104,6 +112,9 @@ describe('fakefoundry up', { timeout: 120_000 }, () => {
     const first = await upJson(['--dir', d, '--state', state]);
     const firstCa = readFileSync(first.ca.path, 'utf8');
     const firstKeys = await keys(first);
+    // The first start took its keys from the pool; the second brings its own, from the state file.
+    expect(POOL.map((k) => k.publicPem.trim())).toContain(JSON.parse(firstKeys).keys[0].value);
+    expect(POOL.map((k) => k.publicPem)).toContain(new X509Certificate(firstCa).publicKey.export({ type: 'spki', format: 'pem' }));
     await expect(upJson(['--dir', d])).rejects.toThrow(/already running/);
     await cli(['down', '--dir', d]);
     const second = await upJson(['--dir', d, '--state', state]);
