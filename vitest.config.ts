@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Much of the run waits on child processes (the bosh and cf CLIs, ODB's errands, npm, node) and
+    // on sockets, not on this CPU: one worker per core leaves cores idle. Vitest's default is a
+    // worker per core but one, which is a single worker on 2 cores; at least 3 keeps them busy.
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     // Test files share their worker's module cache instead of loading every module again (nothing
     // in the fakes is module-level state, and each test builds its own foundation): importing was
     // a quarter of the run.

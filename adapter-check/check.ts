@@ -4,11 +4,13 @@
  * @module
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { CaseResult, RunResult } from '../report/index.js';
-import { isObj, RunContext, type InputMode, type Obj } from './context.js';
+import { isObj, RunContext, RunShared, type InputMode, type Obj } from './context.js';
 import { CheckDirector, cloudConfigForPlans } from './director.js';
+import { discoverDefaults } from './discover.js';
 import { findingDetails } from './findings.js';
 import { PlanLifecycle } from './lifecycle.js';
 import { catalogPlans } from './odb-inputs.js';
@@ -18,9 +20,11 @@ export interface AdapterCheckOptions {
   adapter: string;
   /**
    * The ODB broker config (path, or the parsed object) whose `service_deployment` and
-   * `service_catalog` plans drive the check. Default: `odb-config.yml` beside the adapter, if any.
+   * `service_catalog` plans drive the check. Default: `odb-config.yml` beside the adapter, if any;
+   * else (and with `false`) adapter-check's default service deployment and plans, filled in with
+   * what the adapter asks for (docs/adapter-check.md, "Without a config").
    */
-  config?: string | Obj;
+  config?: string | Obj | false;
   /** Only these plans (by name); default every plan of the config. */
   plans?: string[];
   /** Input modes to check; default both. */
@@ -29,17 +33,23 @@ export interface AdapterCheckOptions {
   timeoutMs?: number;
   /** Seed of the fake foundation (ids, IPs); default `adapter-check`. */
   seed?: string;
+  /**
+   * How many lanes (a plan in an input mode, each on a director of its own) run at once; default
+   * the number of CPUs. The report is the same whatever the number: only the wall time changes.
+   */
+  concurrency?: number;
   /** Called as each case ends (progress output). */
   onCase?: (c: CaseResult) => void;
 }
 
 export const DEFAULT_CONFIG_NAMES = ['odb-config.yml', 'odb-config.yaml'];
 
-/** The ODB config to use and where it came from, or why there is none. */
+/** The ODB config to use and where it came from; none means adapter-check's defaults. */
 export function resolveConfig(adapter: string, config: AdapterCheckOptions['config']): { config?: Obj; source: string } {
   if (isObj(config)) return { config, source: '(given as an object)' };
+  if (config === false) return { source: 'none (not looked for): adapter-check\'s defaults' };
   const file = typeof config === 'string' ? config : DEFAULT_CONFIG_NAMES.map((n) => path.join(path.dirname(adapter), n)).find((f) => existsSync(f));
-  if (!file) return { source: `none: no --config, and no ${DEFAULT_CONFIG_NAMES.join(' or ')} beside the adapter` };
+  if (!file) return { source: `none (no --config, no ${DEFAULT_CONFIG_NAMES.join(' or ')} beside the adapter): adapter-check's defaults` };
   const doc = parseYaml(readFileSync(file, 'utf8')) as unknown;
   if (!isObj(doc)) throw new Error(`${file} is not a YAML mapping`);
   return { config: doc, source: file };
@@ -81,21 +91,27 @@ export async function checkAdapter(opts: AdapterCheckOptions): Promise<RunResult
     return finish();
   }
 
-  let resolved: { config?: Obj; source: string };
+  let resolved: { config?: Obj; source: string; unreadable?: boolean };
   try {
     resolved = resolveConfig(adapterPath, opts.config);
   } catch (err) {
-    resolved = { source: `unreadable: ${(err as Error).message}` };
+    resolved = { source: `unreadable: ${(err as Error).message}`, unreadable: true };
   }
   meta.config = resolved.source;
 
+  if (!resolved.config && !resolved.unreadable) {
+    const found = await discoverDefaults(adapterPath, modes[0], timeoutMs);
+    push(found.result);
+    if (!found.config) return finish();
+    resolved.config = found.config;
+  }
   const problems = resolved.config ? configProblems(resolved.config) : [resolved.source];
   if (problems.length) {
     push({
       // Failed, not skipped: a run that checked nothing must not pass in CI.
       id: 'setup/config', title: 'an ODB config with service_deployment and plans', suite: 'setup', outcome: 'failed', duration: 0, tags: [],
       message: `the lifecycle checks need an ODB broker config: ${problems.join('; ')}`,
-      details: 'adapter-check deploys each plan the way ODB would, so it needs the operator\'s side: the releases and stemcell (service_deployment) and the plans (service_catalog). Pass --config FILE (an ODB broker config; bosh: and cf: are not needed), or put odb-config.yml beside the adapter.',
+      details: 'adapter-check deploys each plan the way ODB would, so it needs the operator\'s side: the releases and stemcell (service_deployment) and the plans (service_catalog). Pass --config FILE (an ODB broker config; bosh: and cf: are not needed), put odb-config.yml beside the adapter, or give none and let adapter-check use its defaults.',
     });
     return finish();
   }
@@ -109,25 +125,58 @@ export async function checkAdapter(opts: AdapterCheckOptions): Promise<RunResult
   }
   meta.plans = plans.map((p) => String(p.name)).join(', ');
 
-  const director = await CheckDirector.start(opts.seed ?? 'adapter-check');
-  const before = cases.length;
-  let ctx: RunContext | undefined;
-  try {
-    director.setCloudConfig(cloudConfigForPlans(all));
-    ctx = new RunContext(adapterPath, config, director, timeoutMs, push);
-    for (const mode of modes) {
-      for (const plan of plans) {
-        const other = all.length > 1 ? all[(all.indexOf(plan) + 1) % all.length] : undefined;
-        await new PlanLifecycle(ctx, mode, plan, other).run();
-      }
-      push(leakCase(ctx, mode));
+  // Each lane is one plan in one input mode, on a director of its own: lanes share nothing but
+  // the secrets and CredHub, so they run side by side (most of a lane is waiting for the
+  // adapter's processes) and each gives the same ids whatever runs beside it.
+  const shared = new RunShared(config);
+  const lanes = modes.flatMap((mode) => plans.map((plan) => ({ mode, plan })));
+  const cloudConfig = cloudConfigForPlans(all);
+  const laneCases = await settleAll(lanes.map(({ mode, plan }, k) => async () => {
+    const out: CaseResult[] = [];
+    const director = await CheckDirector.start(opts.seed ?? 'adapter-check');
+    try {
+      director.setCloudConfig(cloudConfig);
+      const ctx = new RunContext(adapterPath, config, director, timeoutMs, (c) => {
+        out.push(c);
+        opts.onCase?.(c);
+      }, shared, k);
+      const other = all.length > 1 ? all[(all.indexOf(plan) + 1) % all.length] : undefined;
+      await new PlanLifecycle(ctx, mode, plan, other).run();
+    } finally {
+      await director.close();
     }
-  } finally {
-    await director.close();
+    return out;
+  }), Math.max(1, Math.floor(opts.concurrency ?? availableParallelism())));
+  const before = cases.length;
+  for (const mode of modes) {
+    lanes.forEach((lane, k) => {
+      if (lane.mode === mode) cases.push(...laneCases[k]);
+    });
+    push(leakCase(shared, mode, adapterPath));
   }
-  // Secrets learnt late (binding credentials) are masked in earlier cases too.
-  for (let i = before; i < cases.length; i++) cases[i] = ctx!.maskCase(cases[i]);
+  // Secrets learnt late (binding credentials, other lanes') are masked in every case.
+  const mask = (c: CaseResult) => JSON.parse(shared.secrets.mask(JSON.stringify(c))) as CaseResult;
+  for (let i = before; i < cases.length; i++) cases[i] = mask(cases[i]);
   return finish();
+}
+
+/**
+ * Runs the tasks, at most `limit` at a time, and resolves to their results in order once all
+ * have ended; rejects with the first error only then, so no lane is left running.
+ */
+async function settleAll<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]().then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 function executableProblem(file: string): string | undefined {
@@ -142,15 +191,16 @@ function executableProblem(file: string): string | undefined {
 }
 
 /** Over every failed call of a mode: stdout (shown to users) never carries a secret. */
-function leakCase(ctx: RunContext, mode: InputMode): CaseResult {
-  const failures = ctx.failures.filter((f) => f.mode === mode);
+function leakCase(ctx: RunShared, mode: InputMode, adapterPath: string): CaseResult {
+  // In lane order, so "first" is the same whichever lane finished first.
+  const failures = ctx.failures.filter((f) => f.mode === mode).sort((a, b) => a.lane - b.lane);
   const base = { id: `${mode}/secrets-on-failure`, title: 'failed calls keep secrets off stdout', suite: `${mode} mode › contract`, tags: [mode], duration: 0 };
   if (!failures.length) return { ...base, outcome: 'not-applicable', message: 'no adapter call failed, so there was no failure output to inspect' };
   const leaks = failures.filter((f) => ctx.secrets.foundIn(f.error.stdout).length > 0);
   if (!leaks.length) return { ...base, outcome: 'passed', message: `${failures.length} failed call(s) inspected` };
   const first = leaks[0];
   const call = first.recorder.calls.filter((c) => c.subcommand === first.error.subcommand).at(-1);
-  const f = findingDetails(ctx.adapterPath, {
+  const f = findingDetails(adapterPath, {
     message: '',
     input: `${first.recorder.title} (${first.recorder.suite})`,
     expected: 'a message for the user on stdout without any secret (details for the operator belong on stderr)',

@@ -1,6 +1,8 @@
 /**
- * What one adapter-check run shares across its cases: the adapter runner per input mode (the
- * broker's own), the director, the secrets seen so far, and how each case is recorded.
+ * What one adapter-check run shares across its cases (the secrets seen so far, the fake CredHub,
+ * the failed calls) and what each lane of it has (a lane is one plan in one input mode, run
+ * beside the others): the adapter runner (the broker's own), a director, its ids, and how each
+ * case is recorded.
  * @module
  */
 import {
@@ -34,17 +36,27 @@ export interface StepResult {
   blocking?: boolean;
 }
 
-export class RunContext {
+/** What every lane of a run shares. */
+export class RunShared {
   readonly secrets = new SecretSet();
   /** ODB's secure manifests (`broker.enable_secure_manifests`): ODB-managed secrets go to CredHub. */
   readonly secureManifests: boolean;
   readonly credhub: FakeCredhub;
+  /** Adapter calls that did not exit 0, with their raw stdout (for the secret-leak check). */
+  readonly failures: { mode: InputMode; lane: number; error: AdapterError; recorder: CaseRecorder }[] = [];
+
+  constructor(config: Obj) {
+    this.secureManifests = isObj(config.broker) && config.broker.enable_secure_manifests === true;
+    this.credhub = new FakeCredhub(isObj(config.service_catalog) ? String(config.service_catalog.id ?? '') : '');
+  }
+}
+
+/** One lane of a run: its director, adapter runners and ids, over what the run shares. */
+export class RunContext {
   /** Release name → job specs seen in any manifest (the director is seeded with their union). */
   readonly releaseJobs = new Map<string, Map<string, ReleaseSpec['jobs'][number]>>();
   /** Release name → versions seeded so far. */
   readonly seeded = new Map<string, Set<string>>();
-  /** Adapter calls that did not exit 0, with their raw stdout (for the secret-leak check). */
-  readonly failures: { mode: InputMode; error: AdapterError; recorder: CaseRecorder }[] = [];
   private current: CaseRecorder | undefined;
   private ids = 0;
   private readonly adapters = new Map<InputMode, ServiceAdapter>();
@@ -56,9 +68,21 @@ export class RunContext {
     readonly timeoutMs: number,
     /** Receives every case as it ends. */
     private readonly onCase: (c: CaseResult) => void,
-  ) {
-    this.secureManifests = isObj(config.broker) && config.broker.enable_secure_manifests === true;
-    this.credhub = new FakeCredhub(isObj(config.service_catalog) ? String(config.service_catalog.id ?? '') : '');
+    readonly shared: RunShared = new RunShared(config),
+    /** The lane's number: its GUIDs differ from other lanes' (their deployments share CredHub). */
+    readonly lane = 0,
+  ) {}
+
+  get secrets(): SecretSet {
+    return this.shared.secrets;
+  }
+
+  get secureManifests(): boolean {
+    return this.shared.secureManifests;
+  }
+
+  get credhub(): FakeCredhub {
+    return this.shared.credhub;
   }
 
   adapter(mode: InputMode): ServiceAdapter {
@@ -70,10 +94,13 @@ export class RunContext {
     return a;
   }
 
-  /** A stable GUID-shaped id: the same run gives the same ids, so reports compare across runs. */
+  /**
+   * A stable GUID-shaped id: the same run gives the same ids, so reports compare across runs
+   * (lane 0: `00000000-0000-4000-8000-000000000001`, lane 1: `...-8001-000000000001`).
+   */
   guid(): string {
     this.ids++;
-    return `00000000-0000-4000-8000-${this.ids.toString(16).padStart(12, '0')}`;
+    return `00000000-0000-4000-${(0x8000 + this.lane).toString(16)}-${this.ids.toString(16).padStart(12, '0')}`;
   }
 
   /** Runs one case body, recording its adapter calls, journal and outcome. */
@@ -122,14 +149,6 @@ export class RunContext {
     this.secrets.addManifest(stdout);
   }
 
-  /**
-   * A case with every secret seen in the whole run masked, everywhere it is kept (messages, adapter
-   * calls, journal bodies): reports get shared, secrets must not travel with them.
-   */
-  maskCase(c: CaseResult): CaseResult {
-    return JSON.parse(this.secrets.mask(JSON.stringify(c))) as CaseResult;
-  }
-
   /** Records a case that was never reached. */
   notRun(id: string, title: string, suite: string, tags: string[], why: string): void {
     this.onCase({ id, title, suite, outcome: 'not-run', duration: 0, tags, message: why });
@@ -137,7 +156,7 @@ export class RunContext {
 
   /** Keeps a failed call's raw output for the secret-leak check. */
   noteFailure(mode: InputMode, error: unknown, recorder: CaseRecorder): void {
-    if (error instanceof AdapterError) this.failures.push({ mode, error, recorder });
+    if (error instanceof AdapterError) this.shared.failures.push({ mode, lane: this.lane, error, recorder });
   }
 }
 

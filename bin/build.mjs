@@ -3,7 +3,7 @@
 // modules (an example adapter, an HTML asset) copied to the same place under dist/; and the
 // `up` command's code bundled into one file, which the CLI loads several times faster.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,8 @@ if (!existsSync(path.join(dist, 'index.js'))) rmSync(buildInfo, { force: true })
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-// What a deleted or moved source left behind in dist/ goes, so it is never published.
+// What a deleted or moved source left behind in dist/ goes, so it is never published. The bundle
+// and its code caches (cli/code-cache.ts, not published) are not made from a source of their own.
 const BUILT = /\.(d\.ts|d\.ts\.map|js|js\.map)$/;
 function prune(rel) {
   for (const entry of readdirSync(path.join(dist, rel), { withFileTypes: true })) {
@@ -26,7 +27,7 @@ function prune(rel) {
     if (entry.isDirectory()) {
       prune(child);
       if (readdirSync(path.join(dist, child)).length === 0) rmSync(path.join(dist, child), { recursive: true });
-    } else if (!existsSync(path.join(root, BUILT.test(child) ? child.replace(BUILT, '.ts') : child)) && !child.startsWith(path.join('cli', 'up.bundle.js'))) {
+    } else if (!existsSync(path.join(root, BUILT.test(child) ? child.replace(BUILT, '.ts') : child)) && !/^up\.bundle\.cjs(\.map|\..*\.v8cache)?$/.test(path.relative('cli', child))) {
       rmSync(path.join(dist, child));
     }
   }
@@ -52,8 +53,9 @@ for (const dir of config.include) {
 }
 
 // Each bundled module still sees its own dist/ file as import.meta.url, so files it locates beside
-// itself (copied above) are found from the bundle too.
-const bundle = path.join(dist, 'cli/up.bundle.js');
+// itself (copied above) are found from the bundle too. The bundle is CommonJS, so that the CLI can
+// load it with V8's code cache (cli/code-cache.ts); import.meta becomes the bundle's own URL.
+const bundle = path.join(dist, 'cli/up.bundle.cjs');
 const ownUrls = {
   name: 'own-import-meta-url',
   setup(build) {
@@ -61,11 +63,13 @@ const ownUrls = {
       const rel = path.relative(root, args.path);
       if (rel.startsWith('..') || rel.startsWith('node_modules')) return undefined;
       const target = path.relative(path.dirname(bundle), path.join(dist, rel.replace(/\.ts$/, '.js'))).split(path.sep).join('/');
-      const url = `new URL(${JSON.stringify(target)}, import.meta.url).href`;
+      const url = `new URL(${JSON.stringify(target)}, __ffBundleUrl).href`;
       const contents = readFileSync(args.path, 'utf8')
         .replaceAll('import.meta.url', url)
         .replaceAll('import.meta.dirname', `__ffDirname(__ffFileURLToPath(${url}))`)
-        .replaceAll('import.meta.filename', `__ffFileURLToPath(${url})`);
+        .replaceAll('import.meta.filename', `__ffFileURLToPath(${url})`)
+        // A script compiled from a code cache has no import() of its own (Node 20): the loader lends one.
+        .replace(/(?<![\w.$])import\((?=\s*[^\s'"`)])/g, '__ffImport(');
       return { contents, loader: 'ts' };
     });
   },
@@ -77,20 +81,20 @@ try {
   console.warn('esbuild is not installed: the CLI will load dist/cli/up.js module by module (slower to start)');
 }
 if (esbuild) {
-  await esbuild.build({
+  const { outputFiles } = await esbuild.build({
     entryPoints: [path.join(root, 'cli/up.ts')],
     outfile: bundle,
+    // Written only when changed: a rebuild with nothing new keeps the bundle's code cache valid.
+    write: false,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
-    // CommonJS dependencies inside an ES module bundle still call require().
     banner: {
       js: [
-        "import { createRequire as __ffCreateRequire } from 'node:module';",
-        "import { dirname as __ffDirname } from 'node:path';",
-        "import { fileURLToPath as __ffFileURLToPath } from 'node:url';",
-        'const require = __ffCreateRequire(import.meta.url);',
+        "const { dirname: __ffDirname } = require('node:path');",
+        "const { fileURLToPath: __ffFileURLToPath, pathToFileURL: __ffPathToFileURL } = require('node:url');",
+        'const __ffBundleUrl = __ffPathToFileURL(__filename).href;',
       ].join('\n'),
     },
     sourcemap: true,
@@ -98,5 +102,8 @@ if (esbuild) {
     plugins: [ownUrls],
     logLevel: 'warning',
   });
+  for (const out of outputFiles) {
+    if (!existsSync(out.path) || !readFileSync(out.path).equals(out.contents)) writeFileSync(out.path, out.contents);
+  }
 }
-console.log(`built dist/ (${copied} asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.js' : ''})`);
+console.log(`built dist/ (${copied} asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.cjs' : ''})`);

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { executableAdapter } from './adapter/executable.js';
 import { inProcessAdapter, type InProcessAdapterImpl } from './adapter/in-process.js';
+import type { AdapterRunner } from './adapter/runner.js';
 import type { AdapterCallListener, ServiceAdapter } from './adapter/types.js';
 import { BoshClient } from './clients/bosh.js';
 import { CcClient } from './clients/cc.js';
@@ -44,6 +45,11 @@ export interface CreateBrokerOptions {
   adapterTimeoutMs?: number;
   /** Extra environment for the adapter executable. */
   adapterEnv?: Record<string, string>;
+  /**
+   * How `service_adapter.path` is run (default: a process per call, as ODB does). A harness can pass
+   * `moduleRunner(...)` to call JavaScript adapters that export `invoke` in this process.
+   */
+  adapterRunner?: AdapterRunner;
   /** Request and context ids (default: random UUIDs). */
   newId?: () => string;
 }
@@ -123,6 +129,7 @@ export async function createBroker(rawConfig: BrokerConfig | Record<string, unkn
           timeoutMs: opts.adapterTimeoutMs,
           env: opts.adapterEnv,
           onCall: opts.onAdapterCall,
+          runner: opts.adapterRunner,
         }));
 
   logger.log('Starting broker');

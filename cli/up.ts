@@ -25,6 +25,8 @@ export interface UpHooks {
   keys?: KeySource;
   /** Called with the connection info once listening, instead of printing it (the detached child). */
   onReady?: (info: ConnectionInfo) => void;
+  /** Called once ready and announced; `stopping` aborts when the instance starts to stop. */
+  afterReady?: (stopping: AbortSignal) => void;
 }
 
 /** Starts every fake on the network and keeps them up until SIGINT/SIGTERM. */
@@ -61,6 +63,8 @@ export async function upForeground(opts: UpOptions, hooks: UpHooks = {}): Promis
   else if (opts.json) console.log(JSON.stringify(info, null, 2));
   else if (opts.env) console.log(envLines(info).join('\n'));
   else console.log(humanSummary(info, { cli: cliCommand(), dirFlag: dirFlag(opts.dir) }));
+  const stopping = new AbortController();
+  hooks.afterReady?.(stopping.signal);
 
   // Save now and then too, so a hard kill loses little; only when something was served.
   let savedAt = foundation.journal.lastSeq;
@@ -76,10 +80,9 @@ export async function upForeground(opts: UpOptions, hooks: UpHooks = {}): Promis
   autosave.unref();
 
   await new Promise<void>((resolve) => {
-    let stopping = false;
     const stop = async () => {
-      if (stopping) return;
-      stopping = true;
+      if (stopping.signal.aborted) return;
+      stopping.abort();
       clearInterval(autosave);
       try {
         save();

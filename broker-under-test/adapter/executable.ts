@@ -4,8 +4,8 @@
  * in stdin mode, stdout and stderr captured apart, the exit code mapped to a typed error.
  * @module
  */
-import { spawn } from 'node:child_process';
 import { AdapterOutputError, AdapterRunError, errorForExitCode, type AdapterError } from './errors.js';
+import { processRunner, type AdapterRunner, type RunResult } from './runner.js';
 import type {
   AdapterCall,
   AdapterCallContext,
@@ -38,52 +38,14 @@ export interface ExecutableAdapterOptions {
   env?: Record<string, string>;
   /** Called after every invocation, with secrets masked. */
   onCall?: AdapterCallListener;
-}
-
-interface RunResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  timedOut: boolean;
-  spawnError?: Error;
+  /**
+   * How an invocation runs (default {@link processRunner}: a child process, as ODB does). A
+   * harness may run JavaScript adapters in its own process with {@link moduleRunner}.
+   */
+  runner?: AdapterRunner;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
-
-function run(path: string, args: string[], stdin: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let settled = false;
-    // Its own process group, so a timeout also kills whatever the adapter started.
-    const child = spawn(path, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const finish = (r: Omit<RunResult, 'stdout' | 'stderr'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ stdout, stderr, ...r });
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-      // Grandchildren may hold the pipes open; do not wait for them.
-      finish({ exitCode: null, timedOut: true });
-    }, timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (err) => finish({ exitCode: null, timedOut: false, spawnError: err }));
-    child.on('close', (code) => finish({ exitCode: timedOut ? null : code, timedOut }));
-    child.stdin.on('error', () => {
-      // The adapter may exit without reading stdin (EPIPE); its exit code tells what happened.
-    });
-    child.stdin.end(stdin ?? '');
-  });
-}
 
 function adapterRunMessage(path: string, r: RunResult, timeoutMs: number): string {
   const cause = r.timedOut ? `timed out after ${timeoutMs}ms and was killed` : (r.spawnError?.message ?? 'unknown error');
@@ -109,6 +71,7 @@ function invalidJson(path: string, subcommand: AdapterSubcommand, r: RunResult, 
 export function executableAdapter(opts: ExecutableAdapterOptions): ServiceAdapter {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const env = { ...process.env, ...(opts.env ?? {}) };
+  const run = opts.runner ?? processRunner;
 
   async function invoke(
     subcommand: AdapterSubcommand,
@@ -119,7 +82,7 @@ export function executableAdapter(opts: ExecutableAdapterOptions): ServiceAdapte
     const args = opts.inputMode === 'legacy' ? legacyArgs(subcommand, params) : [];
     const stdin = opts.inputMode === 'stdin' ? stdinDocument(subcommand, params) : undefined;
     const started = performance.now();
-    const r = await run(opts.path, [subcommand, ...args], stdin, env, timeoutMs);
+    const r = await run(opts.path, [subcommand, ...args], stdin, { env, timeoutMs });
     const call: AdapterCall = {
       subcommand,
       mode: opts.inputMode,
@@ -130,6 +93,7 @@ export function executableAdapter(opts: ExecutableAdapterOptions): ServiceAdapte
       durationMs: Math.round(performance.now() - started),
       stdout: maskText(r.stdout),
       stderr: r.stderr,
+      ...(r.inProcess ? { ranInProcess: true as const } : {}),
     };
     opts.onCall?.(call);
     if (r.exitCode === null) {

@@ -1,6 +1,7 @@
 /**
  * The service-adapter contract: SDK types, an executable runner (stdin and legacy input modes, the
- * SDK's exit codes, a timeout), an in-process TypeScript adapter interface, and typed errors.
+ * SDK's exit codes, a timeout; a process per call, or JavaScript adapters called in-process), an
+ * in-process TypeScript adapter interface, and typed errors.
  *
  * ```ts
  * import { executableAdapter, BindingAlreadyExistsError } from 'fakefoundry/broker';
@@ -23,5 +24,6 @@ export {
   exitCodeOf,
 } from './errors.js';
 export { executableAdapter, type ExecutableAdapterOptions } from './executable.js';
+export { moduleRunner, processRunner, type AdapterInvoke, type AdapterRunner, type RunResult as AdapterRunResult } from './runner.js';
 export { inProcessAdapter, type InProcessAdapterImpl, type InProcessAdapterOptions } from './in-process.js';
 export { legacyArgs, maskText, planJson, serviceDeploymentJson, stdinDocument, validateGeneratedManifest } from './wire.js';

@@ -212,6 +212,8 @@ export interface AdapterCall {
   durationMs: number;
   stdout: string;
   stderr: string;
+  /** Set when the executable's JavaScript module ran in the broker's process (`moduleRunner`), not as a process. */
+  ranInProcess?: true;
 }
 
 /** Receives each {@link AdapterCall} once the invocation ends. */

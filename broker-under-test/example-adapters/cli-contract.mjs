@@ -2,9 +2,13 @@
 // JavaScript: how the broker invokes an adapter (subcommand + stdin JSON, or legacy positional
 // arguments), what goes to stdout (results, and the message shown to the Cloud Foundry user on
 // failure) and to stderr (logs), and the exit codes. Each example adapter supplies only its
-// service logic to `runServiceAdapter`.
+// service logic to `runServiceAdapter`; `invokeServiceAdapter` runs the same contract without a
+// process (a harness calling the adapter in its own process, output and exit code captured).
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const EXIT = Object.freeze({
   ok: 0,
@@ -52,9 +56,18 @@ const LEGACY_USAGE = {
   'dashboard-url': ['<instance-ID> <plan-JSON> <manifest-YAML>', 3],
 };
 
+// The stderr of the invocation in progress, when it runs in-process (each call its own buffer).
+const captured = new AsyncLocalStorage();
+
+function writeStderr(text) {
+  const io = captured.getStore();
+  if (io) io.stderr += text;
+  else process.stderr.write(text);
+}
+
 /** A stderr logger with a prefix, as the Go adapters use (the broker copies stderr to its log). */
 export function stderrLogger(prefix) {
-  return (message) => process.stderr.write(`${prefix}${message}\n`);
+  return (message) => writeStderr(`${prefix}${message}\n`);
 }
 
 /**
@@ -63,23 +76,51 @@ export function stderrLogger(prefix) {
  * exits 10 ("not implemented"), as the SDK does.
  */
 export async function runServiceAdapter(handlers, argv = process.argv) {
-  let code = EXIT.ok;
+  const r = await invoke(handlers, argv, readProcessStdin, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+  // Let stdout drain before exiting: it may be a pipe the broker reads.
+  process.exitCode = r.exitCode;
+}
+
+/**
+ * The same invocation without a process: `argv` as `process.argv` would be (`[node, script,
+ * subcommand, ...args]`), `stdin` the text the broker would write. Resolves to what the process
+ * would have printed and its exit code; never touches the process's own streams or exit code.
+ */
+export async function invokeServiceAdapter(handlers, argv, stdin = '') {
+  const io = { stdout: '', stderr: '' };
+  return captured.run(io, async () => {
+    const r = await invoke(handlers, argv, async () => stdin, (text) => (io.stdout += text), (text) => (io.stderr += text));
+    return { stdout: io.stdout, stderr: io.stderr, exitCode: r.exitCode };
+  });
+}
+
+/** Whether the module at `moduleUrl` is the script node was started with (not imported). */
+export function isMainModule(moduleUrl) {
+  if (!process.argv[1]) return false;
   try {
-    await dispatch(handlers, argv);
-  } catch (err) {
-    if (err instanceof AdapterError) {
-      process.stdout.write(err.message);
-      code = err.exitCode;
-    } else if (err instanceof CliError) {
-      process.stderr.write(`[odb-sdk] ${err.message}\n`);
-      code = err.exitCode;
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+async function invoke(handlers, argv, readStdin, out, err) {
+  let exitCode = EXIT.ok;
+  try {
+    await dispatch(handlers, argv, readStdin, out);
+  } catch (e) {
+    if (e instanceof AdapterError) {
+      out(e.message);
+      exitCode = e.exitCode;
+    } else if (e instanceof CliError) {
+      err(`[odb-sdk] ${e.message}\n`);
+      exitCode = e.exitCode;
     } else {
-      process.stderr.write(`[odb-sdk] ${err instanceof Error ? err.message : String(err)}\n`);
-      code = EXIT.error;
+      err(`[odb-sdk] ${e instanceof Error ? e.message : String(e)}\n`);
+      exitCode = EXIT.error;
     }
   }
-  // Let stdout drain before exiting: it may be a pipe the broker reads.
-  process.exitCode = code;
+  return { exitCode };
 }
 
 function supported(handlers) {
@@ -91,19 +132,19 @@ function supported(handlers) {
   return out.join(', ');
 }
 
-async function dispatch(handlers, argv) {
+async function dispatch(handlers, argv, readStdin, out) {
   const [, script = 'service-adapter', subcommand, ...args] = argv;
   if (subcommand === undefined) throw new CliError(`the following commands are supported: ${supported(handlers)}`);
-  process.stderr.write(`[odb-sdk] handling ${subcommand}\n`);
+  writeStderr(`[odb-sdk] handling ${subcommand}\n`);
   const spec = SUBCOMMANDS[subcommand];
   if (!spec) throw new CliError(`unknown subcommand: ${subcommand}. The following commands are supported: ${supported(handlers)}`);
   const handler = handlers[spec.handler];
   if (!handler) throw new CliError(`${subcommand} not implemented`, EXIT.notImplemented);
 
   const legacy = args.length > 0;
-  const raw = legacy ? legacyInput(subcommand, args, path.basename(script)) : await stdinInput(spec.section);
-  const out = await ACTIONS[subcommand](handler, raw, legacy);
-  if (out !== undefined) process.stdout.write(out);
+  const raw = legacy ? legacyInput(subcommand, args, path.basename(script)) : stdinInput(spec.section, await readStdin());
+  const result = await ACTIONS[subcommand](handler, raw, legacy);
+  if (result !== undefined) out(result);
 }
 
 function legacyInput(subcommand, args, script) {
@@ -130,10 +171,14 @@ function legacyInput(subcommand, args, script) {
   }
 }
 
-async function stdinInput(section) {
+async function readProcessStdin() {
   let data = '';
   process.stdin.setEncoding('utf8');
   for await (const chunk of process.stdin) data += chunk;
+  return data;
+}
+
+function stdinInput(section, data) {
   if (data.length === 0) throw new CliError('expecting parameters to be passed via stdin');
   let params;
   try {

@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .argument('[filters...]', 'scenario file filters (parts of file names, e.g. quotas errands)')
     .option('-t, --test-name-pattern <pattern>', 'only scenarios whose name matches this regular expression')
     .option('--tags <expression>', "only scenarios whose tags match, e.g. 'area:quotas || odb:errands'")
-    .option('--target <target>', 'embedded | embedded:<module exporting createBroker> | command:<command line with {config}> | url:<https://user:pass@host:port>')
+    .option('--target <target>', 'embedded | embedded-process | embedded:<module exporting createBroker> | command:<command line with {config}> | url:<https://user:pass@host:port>')
     .option('--errand <name=command>', 'for a command target: how to run an ODB errand ({config} is its config file); repeatable', collect, [])
     .option('--capability <name>', 'for command and url targets: something more the broker supports (e.g. mgmt-api); repeatable', collect, [])
     .option('--fakes-state <file>', 'for a url target: the `fakefoundry up --state` file the broker was configured against')

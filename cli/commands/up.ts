@@ -7,7 +7,7 @@ export function addUpOptions(cmd: Command): Command {
     .option('--seed <seed>', 'seed for every id, name and secret (same seed, same values)')
     .option('--config <file>', 'foundation config file (YAML or JSON)')
     .option('--state <file>', 'load state from this file at start (if it exists) and save it there on stop: same CA, keys and records next time')
-    .option('--dir <dir>', 'where ca.pem, up.json, up.pid and up.log go', '.fakefoundry')
+    .option('--dir <dir>', 'where ca.pem, up.json, up.pid, up.log and the key pool (key-pool.json) go', '.fakefoundry')
     .option('--json', 'print URLs, credentials and CA as JSON (runs detached unless --foreground)')
     .option('--env', "print `export NAME='value'` lines for eval (runs detached unless --foreground)")
     .option('--foreground', 'with --env/--json: stay in the foreground instead of detaching')

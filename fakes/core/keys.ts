@@ -41,16 +41,6 @@ export function freshKeys(): KeySource {
   return { rsa: generateSync, rsaAsync: generateAsync };
 }
 
-/**
- * Starts making `count` key pairs now, on libuv's threads, so the work overlaps whatever the
- * process does meanwhile (loading modules); resolves to a source that hands them out, then fresh ones.
- */
-export async function prefetchedKeys(count: number): Promise<KeySource> {
-  const made = await Promise.all(Array.from({ length: count }, generateAsync));
-  const take = () => made.shift();
-  return { rsa: () => take() ?? generateSync(), rsaAsync: async () => take() ?? generateAsync() };
-}
-
 // A cache, not state: key pairs that reusedKeys() hands out again in every foundation of this process.
 const reusable: RsaKeyPair[] = [];
 

@@ -61,6 +61,16 @@ export const REPORT_JS = `
     var el = id ? document.getElementById(id) : null;
     if (el && el.tagName === 'DETAILS') { el.open = true; el.scrollIntoView(); }
   }
+  // Shared large bodies are copied into a request's <pre> when it first opens.
+  var shared = document.getElementById('bodies');
+  var bodies = shared ? JSON.parse(shared.textContent || '[]') : [];
+  document.addEventListener('toggle', function (ev) {
+    var d = ev.target;
+    if (!d || !d.open || !d.querySelectorAll) return;
+    Array.prototype.forEach.call(d.querySelectorAll(':scope > .exchange pre[data-body], :scope > pre[data-body]'), function (pre) {
+      if (!pre.hasAttribute('data-filled')) { pre.textContent = bodies[Number(pre.getAttribute('data-body'))] || ''; pre.setAttribute('data-filled', ''); }
+    });
+  }, true);
   window.addEventListener('hashchange', openHash);
   openHash();
 })();

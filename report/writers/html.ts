@@ -29,30 +29,56 @@ function pretty(body: string | null, contentType?: string): string {
   return body;
 }
 
+/**
+ * Large bodies (the catalog, CC's lists, manifests) recur in every case of a run: each distinct
+ * one is written once, in a JSON block the page's script copies into a request when it opens.
+ */
+class Bodies {
+  static readonly INLINE_MAX = 1024;
+  readonly #index = new Map<string, number>();
+  readonly list: string[] = [];
+
+  /** A `<pre>` with the body, or a placeholder naming the shared copy. */
+  pre(text: string): string {
+    if (text.length <= Bodies.INLINE_MAX) return `<pre class="body">${escapeHtml(text)}</pre>`;
+    let i = this.#index.get(text);
+    if (i === undefined) {
+      i = this.list.push(text) - 1;
+      this.#index.set(text, i);
+    }
+    return `<pre class="body" data-body="${i}"></pre>`;
+  }
+
+  /** The shared bodies, safe inside `<script>` (no `</script>`, no `<!--`). */
+  script(): string {
+    return `<script type="application/json" id="bodies">${JSON.stringify(this.list).replace(/</g, '\\u003c')}</script>`;
+  }
+}
+
 function headersText(h: Record<string, string>): string {
   return Object.entries(h)
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
 }
 
-function entryHtml(e: JournalEntry): string {
+function entryHtml(e: JournalEntry, bodies: Bodies): string {
   const who = e.direction === 'outbound' ? e.service : `→ ${e.service}`;
   const query = new URLSearchParams(Object.entries(e.query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))).toString();
   const bad = e.error || e.status >= 400 || e.status === 0;
   const reqBody = pretty(e.requestBody, e.requestHeaders['content-type']);
   const resBody = pretty(e.responseBody, e.responseHeaders['content-type']);
   return `<details class="call${bad ? ' bad' : ''}" id="call-${e.seq}"><summary><span class="seq">#${e.seq}</span> <span class="svc">${escapeHtml(who)}</span> <b>${escapeHtml(e.method)}</b> ${escapeHtml(e.path)}${query ? `?${escapeHtml(query)}` : ''} <span class="status">${e.error ? escapeHtml(e.error) : e.status}</span>${e.faults.length ? ' <span class="fault">fault</span>' : ''}${e.tags.length ? ` <span class="tags">${e.tags.map(escapeHtml).join(', ')}</span>` : ''} <span class="dur">${e.wallDurationMs} ms</span></summary>
-<div class="exchange"><div><h4>Request</h4><pre>${escapeHtml(`${e.method} ${e.path}${query ? '?' + query : ''}\n${headersText(e.requestHeaders)}`)}</pre>${reqBody ? `<pre class="body">${escapeHtml(reqBody)}</pre>` : ''}</div>
-<div><h4>Response</h4><pre>${escapeHtml(`${e.status}\n${headersText(e.responseHeaders)}`)}</pre>${resBody ? `<pre class="body">${escapeHtml(resBody)}</pre>` : ''}</div></div>
+<div class="exchange"><div><h4>Request</h4><pre>${escapeHtml(`${e.method} ${e.path}${query ? '?' + query : ''}\n${headersText(e.requestHeaders)}`)}</pre>${reqBody ? bodies.pre(reqBody) : ''}</div>
+<div><h4>Response</h4><pre>${escapeHtml(`${e.status}\n${headersText(e.responseHeaders)}`)}</pre>${resBody ? bodies.pre(resBody) : ''}</div></div>
 <p class="times">virtual time ${new Date(e.virtualTime).toISOString()} → ${new Date(e.virtualEndTime).toISOString()}</p></details>`;
 }
 
-function stepHtml(s: TraceStep, i: number): string {
-  const details = s.details ? `<pre class="body">${escapeHtml(JSON.stringify(s.details, null, 2))}</pre>` : '';
+function stepHtml(s: TraceStep, i: number, bodies: Bodies): string {
+  const details = s.details ? bodies.pre(JSON.stringify(s.details, null, 2)) : '';
   return `<details class="call${s.ok === false ? ' bad' : ''}" id="step-${i}"><summary><span class="svc">${escapeHtml(`${s.from} → ${s.to}`)}</span> <b>${escapeHtml(s.kind)}</b> ${escapeHtml(s.label)}${s.reply !== undefined ? ` <span class="status">${escapeHtml(s.reply)}</span>` : ''} <span class="dur">${s.wallDurationMs} ms</span></summary>${details}</details>`;
 }
 
-function caseHtml(c: CaseResult, opts: HtmlOptions): string {
+function caseHtml(c: CaseResult, opts: HtmlOptions, bodies: Bodies): string {
   const parts: string[] = [];
   if (c.message) parts.push(`<p class="message">${escapeHtml(c.message)}</p>`);
   if (c.details) parts.push(`<pre class="details">${escapeHtml(c.details)}</pre>`);
@@ -75,8 +101,8 @@ function caseHtml(c: CaseResult, opts: HtmlOptions): string {
       parts.push(`<figure class="diagram">${figure}<figcaption>what happened, from the journal</figcaption></figure>`);
     }
   }
-  if (c.journal?.length) parts.push(`<section class="calls"><h3>Requests (${c.journal.length})</h3>${c.journal.map(entryHtml).join('\n')}</section>`);
-  if (c.steps?.length) parts.push(`<section class="calls"><h3>Steps (${c.steps.length})</h3>${c.steps.map(stepHtml).join('\n')}</section>`);
+  if (c.journal?.length) parts.push(`<section class="calls"><h3>Requests (${c.journal.length})</h3>${c.journal.map((e) => entryHtml(e, bodies)).join('\n')}</section>`);
+  if (c.steps?.length) parts.push(`<section class="calls"><h3>Steps (${c.steps.length})</h3>${c.steps.map((s, i) => stepHtml(s, i, bodies)).join('\n')}</section>`);
   const haystack = `${c.suite} ${c.title} ${c.tags.join(' ')} ${c.message ?? ''}`.toLowerCase();
   return `<details class="case ${c.outcome}" id="case-${domId(c.id)}" data-outcome="${c.outcome}" data-text="${escapeHtml(haystack)}"><summary><span class="badge ${c.outcome}">${c.outcome}</span> <span class="title">${escapeHtml(c.title)}</span> <span class="suite">${escapeHtml(c.suite)}</span>${c.tags.map((t) => ` <span class="tag">${escapeHtml(t)}</span>`).join('')} <span class="dur">${formatDuration(c.duration)}</span></summary>
 <div class="body">${parts.join('\n') || '<p class="none">nothing recorded</p>'}</div></details>`;
@@ -92,6 +118,10 @@ export function toHtml(run: RunResult, opts: HtmlOptions = {}): string {
   const counts = OUTCOMES.filter((o) => n[o] > 0)
     .map((o) => `<button type="button" class="badge ${o}" data-filter="${o}" aria-pressed="false">${o} ${n[o]}</button>`)
     .join(' ');
+  const bodies = new Bodies();
+  const cases = sortCases(run.cases)
+    .map((c) => caseHtml(c, opts, bodies))
+    .join('\n');
   const meta = Object.entries(run.meta ?? {})
     .map(([k, v]) => `${escapeHtml(k)}: <code>${escapeHtml(v)}</code>`)
     .join(' · ');
@@ -111,10 +141,9 @@ export function toHtml(run: RunResult, opts: HtmlOptions = {}): string {
 <p class="counts">${counts} <button type="button" data-filter="" class="badge all">all</button> <input type="search" id="filter" placeholder="filter by title, suite or tag" aria-label="filter"></p>
 </header>
 <main id="cases">
-${sortCases(run.cases)
-  .map((c) => caseHtml(c, opts))
-  .join('\n')}
+${cases}
 </main>
+${bodies.script()}
 <script>${REPORT_JS}</script>
 </body>
 </html>

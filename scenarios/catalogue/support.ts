@@ -5,6 +5,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { JournalEntry } from '../../fakes/core/journal.js';
 import type { Scenario } from '../harness/scenario.js';
 
@@ -67,8 +68,9 @@ export interface AdapterScript {
 /**
  * Wraps the service adapter in a script that answers some subcommands itself (exit code, stdout,
  * stderr) and hands every other call to the real adapter: how a scenario makes an adapter fail.
+ * When the real adapter runs in-process, so does the wrapper (a module doing what the script does).
  */
-export const scriptedAdapter = (scripts: Record<string, AdapterScript>) => (config: Config) => {
+export const scriptedAdapter = (scripts: Record<string, AdapterScript>) => (config: Config, adapterModules: Record<string, string>) => {
   const real: string = config.service_adapter.path;
   const dir = mkdtempSync(path.join(tmpdir(), 'fakefoundry-adapter-'));
   const file = path.join(dir, 'service-adapter');
@@ -79,6 +81,23 @@ export const scriptedAdapter = (scripts: Record<string, AdapterScript>) => (conf
   writeFileSync(file, `#!/bin/sh\ncase "$1" in\n${cases}\nesac\nexec ${q(real)} "$@"\n`);
   chmodSync(file, 0o755);
   config.service_adapter = { ...config.service_adapter, path: file };
+  const realModule = adapterModules[real];
+  if (realModule) {
+    const module = path.join(dir, 'service-adapter.mjs');
+    writeFileSync(
+      module,
+      [
+        `import { invoke as real } from ${JSON.stringify(pathToFileURL(realModule).href)};`,
+        `const scripts = ${JSON.stringify(scripts)};`,
+        'export async function invoke(argv, stdin) {',
+        '  const s = scripts[argv[2]];',
+        "  return s ? { stdout: s.stdout ?? '', stderr: s.stderr ?? '', exitCode: s.exit } : real(argv, stdin);",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    adapterModules[file] = module;
+  }
 };
 
 /** Both changes. */

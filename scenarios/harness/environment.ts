@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import type { FaultRuleInput } from '../../fakes/core/faults.js';
-import type { TargetSpec } from '../targets/types.js';
+import { targetName, type TargetSpec } from '../targets/types.js';
 import type { AdapterInput, BoshAuth } from './odb-config.js';
 
 /** A named set of fault rules applied once the broker is registered (`slow-director`, ...). */
@@ -18,6 +18,12 @@ export interface ServiceProfile {
   foundation?: string;
   /** Where a relative `service_adapter.path` is resolved from (default: the current directory). */
   root?: string;
+  /**
+   * A JavaScript module exporting `invoke(argv, stdin)` that runs the same adapter as
+   * `service_adapter.path` without a process (the example adapters' executables do): the embedded
+   * target then calls it in-process. Without it, the adapter runs as a process per call.
+   */
+  adapterModule?: string;
 }
 
 /**
@@ -47,7 +53,7 @@ declare module 'vitest' {
 export const NO_FAULTS: FaultProfile = { name: 'no-faults', rules: [] };
 
 export function cellName(e: Pick<ScenarioEnvironment, 'target' | 'boshAuth' | 'adapterInput' | 'faults'>): string {
-  return [e.target.name ?? e.target.kind, e.boshAuth, e.adapterInput, e.faults.name].join(' · ');
+  return [targetName(e.target), e.boshAuth, e.adapterInput, e.faults.name].join(' · ');
 }
 
 export const DEFAULT_ENVIRONMENT: ScenarioEnvironment = {

@@ -13,6 +13,7 @@ export const DEFAULT_SERVICE: ServiceProfile = {
   odbConfig: path.join(ROOT, 'broker-under-test/example-adapters/redis/odb-config.yml'),
   foundation: path.join(ROOT, 'broker-under-test/example-adapters/redis/foundation.yml'),
   root: ROOT,
+  adapterModule: path.join(ROOT, 'broker-under-test/example-adapters/redis/service-adapter.mjs'),
 };
 
 export interface LoadedService {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'vitest';
 import type { JournalEntry } from '../../fakes/core/journal.js';
+import { reusedKeys } from '../../fakes/core/keys.js';
 import { Foundation, type FoundationSnapshot } from '../../fakes/foundation.js';
 import type { BoshSimulator } from '../../fakes/bosh/index.js';
 import type { DeploymentRecord, TaskRecord } from '../../fakes/bosh/state.js';
@@ -25,8 +26,11 @@ export interface ScenarioMeta {
   register?: boolean;
   /** Start the broker before the body runs (default true; false for start-up scenarios). */
   start?: boolean;
-  /** Override the broker's ODB config before it starts (plans, quotas, errands, flags). */
-  configure?: (config: Record<string, unknown>) => void;
+  /**
+   * Override the broker's ODB config before it starts (plans, quotas, errands, flags). An adapter
+   * that replaces `service_adapter.path` may name a module running it in-process in `adapterModules`.
+   */
+  configure?: (config: Record<string, unknown>, adapterModules: Record<string, string>) => void;
   /** Foundation config merged over the service's (e.g. `{ bosh: { tasks: { durations: ... } } }`). */
   foundation?: Record<string, unknown>;
   /** Wall-clock limit in ms (default 60000: adapter processes are slow on a busy machine). */
@@ -72,17 +76,20 @@ export class Scenario {
   readonly catalog: ServiceCatalog;
   /** The broker's ODB config (edit it before `startBroker()` when `start: false`). */
   readonly config: Record<string, unknown>;
+  /** Adapter executables the target may run in-process: path → module exporting `invoke`. */
+  readonly adapterModules: Record<string, string>;
   readonly steps: TraceStep[] = [];
   readonly warnings: string[] = [];
   readonly space: Space;
   readonly app: App;
   #broker?: RunningBroker;
 
-  constructor(init: { f: Foundation; env: ScenarioEnvironment; target: Target; config: Record<string, unknown> }) {
+  constructor(init: { f: Foundation; env: ScenarioEnvironment; target: Target; config: Record<string, unknown>; adapterModules?: Record<string, string> }) {
     this.f = init.f;
     this.env = init.env;
     this.target = init.target;
     this.config = init.config;
+    this.adapterModules = init.adapterModules ?? {};
     this.cc = this.f.cc.driver;
     this.bosh = this.f.bosh;
     this.uaa = this.f.uaa;
@@ -109,7 +116,7 @@ export class Scenario {
 
   /** Starts the broker under test with `s.config`. */
   async startBroker(): Promise<RunningBroker> {
-    const broker = await this.drive(this.target.start({ f: this.f, config: this.config, steps: this.steps }));
+    const broker = await this.drive(this.target.start({ f: this.f, config: this.config, steps: this.steps, adapterModules: this.adapterModules }));
     // A restarting broker runs its start-up checks, which may wait on the clock (a slow director).
     const restart = broker.restart?.bind(broker);
     if (restart) broker.restart = () => this.drive(restart());
@@ -166,7 +173,7 @@ export class Scenario {
     let quiet = 0;
     let mark = '';
     while (!settled) {
-      await Promise.race([done, idleTurns(turns)]);
+      await Promise.race([done, idleTurns(turns, () => settled)]);
       if (settled) break;
       const now = `${this.f.journal.lastSeq}/${this.steps.length}`;
       const busy = !this.target.network && process.getActiveResourcesInfo().includes('ProcessWrap');
@@ -334,11 +341,11 @@ export class Scenario {
   }
 }
 
-/** Resolves after this many event-loop turns (no wall-clock wait). */
-function idleTurns(n: number): Promise<void> {
+/** Resolves after this many event-loop turns (no wall-clock wait), or as soon as `stop()` holds. */
+function idleTurns(n: number, stop: () => boolean): Promise<void> {
   return new Promise((resolve) => {
     let left = n;
-    const tick = () => (--left <= 0 ? resolve() : setImmediate(tick));
+    const tick = () => (--left <= 0 || stop() ? resolve() : setImmediate(tick));
     setImmediate(tick);
   });
 }
@@ -367,7 +374,9 @@ export async function setUpScenario(env: ScenarioEnvironment, meta: Omit<Scenari
     f = await Foundation.create({ state, config, clockMode: 'virtual' });
     caPem = (await f.listen({ ports: env.target.fakes.ports, host: env.target.fakes.host })).caPem;
   } else {
-    f = await Foundation.create({ seed: env.seed, config, clockMode: 'virtual' });
+    // The CA (and, on the network, the server certificate) reuse this process's key pairs: an RSA
+    // key per scenario was most of a scenario's set-up, and no scenario tests key isolation.
+    f = await Foundation.create({ seed: env.seed, config, clockMode: 'virtual', keys: reusedKeys() });
     if (target.network) caPem = (await f.listen()).caPem;
     else f.mountInProcess();
   }
@@ -381,8 +390,10 @@ export async function setUpScenario(env: ScenarioEnvironment, meta: Omit<Scenari
       adapterInput: env.adapterInput,
       caPem,
     });
-    meta.configure?.(brokerConfig);
-    const s = new Scenario({ f, env, target, config: brokerConfig });
+    const adapterPath = (brokerConfig.service_adapter as { path?: string } | undefined)?.path;
+    const adapterModules: Record<string, string> = adapterPath && service.profile.adapterModule ? { [adapterPath]: service.profile.adapterModule } : {};
+    meta.configure?.(brokerConfig, adapterModules);
+    const s = new Scenario({ f, env, target, config: brokerConfig, adapterModules });
     if (meta.start !== false) {
       await s.startBroker();
       if (meta.register !== false) await s.register();

@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { cellName, type FaultProfile, type ScenarioEnvironment, type ServiceProfile } from '../harness/environment.js';
 import type { AdapterInput, BoshAuth } from '../harness/odb-config.js';
 import { parseTarget } from '../targets/index.js';
-import type { TargetSpec } from '../targets/types.js';
+import { targetName, type TargetSpec } from '../targets/types.js';
 import { BUILTIN_FAULT_PROFILES } from './faults.js';
 
 const faultRule = z.looseObject({ match: z.looseObject({}).optional(), action: z.looseObject({ type: z.string() }) });
 
 const targetSchema = z.union([
   z.string(),
-  z.object({ name: z.string().optional(), kind: z.literal('embedded') }),
+  z.object({ name: z.string().optional(), kind: z.literal('embedded'), adapters: z.enum(['in-process', 'process']).optional() }),
   z.object({
     name: z.string().optional(),
     kind: z.literal('command').optional(),
@@ -46,7 +46,7 @@ export const matrixSchema = z.object({
   /** Cells to leave out: any cell matching every given field (target by name). */
   exclude: z.array(z.object({ target: z.string().optional(), bosh_auth: z.string().optional(), adapter_input: z.string().optional(), fault_profile: z.string().optional() })).default([]),
   /** The service the broker offers (an ODB config without bosh: and cf:, and a foundation config). */
-  service: z.object({ name: z.string(), odb_config: z.string(), foundation: z.string().optional(), root: z.string().optional() }).optional(),
+  service: z.object({ name: z.string(), odb_config: z.string(), foundation: z.string().optional(), root: z.string().optional(), adapter_module: z.string().optional() }).optional(),
   seed: z.string().default('scenarios'),
 });
 
@@ -57,7 +57,7 @@ function targetOf(t: Matrix['targets'][number], base: string): TargetSpec {
   if (typeof t === 'string') return parseTarget(t);
   if ('command' in t) return { kind: 'command', name: t.name, command: t.command, errands: t.errands, capabilities: t.capabilities, cwd: t.cwd ? path.resolve(base, t.cwd) : undefined, startTimeoutMs: t.start_timeout_ms };
   if ('url' in t) return { kind: 'url', name: t.name, url: t.url, username: t.username, password: t.password, capabilities: t.capabilities, fakes: { state: path.resolve(base, t.fakes.state), ports: t.fakes.ports, host: t.fakes.host } };
-  return { kind: 'embedded', name: t.name };
+  return { kind: 'embedded', name: t.name, adapters: t.adapters };
 }
 
 function faultProfileOf(p: Matrix['fault_profiles'][number]): FaultProfile {
@@ -80,6 +80,7 @@ export function expandMatrix(input: MatrixInput, opts: { base?: string } = {}): 
     odbConfig: path.resolve(base, m.service.odb_config),
     foundation: m.service.foundation && path.resolve(base, m.service.foundation),
     root: path.resolve(base, m.service.root ?? '.'),
+    ...(m.service.adapter_module ? { adapterModule: path.resolve(base, m.service.adapter_module) } : {}),
   };
   const cells: ScenarioEnvironment[] = [];
   const seen = new Set<string>();
@@ -90,10 +91,10 @@ export function expandMatrix(input: MatrixInput, opts: { base?: string } = {}): 
       for (const adapterInput of configurable ? m.adapter_input : m.adapter_input.slice(0, 1)) {
         for (const fp of m.fault_profiles) {
           const faults = faultProfileOf(fp);
-          const targetName = target.name ?? target.kind;
+          const name = targetName(target);
           const excluded = m.exclude.some(
             (x) =>
-              (x.target === undefined || x.target === targetName) &&
+              (x.target === undefined || x.target === name) &&
               (x.bosh_auth === undefined || x.bosh_auth === boshAuth) &&
               (x.adapter_input === undefined || x.adapter_input === adapterInput) &&
               (x.fault_profile === undefined || x.fault_profile === faults.name),

@@ -109,6 +109,10 @@ export async function runScenarios(o: RunOptions = {}): Promise<RunOutcome> {
         // Sources (*.scenario.ts), or compiled scenarios in the published package (dist/: *.scenario.js).
         include: o.include ?? ['**/*.scenario.{ts,js,mjs}'],
         pool: 'forks',
+        // Scenario files share their worker's module cache (the harness, the fakes, the broker):
+        // loading them again for every file cost more than most scenarios. Each scenario still
+        // builds its own foundation and broker, and nothing in them is module-level state.
+        isolate: false,
         fileParallelism: !serial,
         testTimeout: 20_000,
         hookTimeout: 30_000,

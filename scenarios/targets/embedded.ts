@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { moduleRunner, type AdapterRunner } from '../../broker-under-test/adapter/runner.js';
 import type { TraceStep } from '../../report/model.js';
-import { ERRANDS, type Capability, type ErrandResult, type RunningBroker, type StartContext, type Target } from './types.js';
+import { ERRANDS, targetName, type Capability, type ErrandResult, type RunningBroker, type StartContext, type Target } from './types.js';
 
 /** What `createBroker` from `broker-under-test` hands back, as far as the harness uses it. */
 export interface EmbeddedBroker {
@@ -26,6 +27,8 @@ export interface EmbeddedDeps {
   clock: { now(): number; sleep(ms: number): Promise<void> };
   logger: { log(line: string): void } | ((line: string) => void);
   onAdapterCall(call: AdapterCallReport): void;
+  /** Runs the service adapter (in-process for the adapters the scenario knows to be modules). */
+  adapterRunner?: AdapterRunner;
 }
 
 export type CreateBroker = (config: Record<string, unknown>, deps: EmbeddedDeps) => EmbeddedBroker | Promise<EmbeddedBroker>;
@@ -65,13 +68,16 @@ export function adapterStep(call: AdapterCallReport, now: number): TraceStep {
  * in-process network, runs on the foundation's clock, and is served to CC with `f.mountApp`.
  * `createBroker` can be swapped (tests use a small stand-in broker).
  */
-export function embeddedTarget(opts: { name?: string; module?: string; createBroker?: CreateBroker; capabilities?: Capability[] } = {}): Target {
+export function embeddedTarget(
+  opts: { name?: string; module?: string; createBroker?: CreateBroker; capabilities?: Capability[]; adapters?: 'in-process' | 'process' } = {},
+): Target {
+  const adapters = opts.adapters ?? 'in-process';
   // The reference broker's errands run in-process too; another module brings only its broker.
   const errands = opts.module || opts.createBroker ? [] : ERRANDS.map((e): Capability => `errand:${e}`);
   const caps = new Set<Capability>(opts.capabilities ?? ['configurable', 'restart', 'adapter-calls', 'mgmt-api', 'startup-checks', ...errands]);
   return {
-    spec: { kind: 'embedded', name: opts.name, module: opts.module },
-    name: opts.name ?? 'embedded',
+    spec: { kind: 'embedded', name: opts.name, module: opts.module, adapters: opts.adapters },
+    name: targetName({ kind: 'embedded', name: opts.name, adapters }),
     capabilities: caps,
     network: false,
     async start(ctx: StartContext): Promise<RunningBroker> {
@@ -83,6 +89,7 @@ export function embeddedTarget(opts: { name?: string; module?: string; createBro
         clock: { now: () => f.clock.now(), sleep: (ms) => f.clock.sleep(ms) },
         logger: { log: (line: string) => void lines.push(line) },
         onAdapterCall: (call) => void steps.push(adapterStep(call, Date.now())),
+        ...(adapters === 'in-process' ? { adapterRunner: moduleRunner((p) => ctx.adapterModules?.[p]) } : {}),
       };
       let current: EmbeddedBroker | undefined = await create(config, deps);
       // One mount for the scenario: a stopped broker answers like a closed port.
@@ -115,3 +122,4 @@ export function embeddedTarget(opts: { name?: string; module?: string; createBro
     },
   };
 }
+

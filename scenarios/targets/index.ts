@@ -13,7 +13,7 @@ export { urlTarget } from './url.js';
 export function targetFor(spec: TargetSpec): Target {
   switch (spec.kind) {
     case 'embedded':
-      return embeddedTarget({ name: spec.name, module: spec.module });
+      return embeddedTarget({ name: spec.name, module: spec.module, adapters: spec.adapters });
     case 'command':
       return commandTarget(spec);
     case 'url':
@@ -22,13 +22,15 @@ export function targetFor(spec: TargetSpec): Target {
 }
 
 /**
- * A target from the command line: `embedded`, `embedded:<module exporting createBroker>`,
+ * A target from the command line: `embedded`, `embedded-process` (the service adapter as a
+ * process per call, as ODB runs it), `embedded:<module exporting createBroker>`,
  * `command:<command line with {config}>`, or
  * `url:<https://user:pass@host:port>` (the url form takes its fakes from `--fakes-state` and
  * `--fakes-ports`, see `fakefoundry run --help`).
  */
 export function parseTarget(text: string, extra: { fakesState?: string; fakesPorts?: string } = {}): TargetSpec {
   if (text === 'embedded') return { kind: 'embedded' };
+  if (text === 'embedded-process') return { kind: 'embedded', adapters: 'process' };
   if (text.startsWith('embedded:')) return { kind: 'embedded', module: path.resolve(text.slice('embedded:'.length)) };
   if (text.startsWith('command:')) return { kind: 'command', command: text.slice('command:'.length) };
   if (text.startsWith('url:')) {
@@ -47,5 +49,5 @@ export function parseTarget(text: string, extra: { fakesState?: string; fakesPor
     u.password = '';
     return { kind: 'url', url: u.toString().replace(/\/$/, ''), username, password, fakes: { state: extra.fakesState, ports } };
   }
-  throw new Error(`unknown target '${text}' (embedded, embedded:<module>, command:<command line>, url:<url>)`);
+  throw new Error(`unknown target '${text}' (embedded, embedded-process, embedded:<module>, command:<command line>, url:<url>)`);
 }

@@ -43,6 +43,12 @@ export type TargetSpec =
        * `broker-under-test`): any TypeScript or JavaScript broker can run in-process this way.
        */
       module?: string;
+      /**
+       * How the broker runs its service adapter: `in-process` (default) calls a JavaScript adapter
+       * that exports `invoke` (the service profile's `adapterModule`) without starting a process;
+       * any other adapter, and every adapter with `process`, runs as a process per call, as ODB does.
+       */
+      adapters?: 'in-process' | 'process';
     }
   | {
       kind: 'command';
@@ -105,6 +111,11 @@ export interface StartContext {
   config: Record<string, unknown>;
   /** Non-HTTP steps go here (adapter calls). */
   steps: TraceStep[];
+  /**
+   * Adapter executables that can run in-process: executable path → module exporting
+   * `invoke(argv, stdin)`. Targets that start brokers in other processes ignore it.
+   */
+  adapterModules?: Readonly<Record<string, string>>;
 }
 
 /** A kind of broker under test. */
@@ -115,4 +126,9 @@ export interface Target {
   /** Whether the fakes must listen on real ports (brokers in other processes) or stay in-process. */
   readonly network: boolean;
   start(ctx: StartContext): Promise<RunningBroker>;
+}
+
+/** A target's name: its own, or its kind (`embedded-process` for the embedded broker with adapters as processes). */
+export function targetName(spec: TargetSpec): string {
+  return spec.name ?? (spec.kind === 'embedded' && spec.adapters === 'process' ? 'embedded-process' : spec.kind);
 }

@@ -102,6 +102,10 @@ h.generateManifest = (p) => { const out = gen(p); out.manifest.instance_groups[1
   /** The same, but a new password on every call: previous_secrets ignored. */
   'odb-secrets-rotating': variant(odbSecrets(false)),
 
+  /** Refuses every plan without saying what it lacks: nothing to learn a default config from. */
+  'refuses-any-plan': variant(`
+h.generateManifest = () => { throw new AdapterError('this plan is not supported'); };`),
+
   /** dashboard-url never returns. */
   hangs: variant(`
 h.dashboardUrl = () => new Promise(() => setInterval(() => undefined, 1000));`),

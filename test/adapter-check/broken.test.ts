@@ -4,7 +4,12 @@ import { exampleAdapters, loadExampleOdbConfig } from '../../broker-under-test/e
 import { isGreen, type CaseResult, type RunResult } from '../../report/index.js';
 import { writeBrokenAdapters, type BrokenName } from './broken-adapters.js';
 
-/** Adapters that each break one rule: adapter-check fails them, and says why in the author's words. */
+/**
+ * Adapters that each break one rule: adapter-check fails them, and says why in the author's words.
+ * Each check is a run of its own (its own fake director, its own adapter processes), so the tests
+ * run concurrently: most of a run is waiting for adapter processes, and the hanging adapter's
+ * timeout is waited out beside the others.
+ */
 
 const broken = writeBrokenAdapters();
 afterAll(() => broken.cleanup());
@@ -19,7 +24,7 @@ const byId = (run: RunResult, id: string): CaseResult => {
 };
 const outcomes = (run: RunResult) => Object.fromEntries(run.cases.map((c) => [c.id.split('/').slice(2).join('/') || c.id, c.outcome]));
 
-describe('adapter-check on broken adapters', () => {
+describe.concurrent('adapter-check on broken adapters', () => {
   it('stdout polluted by a log line: generate-manifest fails with the hint, the rest is not run', async () => {
     const run = await check('bad-json');
     expect(isGreen(run)).toBe(false);
@@ -113,7 +118,7 @@ describe('adapter-check on broken adapters', () => {
   }, 60_000);
 });
 
-describe('ODB-managed secrets (broker.enable_secure_manifests)', () => {
+describe.concurrent('ODB-managed secrets (broker.enable_secure_manifests)', () => {
   const secure = () => {
     const config = loadExampleOdbConfig('redis');
     config.broker = { ...(config.broker as object), enable_secure_manifests: true };
@@ -145,11 +150,45 @@ describe('ODB-managed secrets (broker.enable_secure_manifests)', () => {
   }, 90_000);
 });
 
-describe('adapter-check setup problems', () => {
-  it('without a config it says what it needs', async () => {
-    const run = await checkAdapter({ adapter: broken.path('hangs') });
-    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/config', 'failed']]);
-    expect(run.cases[0].message).toBe('the lifecycle checks need an ODB broker config: none: no --config, and no odb-config.yml or odb-config.yaml beside the adapter');
+describe.concurrent('adapter-check setup problems', () => {
+  it('no config, and an adapter that refuses the default plan without saying what it lacks: one failed case, with the call to repeat', async () => {
+    const run = await checkAdapter({ adapter: broken.path('refuses-any-plan'), inputModes: ['legacy'] });
+    expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/default-config', 'failed']]);
+    const setup = run.cases[0];
+    expect(setup.message).toBe('no ODB config, and the adapter accepted none of the default plans adapter-check made: generate-manifest exited 1. Pass --config FILE');
+    expect(setup.details).toContain('stdout: this plan is not supported');
+    expect(setup.details).toContain("  1. generate-manifest with instance groups none; releases service/1.0.0 (jobs service); stemcell ubuntu-jammy/1.423: exit 1\n");
+    expect(setup.details).toContain('pass --config FILE: an ODB broker config');
+    expect(setup.reproduction).toMatch(/ generate-manifest '\{"deployment_name":"service-instance_0ad0c4ec-0000-4000-8000-0000000000ff"/);
+    expect(run.meta!.config).toBe("none (no --config, no odb-config.yml or odb-config.yaml beside the adapter): adapter-check's defaults");
+  });
+
+  it('no config: the plans are learnt from the adapter, and the director judges the manifest it then makes', async () => {
+    const run = await checkAdapter({ adapter: broken.path('director-refuses'), inputModes: ['stdin'], plans: ['small'] });
+    const setup = byId(run, 'setup/default-config');
+    expect([setup.outcome, setup.message]).toEqual(['warned', "no ODB config: checked with adapter-check's default service_deployment and plans 'small' and 'large', not the operator's (pass --config FILE for those)"]);
+    expect(setup.steps!.map((s) => s.reply)).toEqual(['exit 1', 'exit 0']);
+    const deploy = byId(run, 'stdin/small/provision/deploy');
+    expect([deploy.outcome, deploy.message]).toEqual(['failed', "the director refused the provision manifest: Instance group 'redis-server' references an unknown vm type 'gpu-xlarge'"]);
+  });
+
+  it('lanes (a plan in an input mode) run side by side, and the report is the same as one at a time', async () => {
+    // Times aside, what each lane did, its ids and the director's answers do not depend on the
+    // others. (Each director is a foundation of its own, whose host names and keys the process
+    // numbers: the journal is compared by request and status.)
+    const timeless = (run: RunResult) => run.cases.map(({ duration, journal, steps, ...c }) => ({
+      ...c,
+      journal: journal?.map((e) => `${e.method} ${e.path} ${e.status}`),
+      steps: steps?.map(({ wallTime, wallDurationMs, ...s }) => s),
+    }));
+    const opts = { adapter: broken.path('director-refuses'), config: exampleAdapters.redis.odbConfigPath, inputModes: ['stdin', 'legacy'] as const };
+    const [together, oneByOne] = await Promise.all([checkAdapter({ ...opts, inputModes: [...opts.inputModes], concurrency: 4 }), checkAdapter({ ...opts, inputModes: [...opts.inputModes], concurrency: 1 })]);
+    expect(together.cases.map((c) => c.id)).toEqual(oneByOne.cases.map((c) => c.id));
+    expect(together.cases.filter((c) => c.id.endsWith('/provision/deploy')).map((c) => [c.id, c.outcome])).toEqual([
+      ['stdin/cache-small/provision/deploy', 'failed'], ['stdin/cache-large/provision/deploy', 'failed'],
+      ['legacy/cache-small/provision/deploy', 'failed'], ['legacy/cache-large/provision/deploy', 'failed'],
+    ]);
+    expect(timeless(together)).toEqual(timeless(oneByOne));
   });
 
   it('a missing or non-executable adapter, and an unknown plan', async () => {

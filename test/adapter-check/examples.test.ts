@@ -3,11 +3,14 @@ import { checkAdapter } from '../../adapter-check/index.js';
 import { exampleAdapters } from '../../broker-under-test/example-adapters/index.js';
 import { countOutcomes, isGreen, type RunResult } from '../../report/index.js';
 
-/** The example adapters pass adapter-check cleanly: every lifecycle step, no warnings. */
+/**
+ * The example adapters pass adapter-check cleanly: every lifecycle step, no warnings. The runs are
+ * independent (a fake director each), so they run concurrently.
+ */
 
 const summary = (run: RunResult) => run.cases.map((c) => `${c.outcome} ${c.suite} › ${c.title}${c.message ? ` — ${c.message}` : ''}`);
 
-describe('adapter-check on the example adapters', () => {
+describe.concurrent('adapter-check on the example adapters', () => {
   it('redis, plan cache-large, both input modes: all passed', async () => {
     const run = await checkAdapter({ adapter: exampleAdapters.redis.adapterPath, plans: ['cache-large'] });
     expect(isGreen(run), summary(run).join('\n')).toBe(true);
@@ -55,7 +58,47 @@ describe('adapter-check on the example adapters', () => {
     // cluster-ha has binding_with_dns: ODB's link calls, then the address handed to create-binding.
     const bind = run.cases.find((c) => c.id === 'stdin/cluster-ha/bind/create-binding')!;
     expect(bind.journal!.map((e) => `${e.method} ${e.path}`)).toEqual(expect.arrayContaining(['GET /link_providers', 'POST /links', 'GET /link_address', expect.stringMatching(/^DELETE \/links\/\d+$/)]));
+    // cluster-ha is the run's second lane: its ids are the lane's own (8001), whatever ran beside it.
     const stdin = JSON.parse(String(bind.steps![0].details!.stdin));
-    expect(JSON.parse(stdin.create_binding.dns_addresses)).toEqual({ 'kafka-brokers': expect.stringMatching(/^q-s0\.kafka\.default\.service-instance-00000000-0000-4000-8000-[0-9a-f]{12}\.bosh$/) });
+    expect(JSON.parse(stdin.create_binding.dns_addresses)).toEqual({ 'kafka-brokers': 'q-s0.kafka.default.service-instance-00000000-0000-4000-8001-000000000001.bosh' });
   }, 180_000);
 });
+
+describe.concurrent('adapter-check on the example adapters without a config', () => {
+  /** Every case but the setup one passed; what the defaults leave out (errands) is not applicable. */
+  const lifecycleOutcomes = (run: RunResult) => countOutcomes(run.cases.filter((c) => c.suite !== 'setup'));
+
+  it('redis, legacy mode, plan small: the instance group it asks for, then every lifecycle step', async () => {
+    const run = await checkAdapter({ adapter: exampleAdapters.redis.adapterPath, config: false, inputModes: ['legacy'], plans: ['small'] });
+    expect(isGreen(run), summary(run).join('\n')).toBe(true);
+    expect(run.meta).toMatchObject({ config: "none (not looked for): adapter-check's defaults", plans: 'small' });
+    const setup = run.cases.find((c) => c.id === 'setup/default-config')!;
+    expect(setup.outcome).toBe('warned');
+    expect(setup.details).toContain('learnt from the adapter: instance groups redis-server; releases service/1.0.0 (jobs redis-server); stemcell ubuntu-jammy/1.423');
+    expect(setup.details).toContain("the config used (save it as odb-config.yml beside the adapter and edit it, or pass it with --config):\nservice_deployment:\n  releases:\n    - name: service\n      version: 1.0.0\n      jobs:\n        - redis-server\n");
+    // The adapter's own wording, on stderr, is what it was learnt from.
+    expect(setup.steps![0].details!.stderr).toContain("Invalid instance group configuration: expected to find: 'redis-server' in list: ''");
+    expect(JSON.stringify(run)).not.toMatch(/password: '?[A-Za-z0-9_-]{32}/);
+    expect(lifecycleOutcomes(run)).toMatchObject({ failed: 0, warned: 0, 'not-run': 0, 'not-applicable': 1, passed: 14, total: 15 });
+    expect(run.cases.filter((c) => c.outcome === 'not-applicable').map((c) => `${c.suite} › ${c.title}: ${c.message}`)).toEqual([
+      "legacy mode › plan small › 04 provision: post-deploy errands: plan 'small' has no post-deploy errands",
+    ]);
+    // The plan change goes to the other default plan, whose resources the director has too.
+    const change = run.cases.find((c) => c.id === 'legacy/small/update/plan-change')!;
+    expect(change.journal!.find((e) => e.method === 'POST' && e.path === '/deployments')!.requestBody).toContain('vm_type: large');
+  }, 120_000);
+
+  it('kafka, stdin mode, plan large: both instance groups it asks for, joined by their link on the director', async () => {
+    const run = await checkAdapter({ adapter: exampleAdapters.kafka.adapterPath, config: false, inputModes: ['stdin'], plans: ['large'] });
+    expect(isGreen(run), summary(run).join('\n')).toBe(true);
+    const setup = run.cases.find((c) => c.id === 'setup/default-config')!;
+    expect(setup.details).toContain('learnt from the adapter: instance groups zookeeper, kafka; releases service/1.0.0 (jobs zookeeper, kafka)');
+    expect(lifecycleOutcomes(run)).toMatchObject({ failed: 0, warned: 0, 'not-run': 0, 'not-applicable': 1, passed: 14, total: 15 });
+    const deploy = run.cases.find((c) => c.id === 'stdin/large/provision/deploy')!;
+    expect(deploy.outcome).toBe('passed');
+    expect(deploy.journal!.find((e) => e.method === 'POST' && e.path === '/deployments')!.requestBody).toMatch(/consumes:\n\s+zookeeper:\n\s+from: zookeeper-conn/);
+    const change = run.cases.find((c) => c.id === 'stdin/large/update/plan-change')!;
+    expect([change.outcome, change.message]).toEqual(['passed', undefined]);
+  }, 180_000);
+});
+

@@ -2,21 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { DEPLOYMENT, INSTANCE, inputsFor, manifestOf, run, stdinFor } from './helpers.js';
 
-/** Both example adapters as processes, through the SDK's command-line contract (odb-broker.md §6). */
+/**
+ * Both example adapters as processes, through the SDK's command-line contract (odb-broker.md §6).
+ * Each call is a Node process start, so independent calls (and tests) run concurrently, and a
+ * manifest several tests read is generated once.
+ */
 
 // Each test starts several Node processes; on a loaded machine that is seconds of wall time.
 const PROCESSES = { timeout: 90_000 };
 
+/** One call's result, started on first use and shared after (the tests only read it). */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= make());
+}
+
 const NO_PARAMS = JSON.stringify({ parameters: {} });
 const params = (p: Record<string, unknown>) => JSON.stringify({ parameters: p });
 
-describe('redis example: generate-manifest', PROCESSES, () => {
+describe.concurrent('redis example: generate-manifest', PROCESSES, () => {
   const { path, serviceDeployment, plan } = inputsFor('redis', 'cache-large');
 
   it('stdin mode answers {manifest, secrets, configs}; legacy mode answers the bare YAML; stderr has the SDK line', async () => {
-    const stdinRun = await run(path, ['generate-manifest'], stdinFor('generate_manifest', {
-      service_deployment: serviceDeployment, plan, request_parameters: NO_PARAMS, previous_manifest: '', previous_plan: 'null', previous_secrets: '{}', previous_configs: '{}', uaa_client: '',
-    }));
+    const [stdinRun, legacy] = await Promise.all([
+      run(path, ['generate-manifest'], stdinFor('generate_manifest', {
+        service_deployment: serviceDeployment, plan, request_parameters: NO_PARAMS, previous_manifest: '', previous_plan: 'null', previous_secrets: '{}', previous_configs: '{}', uaa_client: '',
+      })),
+      run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, '', 'null']),
+    ]);
     expect(stdinRun.code).toBe(0);
     expect(stdinRun.stderr).toBe('[odb-sdk] handling generate-manifest\n');
     const out = JSON.parse(stdinRun.stdout);
@@ -37,7 +50,6 @@ describe('redis example: generate-manifest', PROCESSES, () => {
     expect(redis.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(m.update).toEqual({ canaries: 1, canary_watch_time: '30000-240000', update_watch_time: '30000-240000', max_in_flight: 1, serial: true });
 
-    const legacy = await run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, '', 'null']);
     expect(legacy.code).toBe(0);
     expect(() => JSON.parse(legacy.stdout)).toThrow();
     const lm = manifestOf(legacy.stdout);
@@ -53,25 +65,29 @@ describe('redis example: generate-manifest', PROCESSES, () => {
     expect(prev).toMatchObject({ maxmemory_policy: 'noeviction', timeout: 300 });
 
     const small = inputsFor('redis', 'cache-small');
-    const update = await run(path, ['generate-manifest'], stdinFor('generate_manifest', {
-      service_deployment: serviceDeployment, plan: small.plan, request_parameters: params({ timeout: 60 }), previous_manifest: first.stdout, previous_plan: plan, previous_secrets: '{}', previous_configs: '{}',
-    }));
+    const [update, again, twice] = await Promise.all([
+      run(path, ['generate-manifest'], stdinFor('generate_manifest', {
+        service_deployment: serviceDeployment, plan: small.plan, request_parameters: params({ timeout: 60 }), previous_manifest: first.stdout, previous_plan: plan, previous_secrets: '{}', previous_configs: '{}',
+      })),
+      run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, first.stdout, plan]),
+      run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, first.stdout, plan]),
+    ]);
     expect(update.code).toBe(0);
     const m = manifestOf(JSON.parse(update.stdout).manifest);
     expect(m.instance_groups.map((g) => g.name)).toEqual(['redis-server']);
     expect(m.instance_groups[0].jobs[0].properties.redis).toEqual({ ...prev, maxmemory: '256mb', maxclients: 10000, persistence: false, timeout: 60 });
 
     // The same call again gives the same manifest (ODB's pending-changes check relies on it).
-    const again = await run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, first.stdout, plan]);
-    const twice = await run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, first.stdout, plan]);
     expect(again.stdout).toBe(twice.stdout);
     expect(manifestOf(again.stdout).instance_groups[0].jobs[0].properties.redis).toEqual(prev);
   });
 
   it('bad user parameters: exit 1 with a message for the user on stdout', async () => {
-    const r = await run(path, ['generate-manifest', serviceDeployment, plan, params({ maxmemory_policy: 'lru-ish', colour: 'red' }), '', 'null']);
+    const [r, r2] = await Promise.all([
+      run(path, ['generate-manifest', serviceDeployment, plan, params({ maxmemory_policy: 'lru-ish', colour: 'red' }), '', 'null']),
+      run(path, ['generate-manifest', serviceDeployment, plan, params({ maxmemory_policy: 'lru-ish' }), '', 'null']),
+    ]);
     expect(r).toEqual({ code: 1, stdout: 'unsupported parameter(s) for this service: colour', stderr: '[odb-sdk] handling generate-manifest\n' });
-    const r2 = await run(path, ['generate-manifest', serviceDeployment, plan, params({ maxmemory_policy: 'lru-ish' }), '', 'null']);
     expect(r2.code).toBe(1);
     expect(r2.stdout).toMatch(/^invalid maxmemory_policy 'lru-ish': expected one of noeviction, /);
   });
@@ -97,8 +113,9 @@ describe('redis example: generate-manifest', PROCESSES, () => {
       [['generate-manifest'], 'not json', '[odb-sdk] error unmarshalling input params JSON, error: '],
       [['generate-plan-schemas', '-plan'], undefined, '[odb-sdk] Incorrect arguments for generate-plan-schemas\n'],
     ];
-    for (const [args, stdin, message] of cases) {
-      const r = await run(path, args, stdin);
+    const runs = await Promise.all(cases.map(([args, stdin]) => run(path, args, stdin)));
+    for (const [i, [args, , message]] of cases.entries()) {
+      const r = runs[i];
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr.startsWith(`[odb-sdk] handling ${args[0]}\n${message}`), r.stderr).toBe(true);
@@ -106,32 +123,29 @@ describe('redis example: generate-manifest', PROCESSES, () => {
   });
 
   it('no subcommand or an unknown one: exit 1 with the supported list', async () => {
-    const none = await run(path, []);
+    const [none, unknown] = await Promise.all([run(path, []), run(path, ['provision'])]);
     expect(none).toEqual({ code: 1, stdout: '', stderr: '[odb-sdk] the following commands are supported: generate-manifest, create-binding, delete-binding, dashboard-url, generate-plan-schemas\n' });
-    const unknown = await run(path, ['provision']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('[odb-sdk] handling provision\n[odb-sdk] unknown subcommand: provision. The following commands are supported: generate-manifest, create-binding, delete-binding, dashboard-url, generate-plan-schemas\n');
   });
 });
 
-describe('redis example: bindings, dashboard, plan schemas', PROCESSES, () => {
+describe.concurrent('redis example: bindings, dashboard, plan schemas', PROCESSES, () => {
   const { path, serviceDeployment, plan } = inputsFor('redis', 'cache-small');
   const vms = JSON.stringify({ 'redis-server': ['10.244.0.10'] });
 
-  async function manifest() {
-    return (await run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, '', 'null'])).stdout;
-  }
+  const manifest = once(async () => (await run(path, ['generate-manifest', serviceDeployment, plan, NO_PARAMS, '', 'null'])).stdout);
 
   it('create-binding gives the VM address and the password, in both modes', async () => {
     const m = await manifest();
     const password = manifestOf(m).instance_groups[0].jobs[0].properties.redis.password;
     const expected = { credentials: { host: '10.244.0.10', port: 6379, password, uri: `redis://:${password}@10.244.0.10:6379` } };
-    const legacy = await run(path, ['create-binding', 'b1', vms, m, JSON.stringify({ app_guid: 'app-1', bind_resource: { app_guid: 'app-1' } })]);
+    const [legacy, stdin] = await Promise.all([
+      run(path, ['create-binding', 'b1', vms, m, JSON.stringify({ app_guid: 'app-1', bind_resource: { app_guid: 'app-1' } })]),
+      run(path, ['create-binding'], stdinFor('create_binding', { binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: '{}', dns_addresses: '{}' })),
+    ]);
     expect(legacy.code).toBe(0);
     expect(legacy.stdout).toBe(JSON.stringify(expected) + '\n');
-    const stdin = await run(path, ['create-binding'], stdinFor('create_binding', {
-      binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: '{}', dns_addresses: '{}',
-    }));
     expect(stdin.code).toBe(0);
     expect(JSON.parse(stdin.stdout)).toEqual(expected);
   });
@@ -140,13 +154,13 @@ describe('redis example: bindings, dashboard, plan schemas', PROCESSES, () => {
     const doc = manifestOf(await manifest());
     doc.instance_groups[0].jobs[0].properties.redis.password = '((/odb/svc/dep/redis_password))';
     const m = stringify(doc);
-    const ok = await run(path, ['create-binding'], stdinFor('create_binding', {
-      binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: JSON.stringify({ '((/odb/svc/dep/redis_password))': 's3cret' }), dns_addresses: '{}',
-    }));
+    const [ok, missing] = await Promise.all([
+      run(path, ['create-binding'], stdinFor('create_binding', {
+        binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: JSON.stringify({ '((/odb/svc/dep/redis_password))': 's3cret' }), dns_addresses: '{}',
+      })),
+      run(path, ['create-binding'], stdinFor('create_binding', { binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: '{}', dns_addresses: '{}' })),
+    ]);
     expect(JSON.parse(ok.stdout).credentials.password).toBe('s3cret');
-    const missing = await run(path, ['create-binding'], stdinFor('create_binding', {
-      binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: '{}', dns_addresses: '{}',
-    }));
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toContain("manifest wasn't correctly interpolated: missing value for '((/odb/svc/dep/redis_password))'");
@@ -154,53 +168,66 @@ describe('redis example: bindings, dashboard, plan schemas', PROCESSES, () => {
 
   it('create-binding refuses parameters and a topology it does not know', async () => {
     const m = await manifest();
-    const withParams = await run(path, ['create-binding', 'b1', vms, m, params({ readonly: true })]);
+    const [withParams, twoVms, badVms] = await Promise.all([
+      run(path, ['create-binding', 'b1', vms, m, params({ readonly: true })]),
+      run(path, ['create-binding', 'b1', JSON.stringify({ 'redis-server': ['10.0.0.1', '10.0.0.2'] }), m, '{}']),
+      run(path, ['create-binding', 'b1', '[', m, '{}']),
+    ]);
     expect([withParams.code, withParams.stdout]).toEqual([1, 'unsupported parameter(s) for this service: readonly']);
-    const twoVms = await run(path, ['create-binding', 'b1', JSON.stringify({ 'redis-server': ['10.0.0.1', '10.0.0.2'] }), m, '{}']);
     expect([twoVms.code, twoVms.stdout]).toEqual([1, '']);
     expect(twoVms.stderr).toContain('expected redis-server instance group to have only 1 instance, got 2');
-    const badVms = await run(path, ['create-binding', 'b1', '[', m, '{}']);
     expect([badVms.code, badVms.stdout]).toEqual([1, '']);
     expect(badVms.stderr).toContain('[odb-sdk] error unmarshalling BOSH VMs: ');
   });
 
   it('delete-binding exits 0 with nothing on stdout, in both modes', async () => {
     const m = await manifest();
-    expect(await run(path, ['delete-binding', 'b1', vms, m, '{}'])).toEqual({ code: 0, stdout: '', stderr: '[odb-sdk] handling delete-binding\n' });
-    const stdin = await run(path, ['delete-binding'], stdinFor('delete_binding', { binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: '{}', dns_addresses: '{}' }));
+    const [legacy, stdin] = await Promise.all([
+      run(path, ['delete-binding', 'b1', vms, m, '{}']),
+      run(path, ['delete-binding'], stdinFor('delete_binding', { binding_id: 'b1', bosh_vms: vms, manifest: m, request_parameters: '{}', secrets: '{}', dns_addresses: '{}' })),
+    ]);
+    expect(legacy).toEqual({ code: 0, stdout: '', stderr: '[odb-sdk] handling delete-binding\n' });
     expect([stdin.code, stdin.stdout]).toEqual([0, '']);
   });
 
   it('dashboard-url and generate-plan-schemas, in both modes', async () => {
     const m = await manifest();
     const url = { dashboard_url: `https://redis-dashboard.example.com/instances/${INSTANCE}` };
-    expect(await run(path, ['dashboard-url', INSTANCE, plan, m])).toEqual({ code: 0, stdout: JSON.stringify(url) + '\n', stderr: '[odb-sdk] handling dashboard-url\n' });
-    const stdin = await run(path, ['dashboard-url'], stdinFor('dashboard_url', { instance_id: INSTANCE, plan, manifest: m }));
+    const [legacyDash, stdin, schemaSpaced, schemaEquals, stdinSchemas] = await Promise.all([
+      run(path, ['dashboard-url', INSTANCE, plan, m]),
+      run(path, ['dashboard-url'], stdinFor('dashboard_url', { instance_id: INSTANCE, plan, manifest: m })),
+      run(path, ['generate-plan-schemas', '-plan-json', plan]),
+      run(path, ['generate-plan-schemas', `--plan-json=${plan}`]),
+      run(path, ['generate-plan-schemas'], stdinFor('generate_plan_schemas', { plan })),
+    ]);
+    expect(legacyDash).toEqual({ code: 0, stdout: JSON.stringify(url) + '\n', stderr: '[odb-sdk] handling dashboard-url\n' });
     expect(JSON.parse(stdin.stdout)).toEqual(url);
 
-    for (const args of [['generate-plan-schemas', '-plan-json', plan], ['generate-plan-schemas', `--plan-json=${plan}`]]) {
-      const r = await run(path, args);
+    for (const r of [schemaSpaced, schemaEquals]) {
       expect(r.code).toBe(0);
       const schema = JSON.parse(r.stdout);
       expect(schema.service_instance.create.parameters.properties.maxmemory_policy.enum).toContain('allkeys-lru');
       expect(schema.service_instance.update).toEqual(schema.service_instance.create);
       expect(schema.service_binding.create.parameters).toMatchObject({ $schema: 'http://json-schema.org/draft-04/schema#', additionalProperties: false });
     }
-    const stdinSchemas = await run(path, ['generate-plan-schemas'], stdinFor('generate_plan_schemas', { plan }));
     expect(stdinSchemas.code).toBe(0);
     expect(JSON.parse(stdinSchemas.stdout).service_instance.create.parameters.$schema).toBe('http://json-schema.org/draft-04/schema#');
   });
 });
 
-describe('kafka example', PROCESSES, () => {
+describe.concurrent('kafka example', PROCESSES, () => {
   const ha = inputsFor('kafka', 'cluster-ha');
   const small = inputsFor('kafka', 'cluster-small');
   const { path } = ha;
+  const haLegacy = once(() => run(path, ['generate-manifest', ha.serviceDeployment, ha.plan, NO_PARAMS, '', 'null']));
 
   it('generate-manifest: zookeeper and kafka joined by a link, a smoke-test errand, plan properties, in both modes', async () => {
-    const r = await run(path, ['generate-manifest'], stdinFor('generate_manifest', {
-      service_deployment: ha.serviceDeployment, plan: ha.plan, request_parameters: NO_PARAMS, previous_manifest: '', previous_plan: 'null', previous_secrets: '{}', previous_configs: '{}',
-    }));
+    const [r, legacy] = await Promise.all([
+      run(path, ['generate-manifest'], stdinFor('generate_manifest', {
+        service_deployment: ha.serviceDeployment, plan: ha.plan, request_parameters: NO_PARAMS, previous_manifest: '', previous_plan: 'null', previous_secrets: '{}', previous_configs: '{}',
+      })),
+      haLegacy(),
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const m = manifestOf(out.manifest);
@@ -215,12 +242,14 @@ describe('kafka example', PROCESSES, () => {
     expect(smoke.jobs).toEqual([{ name: 'smoke-tests', release: 'kafka', consumes: { kafka: { from: 'kafka-brokers' } } }]);
     expect(kafka).toMatchObject({ vm_type: 'large', persistent_disk_type: '10GB', azs: ['z1', 'z2', 'z3'], stemcell: 'only-stemcell' });
 
-    const legacy = await run(path, ['generate-manifest', ha.serviceDeployment, ha.plan, NO_PARAMS, '', 'null']);
     expect(legacy.stdout).toBe(out.manifest);
   });
 
   it('parameters survive updates through previous_manifest; a smaller plan is refused', async () => {
-    const first = await run(path, ['generate-manifest', small.serviceDeployment, small.plan, params({ auto_create_topics: false, log_retention_hours: 12 }), '', 'null']);
+    const [first, tooMany] = await Promise.all([
+      run(path, ['generate-manifest', small.serviceDeployment, small.plan, params({ auto_create_topics: false, log_retention_hours: 12 }), '', 'null']),
+      run(path, ['generate-manifest', small.serviceDeployment, small.plan, params({ default_replication_factor: 2 }), '', 'null']),
+    ]);
     expect(first.code).toBe(0);
     const up = await run(path, ['generate-manifest', ha.serviceDeployment, ha.plan, NO_PARAMS, first.stdout, small.plan]);
     expect(up.code).toBe(0);
@@ -231,7 +260,6 @@ describe('kafka example', PROCESSES, () => {
     expect(down.code).toBe(1);
     expect(down.stdout).toBe('cannot migrate to a smaller plan: choose a plan with at least as many kafka and zookeeper instances');
     expect(down.stderr).toContain('[kafka-adapter] cannot migrate to a smaller plan');
-    const tooMany = await run(path, ['generate-manifest', small.serviceDeployment, small.plan, params({ default_replication_factor: 2 }), '', 'null']);
     expect([tooMany.code, tooMany.stdout]).toEqual([1, 'default_replication_factor 2 is more than the 1 kafka broker(s) of this plan']);
   });
 
@@ -245,12 +273,17 @@ describe('kafka example', PROCESSES, () => {
   });
 
   it('create-binding: brokers and the ensemble from bosh_vms, a topic, the DNS name when ODB passes one', async () => {
-    const m = (await run(path, ['generate-manifest', ha.serviceDeployment, ha.plan, NO_PARAMS, '', 'null'])).stdout;
+    const m = (await haLegacy()).stdout;
     const vms = JSON.stringify({ zookeeper: ['10.244.0.2', '10.244.1.2', '10.244.2.2'], kafka: ['10.244.0.3', '10.244.1.3', '10.244.2.3'] });
-    const r = await run(path, ['create-binding'], stdinFor('create_binding', {
-      binding_id: 'bind-1', bosh_vms: vms, manifest: m, request_parameters: params({ topic: 'orders' }), secrets: '{}',
-      dns_addresses: JSON.stringify({ 'kafka-brokers': 'q-s0.kafka.default.dep.bosh' }),
-    }));
+    const [r, legacy, bad, noBrokers] = await Promise.all([
+      run(path, ['create-binding'], stdinFor('create_binding', {
+        binding_id: 'bind-1', bosh_vms: vms, manifest: m, request_parameters: params({ topic: 'orders' }), secrets: '{}',
+        dns_addresses: JSON.stringify({ 'kafka-brokers': 'q-s0.kafka.default.dep.bosh' }),
+      })),
+      run(path, ['create-binding', 'bind-1', vms, m, '{}']),
+      run(path, ['create-binding', 'bind-1', vms, m, params({ topic: 'no spaces please' })]),
+      run(path, ['create-binding', 'bind-1', JSON.stringify({ zookeeper: ['10.0.0.1'] }), m, '{}']),
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       credentials: {
@@ -260,12 +293,9 @@ describe('kafka example', PROCESSES, () => {
         bootstrap_servers_dns: 'q-s0.kafka.default.dep.bosh:9092',
       },
     });
-    const legacy = await run(path, ['create-binding', 'bind-1', vms, m, '{}']);
     expect(JSON.parse(legacy.stdout).credentials).toMatchObject({ topic: 'bind-1' });
     expect(JSON.parse(legacy.stdout).credentials.bootstrap_servers_dns).toBeUndefined();
-    const bad = await run(path, ['create-binding', 'bind-1', vms, m, params({ topic: 'no spaces please' })]);
     expect([bad.code, bad.stdout]).toEqual([1, 'invalid topic: use 1 to 249 letters, digits, dots, underscores or dashes']);
-    const noBrokers = await run(path, ['create-binding', 'bind-1', JSON.stringify({ zookeeper: ['10.0.0.1'] }), m, '{}']);
     expect([noBrokers.code, noBrokers.stdout]).toEqual([1, '']);
     expect(noBrokers.stderr).toContain('[kafka-adapter] no VMs for instance group kafka');
   });
@@ -273,10 +303,14 @@ describe('kafka example', PROCESSES, () => {
   it('delete-binding, dashboard-url and plan schemas', async () => {
     const m = (await run(path, ['generate-manifest', small.serviceDeployment, small.plan, NO_PARAMS, '', 'null'])).stdout;
     const vms = JSON.stringify({ zookeeper: ['10.244.0.2'], kafka: ['10.244.0.3'] });
-    expect((await run(path, ['delete-binding', 'bind-1', vms, m, '{}'])).code).toBe(0);
-    const dash = await run(path, ['dashboard-url'], stdinFor('dashboard_url', { instance_id: INSTANCE, plan: small.plan, manifest: m }));
+    const [unbind, dash, schemasRun] = await Promise.all([
+      run(path, ['delete-binding', 'bind-1', vms, m, '{}']),
+      run(path, ['dashboard-url'], stdinFor('dashboard_url', { instance_id: INSTANCE, plan: small.plan, manifest: m })),
+      run(path, ['generate-plan-schemas', '--plan-json', ha.plan]),
+    ]);
+    expect(unbind.code).toBe(0);
     expect(JSON.parse(dash.stdout)).toEqual({ dashboard_url: `https://kafka-manager.example.com/clusters/${INSTANCE}` });
-    const schemas = JSON.parse((await run(path, ['generate-plan-schemas', '--plan-json', ha.plan])).stdout);
+    const schemas = JSON.parse(schemasRun.stdout);
     expect(schemas.service_instance.create.parameters.properties.default_replication_factor).toMatchObject({ type: 'integer', minimum: 1, maximum: 3 });
     expect(Object.keys(schemas.service_binding.create.parameters.properties)).toEqual(['topic']);
   });

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,13 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The package as a user gets it: built (`npm run build`, what `prepare` runs), packed, installed
  * from the tarball into an empty project (dependencies from npm's cache: no network when it is
- * warm), then used there from plain Node, TypeScript, the CLI and vitest.
+ * warm), then used there from plain Node, TypeScript, the CLI and vitest. Installing is most of
+ * this file's work, so the project is kept and used again while the tarball is byte for byte the
+ * same (npm packs with fixed timestamps); only what the tests write into it is removed first. It
+ * lives in the temporary directory, outside this repository, so that nothing there resolves a
+ * module from the repository's own node_modules.
  */
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json');
 const specifier = (sub: string) => (sub === '.' ? 'fakefoundry' : `fakefoundry/${sub.slice(2)}`);
+const CACHE = path.join(tmpdir(), `fakefoundry-package-test-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
 
 let work = '';
 let app = '';
@@ -28,14 +34,28 @@ const inApp = (file: string, args: string[], timeout = 120_000) => exec(file, ar
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'ff-pack-'));
-  app = path.join(work, 'app');
-  mkdirSync(app);
   await exec(process.execPath, [path.join(ROOT, 'bin/build.mjs')], { cwd: ROOT, timeout: 300_000 });
   const { stdout } = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, env, timeout: 120_000 });
   const [info] = JSON.parse(stdout);
   packed = info.files.map((f: { path: string }) => f.path);
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, version: '1.0.0' }));
-  await inApp('npm', ['install', path.join(work, info.filename), '--prefer-offline', '--no-audit', '--no-fund'], 300_000);
+  const tarball = path.join(work, info.filename);
+  const key = createHash('sha256').update(readFileSync(tarball)).update(process.version).digest('hex').slice(0, 16);
+  app = path.join(CACHE, `installed-${key}`);
+  if (existsSync(path.join(app, 'node_modules/fakefoundry/package.json'))) {
+    for (const entry of readdirSync(app)) {
+      if (!['node_modules', 'package.json', 'package-lock.json', info.filename].includes(entry)) rmSync(path.join(app, entry), { recursive: true, force: true });
+    }
+    return;
+  }
+  mkdirSync(CACHE, { recursive: true });
+  for (const entry of readdirSync(CACHE)) if (entry.startsWith('installed-')) rmSync(path.join(CACHE, entry), { recursive: true, force: true });
+  // Installed beside, then moved into place: an interrupted install is never taken for a finished one.
+  const installing = mkdtempSync(path.join(CACHE, 'installing-'));
+  writeFileSync(path.join(installing, 'package.json'), JSON.stringify({ name: 'app', private: true, version: '1.0.0' }));
+  // Installed from a copy beside it, so the project's `file:` dependency stays valid after the move.
+  copyFileSync(tarball, path.join(installing, info.filename));
+  await exec('npm', ['install', `./${info.filename}`, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: installing, env, timeout: 300_000, maxBuffer: 16 << 20 });
+  renameSync(installing, app);
 }, 600_000);
 
 afterAll(async () => {
@@ -46,7 +66,7 @@ afterAll(async () => {
 // Each test runs whole processes (node, npx, tsc, vitest): seconds on a quiet machine, far more on a busy one.
 describe('the published package', { timeout: 180_000 }, () => {
   it('holds the compiled code, its declarations and source maps, the bin, README and LICENSE; no sources or tests', () => {
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/fakefoundry.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/up.bundle.js', 'dist/cli/up.bundle.js.map']));
+    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/fakefoundry.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/up.bundle.cjs', 'dist/cli/up.bundle.cjs.map']));
     const unexpected = packed.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/fakefoundry\.mjs|dist\/.+)$/.test(f));
     expect(unexpected).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -67,21 +87,26 @@ describe('the published package', { timeout: 180_000 }, () => {
     const plain = subpaths.filter((s) => s !== './vitest');
     const esm = plain.map((s) => `Object.keys(await import('${specifier(s)}')).length`).join(', ');
     const cjs = plain.map((s) => `Object.keys(require('${specifier(s)}')).length`).join(', ');
-    const viaImport = await inApp(process.execPath, ['--input-type=module', '-e', `console.log(JSON.stringify([${esm}]))`]);
-    const viaRequire = await inApp(process.execPath, ['-e', `console.log(JSON.stringify([${cjs}]))`]);
-    expect(JSON.parse(viaImport.stdout)).toEqual(JSON.parse(viaRequire.stdout));
-    expect(JSON.parse(viaImport.stdout).every((n: number) => n > 0)).toBe(true);
-
+    // The require() process also runs a foundation, as a CommonJS user would.
     const script = `
+      const counts = [${cjs}];
       const { Foundation } = require('fakefoundry');
       (async () => {
         const f = await Foundation.create({ seed: 'pkg' });
         const urls = f.mountInProcess();
         const info = await fetch(urls.cc + '/v2/info').then((r) => r.json());
+        console.log(JSON.stringify(counts));
         console.log(info.token_endpoint === urls.uaa ? 'ok' : 'wrong: ' + JSON.stringify(info));
         await f.close();
       })();`;
-    expect((await inApp(process.execPath, ['-e', script])).stdout.trim()).toBe('ok');
+    const [viaImport, viaRequire] = await Promise.all([
+      inApp(process.execPath, ['--input-type=module', '-e', `console.log(JSON.stringify([${esm}]))`]),
+      inApp(process.execPath, ['-e', script]),
+    ]);
+    const [requireCounts, foundation] = viaRequire.stdout.trim().split('\n');
+    expect(JSON.parse(viaImport.stdout)).toEqual(JSON.parse(requireCounts));
+    expect(JSON.parse(viaImport.stdout).every((n: number) => n > 0)).toBe(true);
+    expect(foundation).toBe('ok');
   });
 
   it('gives TypeScript (NodeNext) the declarations of every subpath, matchers included', async () => {

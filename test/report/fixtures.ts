@@ -32,7 +32,8 @@ export function provisionTrace(): { journal: JournalEntry[]; steps: TraceStep[] 
     method: 'PUT',
     path: `/v2/service_instances/${id}`,
     query: { accepts_incomplete: 'true' },
-    requestBody: '{"service_id":"s","plan_id":"p"}',
+    // Large enough to be written once per report and filled in when the request opens.
+    requestBody: JSON.stringify({ service_id: 's', plan_id: 'p', parameters: { notes: Array.from({ length: 40 }, (_, i) => `note ${i}: a line of text`) } }),
     requestHeaders: { 'content-type': 'application/json', authorization: 'Basic ***' },
     status: 202,
     responseBody: '{"operation":"provision"}',

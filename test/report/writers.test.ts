@@ -127,7 +127,12 @@ describe('HTML writer', () => {
     expect(ids).toEqual(['failed', 'warned', 'not-applicable', 'skipped', 'passed']);
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).toContain('<details class="call" id="call-');
-    expect(html).toContain('&quot;service_id&quot;: &quot;s&quot;');
+    // The PUT's large body is written once for both cases that made it, and filled in on opening.
+    expect(html.match(/<pre class="body" data-body="0"><\/pre>/g)).toHaveLength(2);
+    const shared = JSON.parse(/<script type="application\/json" id="bodies">(.*?)<\/script>/s.exec(html)![1]) as string[];
+    expect(shared).toHaveLength(1);
+    expect(shared[0]).toContain('"service_id": "s"');
+    expect(html).toContain('{&quot;access_token&quot;: &quot;x&quot;'.replace('{', '{\n  '));
     expect(html).toContain('bind &lt;app&gt; &amp; &quot;friends&quot;');
     const withoutNamespaces = html.replace(/xmlns(:\w+)?="http:\/\/www\.w3\.org\/[^"]*"/g, '');
     expect(withoutNamespaces).not.toMatch(/https?:\/\/(?!bosh\.f1\.fakefoundry\.test)/);

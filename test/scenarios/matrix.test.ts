@@ -36,6 +36,15 @@ describe('matrix expansion', () => {
     expect(cells[1].target).toMatchObject({ kind: 'url', fakes: { state: '/ci/up.json' } });
   });
 
+  it('names the embedded target with adapters as processes embedded-process, so both modes fit in one matrix', () => {
+    const cells = expandMatrix({ targets: ['embedded', { kind: 'embedded', adapters: 'process' }], service: { name: 's', odb_config: 'odb.yml', adapter_module: 'adapter.mjs' } }, { base: '/ci' });
+    expect(cells.map((c) => [c.cell, c.target])).toEqual([
+      ['embedded · uaa · stdin · no-faults', { kind: 'embedded', name: undefined, adapters: undefined }],
+      ['embedded-process · uaa · stdin · no-faults', { kind: 'embedded', name: undefined, adapters: 'process' }],
+    ]);
+    expect(cells[0].service).toMatchObject({ odbConfig: '/ci/odb.yml', adapterModule: '/ci/adapter.mjs' });
+  });
+
   it('refuses unknown fault profiles, duplicate cells and bad values', () => {
     expect(() => expandMatrix({ fault_profiles: ['earthquake'] })).toThrow(/unknown fault profile 'earthquake'/);
     expect(() => expandMatrix({ targets: ['embedded', 'embedded'] })).toThrow(/two matrix cells are both named 'embedded · uaa · stdin · no-faults'/);

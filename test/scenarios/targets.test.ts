@@ -1,11 +1,45 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandLine, parseTarget, setUpScenario, targetFor } from '../../scenarios/index.js';
+import { commandLine, parseTarget, setUpScenario, targetFor, type Scenario } from '../../scenarios/index.js';
+import { scriptedAdapter } from '../../scenarios/catalogue/support.js';
+import { DEFAULT_SERVICE } from '../../scenarios/harness/profile.js';
 import { env } from './support.js';
 
 const standInCommand = `node ${path.resolve('bin/run-ts.mjs')} ${path.resolve('test/scenarios/fixtures/stand-in-main.ts')} {config}`;
 
 describe('targets', () => {
+  // The reference broker with the example redis adapter; a scripted create-binding exit 49 (the
+  // wrapper script the catalogue's adapter scenarios use, or its in-process twin).
+  async function provisionAndBind(adapters: 'in-process' | 'process'): Promise<{ s: Scenario; ranInProcess: unknown[]; bindStatus: number }> {
+    const s = await setUpScenario(env({ target: { kind: 'embedded', adapters }, service: DEFAULT_SERVICE }), { configure: scriptedAdapter({ 'create-binding': { exit: 49 } }) }, targetFor({ kind: 'embedded', adapters }));
+    const si = await s.provision(s.plan(0));
+    expect(si.last_operation).toMatchObject({ state: 'succeeded' });
+    await s.bind(si.guid).catch(() => undefined);
+    const bindStatus = s.journal.query({ service: 'cc->broker', method: 'PUT', path: `/v2/service_instances/${si.guid}/service_bindings/*` })[0].status;
+    return { s, bindStatus, ranInProcess: s.steps.filter((x) => x.kind === 'adapter').map((x) => (x.details as { ranInProcess?: true }).ranInProcess) };
+  }
+
+  it('embedded: runs the example adapter in-process by default, and as a process per call with adapters: process', async () => {
+    const a = await provisionAndBind('in-process');
+    try {
+      expect(a.s.target.name).toBe('embedded');
+      expect(a.ranInProcess.length).toBeGreaterThan(2);
+      expect(a.ranInProcess.every((x) => x === true)).toBe(true);
+      expect(a.bindStatus).toBe(409);
+    } finally {
+      await a.s.close();
+    }
+    const b = await provisionAndBind('process');
+    try {
+      expect(b.s.target.name).toBe('embedded-process');
+      expect(b.ranInProcess).toHaveLength(a.ranInProcess.length);
+      expect(b.ranInProcess.every((x) => x === undefined)).toBe(true);
+      expect(b.bindStatus).toBe(409);
+    } finally {
+      await b.s.close();
+    }
+  }, 60_000);
+
   it('command: starts the broker from a command line with a generated ODB config pointing at the fakes over HTTPS', async () => {
     const s = await setUpScenario(env({ target: { kind: 'command', command: standInCommand } }));
     try {
@@ -30,6 +64,7 @@ describe('targets', () => {
 
   it('parses target specs from the command line, and quotes {config}', () => {
     expect(parseTarget('embedded')).toEqual({ kind: 'embedded' });
+    expect(parseTarget('embedded-process')).toEqual({ kind: 'embedded', adapters: 'process' });
     expect(parseTarget('embedded:x/broker.ts')).toEqual({ kind: 'embedded', module: path.resolve('x/broker.ts') });
     expect(parseTarget('command:odb -configFilePath {config}')).toEqual({ kind: 'command', command: 'odb -configFilePath {config}' });
     expect(parseTarget('url:https://broker:p%40ss@127.0.0.1:8443/', { fakesState: 's.json', fakesPorts: 'uaa=1,bosh=2,cc=3' })).toEqual({
