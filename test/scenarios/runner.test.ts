@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseJsonReport } from '../../report/index.js';
-import { loadMatrix } from '../../scenarios/matrix/matrix.js';
 import { runScenarios, type RunOptions } from '../../scenarios/runner/run.js';
 import { TINY } from './support.js';
 
@@ -69,17 +68,5 @@ describe('fakefoundry run (vitest Node API)', { timeout: 180_000 }, () => {
     expect(merged.run!.cases.map((c) => c.id).sort()).toEqual([...one, ...two].sort());
     expect(merged.run!.cases.find((c) => c.title === 'provision and deprovision')!.journal!.length).toBeGreaterThan(0);
     expect(merged.exitCode).toBe(1);
-  });
-
-  it('runs a scenario in every cell of the example matrix (each cell a vitest project with the run’s options)', async () => {
-    const { cells } = loadMatrix('examples/ci/matrix.yml');
-    const r = await runScenarios({ cells, filters: ['lifecycle'], testNamePattern: 'provision, bind, unbind and deprovision a cache-small instance', reporters: ['json'], outDir: await mkdtemp(path.join(tmpdir(), 'ff-matrix-')), stream: sink().stream });
-    expect(cells).toHaveLength(8);
-    expect(r.run!.cases.filter((c) => c.outcome !== 'skipped').map((c) => [c.meta?.cell, c.outcome]).sort()).toEqual(cells.map((c) => [c.cell, 'passed']).sort());
-    // The cell reached the broker: BOSH auth and adapter input as the cell says.
-    const basicLegacy = r.run!.cases.find((c) => c.meta?.cell === 'embedded · basic · legacy · slow-director')!;
-    expect(basicLegacy.steps!.filter((s) => s.kind === 'adapter').every((s) => (s.details as { mode?: string }).mode === 'legacy')).toBe(true);
-    expect(basicLegacy.journal!.some((e) => e.service === 'bosh' && e.faults.length > 0)).toBe(true);
-    expect(r.exitCode).toBe(0);
   });
 });
