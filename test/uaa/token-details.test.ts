@@ -57,12 +57,26 @@ describe('POST /oauth/token request reading', () => {
     // A public client still checks a secret it is given; an empty-secret client refuses any secret.
     expectUaaError(await h.token({ grant_type: 'client_credentials' }, ['pub', 'wrong']), 401, 'invalid_client', 'Bad credentials');
     expectUaaError(await h.token({ grant_type: 'client_credentials' }, ['blank', 'x']), 401, 'invalid_client', 'Bad credentials');
+    expectUaaError(await h.token({ grant_type: 'client_credentials' }, ['cc_admin', '']), 401, 'invalid_client', 'Bad credentials');
   });
 
   it('a client_id parameter: blank is ignored; another client than a public Basic one is refused', async () => {
     expect((await h.token({ grant_type: 'client_credentials', client_id: '' }, admin)).status).toBe(200);
     const pub = await h.token({ grant_type: 'password', username: 'admin', password: h.adminPassword(), client_id: 'bosh_admin' }, ['cf', '']);
     expectUaaError(pub, 401, 'invalid_client', 'Given client ID does not match authenticated client');
+    // A public client that has a secret but was given none has authenticated too.
+    h.uaa.model.addClient({ client_id: 'pub', client_secret: 'pubsecret', allowpublic: true, authorized_grant_types: ['client_credentials'], authorities: ['uaa.none'] });
+    const pubNoSecret = await h.token({ grant_type: 'client_credentials', client_id: 'bosh_admin' }, ['pub', '']);
+    expectUaaError(pubNoSecret, 401, 'invalid_client', 'Given client ID does not match authenticated client');
+  });
+
+  it('an Authorization header that is not Basic is left alone: the form credentials authenticate', async () => {
+    const res = await h.request('/oauth/token', {
+      form: { grant_type: 'client_credentials', client_id: admin[0], client_secret: admin[1] },
+      headers: { authorization: 'Bearer not-a-basic-header' },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(decodeJwt(res.json.access_token).client_auth_method).toBe('client_secret_post');
   });
 
   it('scope: blank means none asked; commas and blanks both separate, duplicates count once', async () => {

@@ -37,8 +37,24 @@ describe('token reading endpoints, details', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.json.active).toBe(true);
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
-      expectUaaError(await h.request('/introspect', { method, basic: resource }), 405, 'method_not_allowed', `Request method '${method}' is not supported`);
+      for (const path of ['/introspect', '/check_token']) {
+        expectUaaError(await h.request(path, { method, basic: resource }), 405, 'method_not_allowed', `Request method '${method}' is not supported`);
+      }
     }
+  });
+
+  it('/introspect by a bearer without uaa.resource: 403 insufficient_scope naming it', async () => {
+    const token = await h.clientToken('bosh_admin');
+    const res = await h.request('/introspect', { form: { token }, bearer: token });
+    expectUaaError(res, 403, 'insufficient_scope', 'Insufficient scope for this resource');
+    expect(res.json.scope).toBe('uaa.resource');
+  });
+
+  it('/userinfo takes blanks between the scheme and the token and after it', async () => {
+    const login = await h.passwordToken('admin', h.adminPassword());
+    const res = await h.request('/userinfo', { headers: { authorization: `bearer   ${login.json.access_token}  ` } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.user_name).toBe('admin');
   });
 
   it('/userinfo without a bearer: 401 with the full Bearer challenge', async () => {
