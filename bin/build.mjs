@@ -28,7 +28,7 @@ function prune(rel) {
     if (entry.isDirectory()) {
       prune(child);
       if (readdirSync(path.join(dist, child)).length === 0) rmSync(path.join(dist, child), { recursive: true });
-    } else if (!existsSync(path.join(root, BUILT.test(child) ? child.replace(BUILT, '.ts') : child)) && !/^up\.bundle\.cjs(\.map|\..*\.v8cache)?$/.test(path.relative('cli', child))) {
+    } else if (!existsSync(path.join(root, child)) && !(BUILT.test(child) && existsSync(path.join(root, child.replace(BUILT, '.ts')))) && !/^up\.bundle\.cjs(\.map|\..*\.v8cache)?$/.test(path.relative('cli', child))) {
       rmSync(path.join(dist, child));
     }
   }
@@ -44,8 +44,14 @@ function copyAssets(rel) {
     const child = path.join(rel, entry.name);
     if (entry.isDirectory()) copyAssets(child);
     else if (!skip(entry.name)) {
-      cpSync(path.join(root, child), path.join(dist, child), { preserveTimestamps: true });
-      copied++;
+      // Only what changed is written: tests run the CLI from dist/ while the packaging test builds,
+      // and a file rewritten in place is briefly empty.
+      const target = path.join(dist, child);
+      const content = readFileSync(path.join(root, child));
+      if (!existsSync(target) || !readFileSync(target).equals(content)) {
+        cpSync(path.join(root, child), target, { preserveTimestamps: true });
+        copied++;
+      }
     }
   }
 }
@@ -66,4 +72,4 @@ try {
 if (esbuild) {
   await bundleUp(esbuild, { root, outfile: bundle, ownFile: (source) => path.join(dist, path.relative(root, source).replace(/\.ts$/, '.js')) });
 }
-console.log(`built dist/ (${copied} asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.cjs' : ''})`);
+console.log(`built dist/ (${copied} changed asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.cjs' : ''})`);
