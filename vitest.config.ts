@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongFirstSequencer from './test/support/long-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -12,6 +13,7 @@ export default defineConfig({
     // on sockets, not on this CPU: one worker per core leaves cores idle. Vitest's default is a
     // worker per core but one, which is a single worker on 2 cores; at least 3 keeps them busy.
     maxWorkers: Math.max(3, availableParallelism() - 1),
+    sequence: { sequencer: LongFirstSequencer },
     // Test files share their worker's module cache instead of loading every module again (nothing
     // in the fakes is module-level state, and each test builds its own foundation): importing was
     // a quarter of the run.
