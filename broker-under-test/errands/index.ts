@@ -16,15 +16,9 @@ import { registerBroker, type RegisterBrokerConfig } from './register-broker.js'
 
 export type { ErrandEnv, ErrandResult } from './env.js';
 
-export const ERRAND_NAMES = [
-  'register-broker',
-  'deregister-broker',
-  'upgrade-all-service-instances',
-  'recreate-all-service-instances',
-  'delete-all-service-instances',
-  'orphan-deployments',
-] as const;
-export type ErrandName = (typeof ERRAND_NAMES)[number];
+import { ERRAND_NAMES, type ErrandName } from './names.js';
+
+export { ERRAND_NAMES, type ErrandName } from './names.js';
 
 /**
  * Runs an errand with an already-parsed config. `brokerName` is deregister-broker's `-brokerName`.

@@ -1,5 +1,6 @@
 import type { Foundation } from '../../fakes/foundation.js';
 import type { TraceStep } from '../../report/model.js';
+import { ERRAND_NAMES } from '../../broker-under-test/errands/names.js';
 
 /**
  * What a target can do. A scenario lists what it needs; on a target without it the scenario is
@@ -24,14 +25,7 @@ export type Capability =
   | (string & {});
 
 /** The ODB errands, by the names of their binaries. */
-export const ERRANDS = [
-  'register-broker',
-  'deregister-broker',
-  'upgrade-all-service-instances',
-  'recreate-all-service-instances',
-  'delete-all-service-instances',
-  'orphan-deployments',
-] as const;
+export const ERRANDS = ERRAND_NAMES;
 
 /** Where the broker under test comes from (plain data: it travels from the CLI to the workers). */
 export type TargetSpec =
