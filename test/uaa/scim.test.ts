@@ -212,6 +212,38 @@ describe.each(MOUNTS)('SCIM /Users and /Groups (%s)', (mode) => {
     expect(user.json.groups).toContainEqual({ value: outer.id, display: 'cloud_controller.admin', type: 'INDIRECT' });
   });
 
+  it('/Groups/:id: PUT replaces members, PATCH adds to them and keeps the rest; If-Match required (* = current); ETag is the version', async () => {
+    const alice = (await createUser()).json.id;
+    const bob = (await createUser(newUser('bob'))).json.id;
+    const created = await h.request('/Groups', { json: { displayName: 'team', description: 'd', members: [{ value: alice }] }, bearer: admin });
+    expect(created.headers.get('etag')).toBe('"0"');
+    // A member without type or origin is a uaa USER.
+    expect(created.json.members).toEqual([{ value: alice, type: 'USER', origin: 'uaa' }]);
+    const id = created.json.id;
+    expect((await h.request(`/Groups/${id}`, { bearer: admin })).headers.get('etag')).toBe('"0"');
+    for (const method of ['PUT', 'PATCH']) {
+      expectUaaError(await h.request(`/Groups/${id}`, { method, json: { displayName: 'team' }, bearer: admin }), 400, 'scim', `Missing If-Match for ${method}`);
+    }
+    const patched = await h.request(`/Groups/${id}`, { method: 'PATCH', json: { members: [{ value: bob }, { value: alice }] }, bearer: admin, headers: { 'if-match': '*' } });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.headers.get('etag')).toBe('"1"');
+    expect(patched.json).toMatchObject({ displayName: 'team', description: 'd', meta: { version: 1 } });
+    expect(patched.json.members.map((m: { value: string }) => m.value)).toEqual([alice, bob]);
+    const put = await h.request(`/Groups/${id}`, { method: 'PUT', json: { displayName: 'team2', members: [{ value: bob }] }, bearer: admin, headers: { 'if-match': '"1"' } });
+    expect(put.status, put.text).toBe(200);
+    expect(put.headers.get('etag')).toBe('"2"');
+    expect(put.json.displayName).toBe('team2');
+    expect(put.json.members.map((m: { value: string }) => m.value)).toEqual([bob]);
+    const bad = [{ members: 'x' }, { members: [1] }, { members: [[]] }, { members: [null] }];
+    for (const body of bad) {
+      expectUaaError(await h.request(`/Groups/${id}`, { method: 'PUT', json: { displayName: 'team2', ...body }, bearer: admin, headers: { 'if-match': '*' } }), 400, 'invalid_scim_resource');
+    }
+    expect((await h.request(`/Groups/${id}`, { bearer: admin })).json.meta.version).toBe(2);
+    expectUaaError(await h.request(`/Groups/${id}/members/${alice}`, { bearer: admin }), 404, 'member_not_found', `Member ${alice} does not exist in group ${id}`);
+    const removed = await h.request(`/Groups/${id}/members/${bob}`, { method: 'DELETE', bearer: admin });
+    expect(removed.json).toEqual({ origin: 'uaa', type: 'USER', value: bob });
+  });
+
   it('/Groups guards: scim.read to read, scim.write to write', async () => {
     const reader = await h.clientToken('admin', 'scim.read');
     expect((await h.request('/Groups', { bearer: reader })).status).toBe(200);
