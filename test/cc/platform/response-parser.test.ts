@@ -58,6 +58,9 @@ const commonRows: [string, ResponseFacts, Expect][] = [
   ['400 -> request rejected', r(400, { description: 'nope' }), { ok: false, cls: REJ, httpStatus: 502, message: 'Service broker error: nope' }],
   ['403 without description -> request rejected with status and body', r(403, 'forbidden', 'Forbidden'), { ok: false, cls: REJ, message: 'The service broker rejected the request. Status Code: 403 Forbidden, Body: forbidden' }],
   ['404 -> request rejected', r(404, '{}'), { ok: false, cls: REJ, message: 'The service broker rejected the request. Status Code: 404 Not Found, Body: {}' }],
+  // CC's ranges are 400..499 and 500..599, inclusive at both ends.
+  ['499 -> request rejected', r(499, {}), { ok: false, cls: REJ, message: /^The service broker rejected the request\. Status Code: 499 / }],
+  ['599 -> bad response', r(599, 'x'), { ok: false, cls: BAD, message: /^The service broker returned an invalid response\. Status Code: 599 / }],
   ['500 with description', r(500, { description: 'boom' }), { ok: false, cls: BAD, httpStatus: 502, message: 'Service broker error: boom' }],
   ['503 without a JSON body', r(503, 'down'), { ok: false, cls: BAD, message: 'The service broker returned an invalid response. Status Code: 503 Service Unavailable, Body: down' }],
 ];
