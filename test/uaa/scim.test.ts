@@ -158,6 +158,39 @@ describe.each(MOUNTS)('SCIM /Users and /Groups (%s)', (mode) => {
     expectUaaError(await h.request(`/ids/Users?filter=${q('email eq "x"')}`, { bearer: admin }), 400, 'scim');
   });
 
+  it('/Users input: the primary email wins, phone numbers, origin, active, verified and externalId are kept; malformed name or emails are 400', async () => {
+    const created = await createUser(newUser('carol', {
+      emails: [{ value: 'work@example.org', primary: false }, { value: 'home@example.org', primary: true }],
+      phoneNumbers: [{ value: '+1 555' }, { type: 'no value' }],
+      active: false,
+      verified: false,
+      externalId: 'ext-7',
+    }));
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.emails.map((e: { value: string }) => e.value)).toEqual(['home@example.org']);
+    expect(created.json.phoneNumbers).toEqual([{ value: '+1 555' }]);
+    expect(created.json).toMatchObject({ active: false, verified: false, externalId: 'ext-7', origin: 'uaa' });
+    const first = await createUser(newUser('dave', { emails: [{ value: 'a@example.org' }, { value: 'b@example.org' }] }));
+    expect(first.json.emails.map((e: { value: string }) => e.value)).toEqual(['a@example.org']);
+    for (const bad of [{ name: 'x' }, { name: ['x'] }, { emails: 'x' }, { emails: [null] }, { emails: [{}] }, { emails: [{ value: 1 }] }]) {
+      expectUaaError(await createUser(newUser('erin', bad)), 400, 'invalid_scim_resource');
+    }
+    expect(h.uaa.model.userByName('erin')).toBeUndefined();
+  });
+
+  it('If-Match on DELETE /Users: quotes and spaces around the number are fine, * is the current version, anything else is 400', async () => {
+    for (const header of ['0x', 'x0', '1.5', '']) {
+      const id = (await createUser(newUser(`u${header.length}${header.replace(/\W/g, '')}`))).json.id;
+      expectUaaError(await h.request(`/Users/${id}`, { method: 'DELETE', bearer: admin, headers: { 'if-match': header } }), 400, 'scim', `Invalid version match header (should be a version number): ${header}`);
+    }
+    for (const header of [' "0" ', '""0""', '"*"']) {
+      const id = (await createUser(newUser(`ok${header.length}`))).json.id;
+      const del = await h.request(`/Users/${id}`, { method: 'DELETE', bearer: admin, headers: { 'if-match': header } });
+      expect(del.status, `${header}: ${del.text}`).toBe(200);
+      expect(del.headers.get('etag')).toBe('"0"');
+    }
+  });
+
   it('/Groups: create, get, list with filter, update with If-Match, delete; duplicate 409', async () => {
     const created = await h.request('/Groups', { json: { displayName: 'brokers.admin', description: 'Broker admins' }, bearer: admin });
     expect(created.status, created.text).toBe(201);
