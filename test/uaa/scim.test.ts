@@ -138,6 +138,32 @@ describe.each(MOUNTS)('SCIM /Users and /Groups (%s)', (mode) => {
     expect((await h.passwordToken('alice', 'secret3')).status).toBe(200);
   });
 
+  it('PUT /Users/{id}/password refusals: another user, a client without the scopes, a wrong old password, an empty or unchanged new one', async () => {
+    const id = (await createUser()).json.id;
+    const bobId = (await createUser(newUser('bob'))).json.id;
+    const bob = (await h.passwordToken('bob', 'secret1')).json.access_token;
+    expectUaaError(await h.request(`/Users/${id}/password`, { method: 'PUT', json: { password: 'x2', oldPassword: 'secret1' }, bearer: bob }), 403, 'access_denied', 'Access is denied');
+    const client = await h.clientToken('bosh_admin');
+    expectUaaError(await h.request(`/Users/${id}/password`, { method: 'PUT', json: { password: 'x2' }, bearer: client }), 403, 'insufficient_scope');
+    expectUaaError(await h.request(`/Users/${bobId}/password`, { method: 'PUT', json: { password: 'x2' }, bearer: bob }), 401, 'unauthorized', 'Old password is incorrect');
+    expectUaaError(await h.request(`/Users/${id}/password`, { method: 'PUT', json: { password: '' }, bearer: admin }), 422, 'invalid_password', 'Password must be at least 1 characters in length.');
+    expectUaaError(await h.request(`/Users/${bobId}/password`, { method: 'PUT', json: { password: 'secret1', oldPassword: 'secret1' }, bearer: bob }), 422, 'invalid_password', 'Your new password cannot be the same as the old password.');
+    expect((await h.passwordToken('alice', 'secret1')).status).toBe(200);
+    expect((await h.passwordToken('bob', 'secret1')).status).toBe(200);
+  });
+
+  it('PATCH /Users/{id}/status: unlocking answers with the field given; other origins and removing the change requirement are refused', async () => {
+    const id = (await createUser()).json.id;
+    const unlock = await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { locked: false }, bearer: admin });
+    expect([unlock.status, unlock.json]).toEqual([200, { locked: false }]);
+    const both = await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { locked: false, passwordChangeRequired: true }, bearer: admin });
+    expect(both.json).toEqual({ locked: false, passwordChangeRequired: true });
+    expect((await h.request(`/Users/${id}/status`, { method: 'PATCH', json: {}, bearer: admin })).json).toEqual({});
+    expectUaaError(await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { passwordChangeRequired: false }, bearer: admin }), 400, 'scim', 'The requirement that this user change their password cannot be removed via API.');
+    const ldap = (await createUser(newUser('lena', { origin: 'ldap' }))).json.id;
+    expectUaaError(await h.request(`/Users/${ldap}/status`, { method: 'PATCH', json: { locked: false }, bearer: admin }), 400, 'scim', 'Can only manage users from the internal user store.');
+  });
+
   it('PATCH /Users/{id}/status: require a password change (the password grant then refuses), never lock', async () => {
     const id = (await createUser()).json.id;
     const st = await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { passwordChangeRequired: true }, bearer: admin });
