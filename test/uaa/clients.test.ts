@@ -107,6 +107,45 @@ describe.each(MOUNTS)('/oauth/clients (%s)', (mode) => {
     expect((await h.token({ grant_type: 'client_credentials' }, ['my-broker', 's3'])).status).toBe(200);
   });
 
+  it('PUT /oauth/clients/{id}/secret: who may, and what each refusal says', async () => {
+    await h.request('/oauth/clients', { json: broker, bearer: admin });
+    const other = await h.clientToken('bosh_admin');
+    const forbidden = await h.request('/oauth/clients/my-broker/secret', { method: 'PUT', json: { secret: 's2', oldSecret: 'broker-secret' }, bearer: other });
+    expectUaaError(forbidden, 403, 'insufficient_scope');
+    expect(forbidden.json.scope).toBe('clients.secret clients.admin uaa.admin zones.uaa.admin');
+    // The client itself, without clients.secret, may; it must give its old secret.
+    const self = await h.clientToken('my-broker');
+    expectUaaError(await h.request('/oauth/clients/my-broker/secret', { method: 'PUT', json: { secret: 's2' }, bearer: self }), 400, 'invalid_client', 'Previous secret is required and must be valid');
+    expectUaaError(await h.request('/oauth/clients/my-broker/secret', { method: 'PUT', json: { oldSecret: 'broker-secret' }, bearer: self }), 400, 'invalid_client', 'New secret is required');
+    expectUaaError(await h.request('/oauth/clients/my-broker/secret', { method: 'PUT', json: { secret: '' }, bearer: admin }), 400, 'invalid_client', 'New secret is required');
+    const unknown = await h.request('/oauth/clients/no-such-client/secret', { method: 'PUT', json: { secret: 's2' }, bearer: admin });
+    expect([unknown.status, unknown.text]).toEqual([404, '']);
+    const updated = await h.request('/oauth/clients/my-broker/secret', { method: 'PUT', json: { secret: 's2', oldSecret: 'broker-secret', changeMode: 'UPDATE' }, bearer: self });
+    expect(updated.status, updated.text).toBe(200);
+    expect((await h.token({ grant_type: 'client_credentials' }, ['my-broker', 's2'])).status).toBe(200);
+  });
+
+  it('autoapprove: true, "true" and ["true"] all mean every scope; a list is kept as given', async () => {
+    for (const [id, autoapprove, shown] of [
+      ['a1', true, ['true']],
+      ['a2', 'true', ['true']],
+      ['a3', ['true'], ['true']],
+      ['a4', ['openid'], ['openid']],
+      ['a5', null, []],
+    ] as const) {
+      const res = await h.request('/oauth/clients', { json: { ...broker, client_id: id, autoapprove }, bearer: admin });
+      expect(res.status, res.text).toBe(201);
+      expect(res.json.autoapprove, id).toEqual(shown);
+    }
+  });
+
+  it('PUT /oauth/clients/{id} takes the id from the path when the body has none', async () => {
+    await h.request('/oauth/clients', { json: broker, bearer: admin });
+    const upd = await h.request('/oauth/clients/my-broker', { method: 'PUT', json: { scope: ['openid'], authorized_grant_types: ['client_credentials'] }, bearer: admin });
+    expect(upd.status, upd.text).toBe(200);
+    expect(upd.json).toMatchObject({ client_id: 'my-broker', scope: ['openid'] });
+  });
+
   it('guards: 401 without or with a bad token (UAA body + WWW-Authenticate), 403 insufficient_scope', async () => {
     const none = await h.request('/oauth/clients');
     expectUaaError(none, 401, 'unauthorized', 'Full authentication is required to access this resource');

@@ -51,6 +51,75 @@ describe.each(MOUNTS)('keys, discovery and rotation (%s)', (mode) => {
     }
   });
 
+  it('OIDC document and /info field by field, as UAA 77 writes them; the login page without a JSON Accept; /healthz', async () => {
+    const oidc = await h.request('/.well-known/openid-configuration');
+    expect(oidc.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+    expect(oidc.json).toEqual({
+      issuer: `${h.url}/oauth/token`,
+      authorization_endpoint: `${h.url}/oauth/authorize`,
+      token_endpoint: `${h.url}/oauth/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256', 'HS256'],
+      userinfo_endpoint: `${h.url}/userinfo`,
+      jwks_uri: `${h.url}/token_keys`,
+      end_session_endpoint: `${h.url}/logout.do`,
+      scopes_supported: ['openid', 'profile', 'email', 'phone', 'roles', 'user_attributes'],
+      response_types_supported: ['code', 'code id_token', 'id_token', 'token id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256', 'HS256'],
+      id_token_encryption_alg_values_supported: ['none'],
+      claim_types_supported: ['normal'],
+      claims_supported: [
+        'sub', 'user_name', 'origin', 'iss', 'auth_time', 'amr', 'acr', 'client_id', 'aud', 'zid', 'grant_type', 'user_id',
+        'azp', 'scope', 'exp', 'iat', 'jti', 'rev_sig', 'cid', 'given_name', 'family_name', 'phone_number', 'email',
+      ],
+      claims_parameter_supported: false,
+      service_documentation: 'http://docs.cloudfoundry.org/api/uaa/',
+      ui_locales_supported: ['en-US'],
+      code_challenge_methods_supported: ['S256', 'plain'],
+    });
+    for (const path of ['/info', '/login']) {
+      const info = await h.request(path);
+      expect(info.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+      expect(info.json).toEqual({
+        app: { version: '77.20.0' },
+        links: { uaa: h.url, passwd: '/forgot_password', login: h.url, register: '/create_account' },
+        zone_name: 'uaa',
+        entityID: 'cloudfoundry-saml-login',
+        commit_id: 'fakefoundry',
+        idpDefinitions: {},
+        prompts: {
+          username: ['text', 'Email'],
+          password: ['password', 'Password'],
+          passcode: ['password', `Temporary Authentication Code ( Get one at ${h.url}/passcode )`],
+        },
+        timestamp: '2026-01-01T00:00:00+0000',
+        showLoginLinks: true,
+      });
+      // A browser (or no Accept at all) gets the login form.
+      for (const accept of ['text/html', '*/*']) {
+        const page = await h.request(path, { headers: { accept } });
+        expect(page.status).toBe(200);
+        expect(page.text).toMatch(/^<!DOCTYPE html>.*<form method="post" action="\/login\.do">/);
+      }
+    }
+    const health = await h.request('/healthz');
+    expect([health.status, health.text]).toEqual([200, 'ok']);
+  });
+
+  it('/token_keys: JSON content type; the ETag changes with the key set, and a stale one gets the keys again', async () => {
+    const first = await h.request('/token_keys');
+    expect(first.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+    const etag = first.headers.get('etag')!;
+    const notModified = await h.request('/token_keys', { headers: { 'if-none-match': etag } });
+    expect(notModified.headers.get('etag')).toBe(etag);
+    await h.request('/_fakefoundry/uaa/keys/rotate', { method: 'POST', json: { kid: 'key-2026' } });
+    const stale = await h.request('/token_keys', { headers: { 'if-none-match': etag } });
+    expect(stale.status).toBe(200);
+    expect(stale.json.keys.map((k: { kid: string }) => k.kid)).toEqual(['key-1', 'key-2026']);
+    expect(stale.headers.get('etag')).not.toBe(etag);
+  });
+
   it('rotation over the control API: new tokens use the new kid, old tokens still verify while listed', async () => {
     const old = await h.clientToken('cc_admin');
     const rotated = await h.request('/_fakefoundry/uaa/keys/rotate', { method: 'POST', json: { kid: 'key-2026' } });

@@ -138,6 +138,32 @@ describe.each(MOUNTS)('SCIM /Users and /Groups (%s)', (mode) => {
     expect((await h.passwordToken('alice', 'secret3')).status).toBe(200);
   });
 
+  it('PUT /Users/{id}/password refusals: another user, a client without the scopes, a wrong old password, an empty or unchanged new one', async () => {
+    const id = (await createUser()).json.id;
+    const bobId = (await createUser(newUser('bob'))).json.id;
+    const bob = (await h.passwordToken('bob', 'secret1')).json.access_token;
+    expectUaaError(await h.request(`/Users/${id}/password`, { method: 'PUT', json: { password: 'x2', oldPassword: 'secret1' }, bearer: bob }), 403, 'access_denied', 'Access is denied');
+    const client = await h.clientToken('bosh_admin');
+    expectUaaError(await h.request(`/Users/${id}/password`, { method: 'PUT', json: { password: 'x2' }, bearer: client }), 403, 'insufficient_scope');
+    expectUaaError(await h.request(`/Users/${bobId}/password`, { method: 'PUT', json: { password: 'x2' }, bearer: bob }), 401, 'unauthorized', 'Old password is incorrect');
+    expectUaaError(await h.request(`/Users/${id}/password`, { method: 'PUT', json: { password: '' }, bearer: admin }), 422, 'invalid_password', 'Password must be at least 1 characters in length.');
+    expectUaaError(await h.request(`/Users/${bobId}/password`, { method: 'PUT', json: { password: 'secret1', oldPassword: 'secret1' }, bearer: bob }), 422, 'invalid_password', 'Your new password cannot be the same as the old password.');
+    expect((await h.passwordToken('alice', 'secret1')).status).toBe(200);
+    expect((await h.passwordToken('bob', 'secret1')).status).toBe(200);
+  });
+
+  it('PATCH /Users/{id}/status: unlocking answers with the field given; other origins and removing the change requirement are refused', async () => {
+    const id = (await createUser()).json.id;
+    const unlock = await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { locked: false }, bearer: admin });
+    expect([unlock.status, unlock.json]).toEqual([200, { locked: false }]);
+    const both = await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { locked: false, passwordChangeRequired: true }, bearer: admin });
+    expect(both.json).toEqual({ locked: false, passwordChangeRequired: true });
+    expect((await h.request(`/Users/${id}/status`, { method: 'PATCH', json: {}, bearer: admin })).json).toEqual({});
+    expectUaaError(await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { passwordChangeRequired: false }, bearer: admin }), 400, 'scim', 'The requirement that this user change their password cannot be removed via API.');
+    const ldap = (await createUser(newUser('lena', { origin: 'ldap' }))).json.id;
+    expectUaaError(await h.request(`/Users/${ldap}/status`, { method: 'PATCH', json: { locked: false }, bearer: admin }), 400, 'scim', 'Can only manage users from the internal user store.');
+  });
+
   it('PATCH /Users/{id}/status: require a password change (the password grant then refuses), never lock', async () => {
     const id = (await createUser()).json.id;
     const st = await h.request(`/Users/${id}/status`, { method: 'PATCH', json: { passwordChangeRequired: true }, bearer: admin });
@@ -156,6 +182,39 @@ describe.each(MOUNTS)('SCIM /Users and /Groups (%s)', (mode) => {
     expect(res.status).toBe(200);
     expect(res.json.resources).toEqual([{ id, userName: 'alice', origin: 'uaa' }]);
     expectUaaError(await h.request(`/ids/Users?filter=${q('email eq "x"')}`, { bearer: admin }), 400, 'scim');
+  });
+
+  it('/Users input: the primary email wins, phone numbers, origin, active, verified and externalId are kept; malformed name or emails are 400', async () => {
+    const created = await createUser(newUser('carol', {
+      emails: [{ value: 'work@example.org', primary: false }, { value: 'home@example.org', primary: true }],
+      phoneNumbers: [{ value: '+1 555' }, { type: 'no value' }],
+      active: false,
+      verified: false,
+      externalId: 'ext-7',
+    }));
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.emails.map((e: { value: string }) => e.value)).toEqual(['home@example.org']);
+    expect(created.json.phoneNumbers).toEqual([{ value: '+1 555' }]);
+    expect(created.json).toMatchObject({ active: false, verified: false, externalId: 'ext-7', origin: 'uaa' });
+    const first = await createUser(newUser('dave', { emails: [{ value: 'a@example.org' }, { value: 'b@example.org' }] }));
+    expect(first.json.emails.map((e: { value: string }) => e.value)).toEqual(['a@example.org']);
+    for (const bad of [{ name: 'x' }, { name: ['x'] }, { emails: 'x' }, { emails: [null] }, { emails: [{}] }, { emails: [{ value: 1 }] }]) {
+      expectUaaError(await createUser(newUser('erin', bad)), 400, 'invalid_scim_resource');
+    }
+    expect(h.uaa.model.userByName('erin')).toBeUndefined();
+  });
+
+  it('If-Match on DELETE /Users: quotes and spaces around the number are fine, * is the current version, anything else is 400', async () => {
+    for (const header of ['0x', 'x0', '1.5', '']) {
+      const id = (await createUser(newUser(`u${header.length}${header.replace(/\W/g, '')}`))).json.id;
+      expectUaaError(await h.request(`/Users/${id}`, { method: 'DELETE', bearer: admin, headers: { 'if-match': header } }), 400, 'scim', `Invalid version match header (should be a version number): ${header}`);
+    }
+    for (const header of [' "0" ', '""0""', '"*"']) {
+      const id = (await createUser(newUser(`ok${header.length}`))).json.id;
+      const del = await h.request(`/Users/${id}`, { method: 'DELETE', bearer: admin, headers: { 'if-match': header } });
+      expect(del.status, `${header}: ${del.text}`).toBe(200);
+      expect(del.headers.get('etag')).toBe('"0"');
+    }
   });
 
   it('/Groups: create, get, list with filter, update with If-Match, delete; duplicate 409', async () => {
@@ -210,6 +269,38 @@ describe.each(MOUNTS)('SCIM /Users and /Groups (%s)', (mode) => {
     expect(decodeJwt(tok.json.access_token).scope).toContain('cloud_controller.admin');
     const user = await h.request(`/Users/${userId}`, { bearer: admin });
     expect(user.json.groups).toContainEqual({ value: outer.id, display: 'cloud_controller.admin', type: 'INDIRECT' });
+  });
+
+  it('/Groups/:id: PUT replaces members, PATCH adds to them and keeps the rest; If-Match required (* = current); ETag is the version', async () => {
+    const alice = (await createUser()).json.id;
+    const bob = (await createUser(newUser('bob'))).json.id;
+    const created = await h.request('/Groups', { json: { displayName: 'team', description: 'd', members: [{ value: alice }] }, bearer: admin });
+    expect(created.headers.get('etag')).toBe('"0"');
+    // A member without type or origin is a uaa USER.
+    expect(created.json.members).toEqual([{ value: alice, type: 'USER', origin: 'uaa' }]);
+    const id = created.json.id;
+    expect((await h.request(`/Groups/${id}`, { bearer: admin })).headers.get('etag')).toBe('"0"');
+    for (const method of ['PUT', 'PATCH']) {
+      expectUaaError(await h.request(`/Groups/${id}`, { method, json: { displayName: 'team' }, bearer: admin }), 400, 'scim', `Missing If-Match for ${method}`);
+    }
+    const patched = await h.request(`/Groups/${id}`, { method: 'PATCH', json: { members: [{ value: bob }, { value: alice }] }, bearer: admin, headers: { 'if-match': '*' } });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.headers.get('etag')).toBe('"1"');
+    expect(patched.json).toMatchObject({ displayName: 'team', description: 'd', meta: { version: 1 } });
+    expect(patched.json.members.map((m: { value: string }) => m.value)).toEqual([alice, bob]);
+    const put = await h.request(`/Groups/${id}`, { method: 'PUT', json: { displayName: 'team2', members: [{ value: bob }] }, bearer: admin, headers: { 'if-match': '"1"' } });
+    expect(put.status, put.text).toBe(200);
+    expect(put.headers.get('etag')).toBe('"2"');
+    expect(put.json.displayName).toBe('team2');
+    expect(put.json.members.map((m: { value: string }) => m.value)).toEqual([bob]);
+    const bad = [{ members: 'x' }, { members: [1] }, { members: [[]] }, { members: [null] }];
+    for (const body of bad) {
+      expectUaaError(await h.request(`/Groups/${id}`, { method: 'PUT', json: { displayName: 'team2', ...body }, bearer: admin, headers: { 'if-match': '*' } }), 400, 'invalid_scim_resource');
+    }
+    expect((await h.request(`/Groups/${id}`, { bearer: admin })).json.meta.version).toBe(2);
+    expectUaaError(await h.request(`/Groups/${id}/members/${alice}`, { bearer: admin }), 404, 'member_not_found', `Member ${alice} does not exist in group ${id}`);
+    const removed = await h.request(`/Groups/${id}/members/${bob}`, { method: 'DELETE', bearer: admin });
+    expect(removed.json).toEqual({ origin: 'uaa', type: 'USER', value: bob });
   });
 
   it('/Groups guards: scim.read to read, scim.write to write', async () => {

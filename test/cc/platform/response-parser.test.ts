@@ -58,6 +58,9 @@ const commonRows: [string, ResponseFacts, Expect][] = [
   ['400 -> request rejected', r(400, { description: 'nope' }), { ok: false, cls: REJ, httpStatus: 502, message: 'Service broker error: nope' }],
   ['403 without description -> request rejected with status and body', r(403, 'forbidden', 'Forbidden'), { ok: false, cls: REJ, message: 'The service broker rejected the request. Status Code: 403 Forbidden, Body: forbidden' }],
   ['404 -> request rejected', r(404, '{}'), { ok: false, cls: REJ, message: 'The service broker rejected the request. Status Code: 404 Not Found, Body: {}' }],
+  // CC's ranges are 400..499 and 500..599, inclusive at both ends.
+  ['499 -> request rejected', r(499, {}), { ok: false, cls: REJ, message: /^The service broker rejected the request\. Status Code: 499 / }],
+  ['599 -> bad response', r(599, 'x'), { ok: false, cls: BAD, message: /^The service broker returned an invalid response\. Status Code: 599 / }],
   ['500 with description', r(500, { description: 'boom' }), { ok: false, cls: BAD, httpStatus: 502, message: 'Service broker error: boom' }],
   ['503 without a JSON body', r(503, 'down'), { ok: false, cls: BAD, message: 'The service broker returned an invalid response. Status Code: 503 Service Unavailable, Body: down' }],
 ];
@@ -201,6 +204,14 @@ describe('response parser (C.3), table-driven', () => {
 });
 
 describe('bind response rules (C.3 bind column)', () => {
+  const VM = 'ServiceBrokerInvalidVolumeMounts';
+  const INVALID = 'The service broker returned an invalid response:';
+  const vmReq = { requires: ['volume_mount'] };
+  const vm = (over: Record<string, unknown> = {}) => {
+    const m: Record<string, unknown> = { device_type: 'shared', device: { volume_id: 'v' }, mode: 'rw', container_dir: '/d', driver: 'nfs', ...over };
+    for (const k of Object.keys(m)) if (m[k] === undefined) delete m[k];
+    return m;
+  };
   const noReq = { requires: [] as string[] };
   const rows: [string, ResponseFacts, { requires: string[] }, Expect][] = [
     ['201 credentials object', r(201, { credentials: { u: 1 } }), noReq, { ok: true, state: 'succeeded' }],
@@ -216,6 +227,18 @@ describe('bind response rules (C.3 bind column)', () => {
     ['volume mount missing driver', r(201, { volume_mounts: [{ device_type: 'shared', device: { volume_id: 'v' }, mode: 'rw', container_dir: '/d' }] }), { requires: ['volume_mount'] }, { ok: false, cls: 'ServiceBrokerInvalidVolumeMounts', message: "The service broker returned an invalid response: missing required field 'driver'" }],
     ['volume mount device not an object', r(201, { volume_mounts: [{ device_type: 'shared', device: 'x', mode: 'rw', container_dir: '/d', driver: 'nfs' }] }), { requires: ['volume_mount'] }, { ok: false, cls: 'ServiceBrokerInvalidVolumeMounts', message: /required field 'device' must be an object but is String/ }],
     ['volume mount empty volume_id', r(201, { volume_mounts: [{ device_type: 'shared', device: { volume_id: '' }, mode: 'rw', container_dir: '/d', driver: 'nfs' }] }), { requires: ['volume_mount'] }, { ok: false, cls: 'ServiceBrokerInvalidVolumeMounts', message: /device.volume_id' must be a non-empty string/ }],
+    ['route_service_url not a URL', r(201, { route_service_url: 'rs.example.com' }), { requires: ['route_forwarding'] }, { ok: false, cls: BAD }],
+    ['volume_mounts null needs no requires', r(201, { volume_mounts: null }), noReq, { ok: true }],
+    ['volume_mounts with a non-object item', r(201, { volume_mounts: [vm(), 1] }), vmReq, { ok: false, cls: VM, message: /expected "volume_mounts" key to contain an array of JSON objects in body, broker returned '\{"volume_mounts":\[/ }],
+    ['volume mount missing device_type', r(201, { volume_mounts: [vm({ device_type: undefined })] }), vmReq, { ok: false, cls: VM, message: `${INVALID} missing required field 'device_type'` }],
+    ['volume mount missing device', r(201, { volume_mounts: [vm({ device: undefined })] }), vmReq, { ok: false, cls: VM, message: `${INVALID} missing required field 'device'` }],
+    ['volume mount empty mode', r(201, { volume_mounts: [vm({ mode: '' })] }), vmReq, { ok: false, cls: VM }],
+    ['volume mount container_dir not a string', r(201, { volume_mounts: [vm({ container_dir: 5 })] }), vmReq, { ok: false, cls: VM }],
+    ...([[null, 'NilClass'], [[], 'Array'], [true, 'TrueClass'], [false, 'FalseClass'], [1, 'Integer'], [1.5, 'Float']] as const).map(
+      ([device, cls]): [string, ResponseFacts, { requires: string[] }, Expect] => [`volume mount device ${JSON.stringify(device)}`, r(201, { volume_mounts: [vm({ device })] }), vmReq, { ok: false, cls: VM, message: `${INVALID} required field 'device' must be an object but is ${cls}` }],
+    ),
+    ['volume mount mount_config a string', r(201, { volume_mounts: [vm({ device: { volume_id: 'v', mount_config: 'x' } })] }), vmReq, { ok: false, cls: VM, message: `${INVALID} field 'device.mount_config' must be an object if it is defined` }],
+    ['the second volume mount is checked too', r(201, { volume_mounts: [vm(), vm({ driver: undefined })] }), vmReq, { ok: false, cls: VM, message: `${INVALID} missing required field 'driver'` }],
     ['volume mount good', r(201, { volume_mounts: [{ device_type: 'shared', device: { volume_id: 'v', mount_config: null }, mode: 'rw', container_dir: '/d', driver: 'nfs' }] }), { requires: ['volume_mount'] }, { ok: true }],
     ['202 -> in progress', r(202, { operation: 'b1' }), noReq, { ok: true, state: 'in progress', operation: 'b1' }],
     ['202 operation too long -> malformed', r(202, { operation: 'y'.repeat(10_001) }), noReq, { ok: false, cls: MAL }],
