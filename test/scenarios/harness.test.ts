@@ -25,7 +25,7 @@ describe('scenario harness (embedded target, stand-in broker)', () => {
       expect(s.deployment(si.guid)).toBeUndefined();
       const m = traceToMermaid({ journal: s.journal.all(), steps: s.steps })!;
       // The broker's calls to UAA and BOSH are drawn inside CC's PUT.
-      expect(m).toMatch(/CC->>Broker: PUT \/v2\/service_instances\/\S+\?accepts_incomplete\n {2}Broker->>Adapter: generate-manifest\n {2}Adapter-->>Broker: exit 0\n {2}Broker->>BOSH: GET \/info\n[\s\S]*Broker->>BOSH: POST \/deployments\n {2}BOSH-->>Broker: 302 → \/tasks\/\d+\n {2}Broker-->>CC: 202/);
+      expect(m).toMatch(/CC->>Broker: PUT \/v2\/service_instances\/\S+\?accepts_incomplete\n {2}Broker->>Adapter: generate-manifest\n {2}Adapter-->>Broker: exit 0\n(?: {2}Broker->>UAA: POST \/oauth\/token\n {2}UAA-->>Broker: 200 token\n)? {2}Broker->>BOSH: GET \/info\n[\s\S]*Broker->>BOSH: POST \/deployments\n {2}BOSH-->>Broker: 302 → \/tasks\/\d+\n {2}Broker-->>CC: 202/);
       // BOSH's own key lookups at UAA are not drawn as the broker's calls.
       expect(m).not.toContain('token_keys');
     } finally {
