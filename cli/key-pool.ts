@@ -7,7 +7,8 @@ import { freshKeys, type KeySource, type RsaKeyPair } from '../fakes/core/keys.j
  * `fakefoundry up` need not make any while a user waits: making the three a start needs (the CA's,
  * the server certificate's, the UAA's signing key) is most of its CPU. Each pair is used by one
  * start only, as if made then: a running instance takes the pool and, once it is ready, makes the
- * next start's pairs in the background. A start with no pool (a fresh --dir) makes its own.
+ * next start's pairs in the background. A start with no pool (a fresh --dir) makes the two its TLS
+ * needs, and the UAA's signing key once it is ready (the UAA reads it only on its first token).
  */
 export const KEYS_PER_START = 3;
 const FILE = 'key-pool.json';
@@ -37,13 +38,26 @@ export function claimKeyPool(dir: string): RsaKeyPair[] {
   }
 }
 
+/** Key pairs a start needs before it is ready: the CA's and the server certificate's. */
+export const TLS_KEYS = 2;
+
+export interface PooledKeys extends KeySource {
+  /** Pairs not handed out yet. */
+  unused(): RsaKeyPair[];
+  /** Makes pairs on libuv's threads, one at a time, until `n` wait unused (or `cancelled()`). */
+  stock(n: number, cancelled: () => boolean): Promise<void>;
+}
+
 /** Hands out the given pairs (each once), then `fallback`'s. */
-export function pooledKeys(pairs: RsaKeyPair[], fallback: KeySource = freshKeys()): KeySource & { unused(): RsaKeyPair[] } {
+export function pooledKeys(pairs: RsaKeyPair[], fallback: KeySource = freshKeys()): PooledKeys {
   const left = [...pairs];
   return {
     rsa: () => left.shift() ?? fallback.rsa(),
     rsaAsync: async () => left.shift() ?? fallback.rsaAsync(),
     unused: () => [...left],
+    async stock(n, cancelled) {
+      while (left.length < n && !cancelled()) left.push(await fallback.rsaAsync());
+    },
   };
 }
 
@@ -53,9 +67,8 @@ export function pooledKeys(pairs: RsaKeyPair[], fallback: KeySource = freshKeys(
  * core stays free for the fakes. Never throws: without a pool the next start makes its own keys.
  * Writes nothing once `cancelled()` (the instance stopping, its --dir perhaps being removed).
  */
-export async function refillKeyPool(dir: string, unused: RsaKeyPair[], cancelled: () => boolean): Promise<void> {
+export async function refillKeyPool(dir: string, unused: RsaKeyPair[], cancelled: () => boolean, fresh: KeySource = freshKeys()): Promise<void> {
   const keys = [...unused];
-  const fresh = freshKeys();
   try {
     while (keys.length < KEYS_PER_START && !cancelled()) keys.push(await fresh.rsaAsync());
     if (cancelled()) return;
@@ -66,4 +79,14 @@ export async function refillKeyPool(dir: string, unused: RsaKeyPair[], cancelled
   } catch {
     // The next start makes its own keys.
   }
+}
+
+/**
+ * What a start does with keys once it is ready: have a pair waiting for its UAA's signing key
+ * (kept, whether or not the UAA still asks: it may be reading it right now), then fill the pool
+ * for the next start with the other unused pairs and new ones.
+ */
+export async function afterStart(dir: string, keys: PooledKeys, cancelled: () => boolean, fresh: KeySource = freshKeys()): Promise<void> {
+  await keys.stock(1, cancelled).catch(() => undefined);
+  await refillKeyPool(dir, keys.unused().slice(1), cancelled, fresh);
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { freshKeys } from '../fakes/core/keys.js';
 import type { ConnectionInfo } from './connection-format.js';
 import { loadCachedScript } from './code-cache.js';
-import { claimKeyPool, KEYS_PER_START, pooledKeys, refillKeyPool } from './key-pool.js';
+import { afterStart, claimKeyPool, pooledKeys, TLS_KEYS } from './key-pool.js';
 import type { UpOptions } from './up.js';
 
 type UpModule = typeof import('./up.js');
@@ -24,13 +24,14 @@ async function loadUp(): Promise<{ up: UpModule; loaded(): void }> {
 }
 
 /**
- * Runs the fakes until SIGINT/SIGTERM. The RSA keys (the UAA's signing key, the CA's, the server
- * certificate's) come from the key pool in --dir; those it lacks are made on libuv's threads while
- * the fakes load, instead of one after the other. Once ready, it makes the next start's pool.
+ * Runs the fakes until SIGINT/SIGTERM. The RSA keys (the CA's, the server certificate's, the UAA's
+ * signing key) come from the key pool in --dir. Without one, the two TLS needs are made on libuv's
+ * threads while the fakes load, and the UAA's once ready: it reads its key on the first token
+ * (making one then, should that come first). Once ready, it also makes the next start's pool.
  */
 export async function serve(opts: UpOptions, onReady?: (info: ConnectionInfo) => void): Promise<void> {
   const pooled = claimKeyPool(opts.dir);
-  const made = Promise.all(Array.from({ length: Math.max(0, KEYS_PER_START - pooled.length) }, () => freshKeys().rsaAsync()));
+  const made = Promise.all(Array.from({ length: Math.max(0, TLS_KEYS - pooled.length) }, () => freshKeys().rsaAsync()));
   made.catch(() => undefined); // awaited below; a failure surfaces there
   const { up, loaded } = await loadUp();
   const keys = pooledKeys([...pooled, ...(await made)]);
@@ -39,7 +40,7 @@ export async function serve(opts: UpOptions, onReady?: (info: ConnectionInfo) =>
     onReady,
     afterReady: (stopping) => {
       loaded();
-      void refillKeyPool(opts.dir, keys.unused(), () => stopping.aborted);
+      void afterStart(opts.dir, keys, () => stopping.aborted);
     },
   });
 }

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { exportJWK, importPKCS8, type JWK } from 'jose';
-import { freshKeys, type KeySource } from '../core/keys.js';
+import { freshKeys, type KeySource, type RsaKeyPair } from '../core/keys.js';
 
 /**
  * Token signing keys. Key material comes from the platform CSPRNG (never the seed) and lives in
@@ -17,15 +17,27 @@ export interface SigningKey {
   createdAt: number;
 }
 
+/**
+ * A new signing key. Its key pair is made when first read (the first token, `/token_keys`, or the
+ * state being saved), not here: making an RSA key is most of a fresh `fakefoundry up`'s start, and
+ * many foundations never issue a token. Once made, the PEMs are ordinary fields.
+ */
 export function generateSigningKey(kid: string, createdAt: number, keys: KeySource = freshKeys()): SigningKey {
-  const { privatePem, publicPem } = keys.rsa();
-  return {
-    kid,
-    privatePem,
-    publicPem,
-    active: true,
-    createdAt,
+  const key = { kid, active: true, createdAt } as SigningKey;
+  const fields = ['privatePem', 'publicPem'] as const;
+  const settle = (): void => {
+    const pair: RsaKeyPair = keys.rsa();
+    for (const f of fields) Object.defineProperty(key, f, { value: pair[f], writable: true, enumerable: true, configurable: true });
   };
+  for (const f of fields) {
+    Object.defineProperty(key, f, {
+      get: () => (settle(), key[f]),
+      set: (v: string) => (settle(), (key[f] = v)),
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return key;
 }
 
 /** The JWK as UAA's KeyInfo writes it: kty, e, use, kid, alg, value (PEM), n. */

@@ -2,16 +2,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimKeyPool, KEYS_PER_START, pooledKeys, refillKeyPool } from '../../cli/key-pool.js';
+import { afterStart, claimKeyPool, KEYS_PER_START, pooledKeys, refillKeyPool, TLS_KEYS } from '../../cli/key-pool.js';
 import type { KeySource, RsaKeyPair } from '../../fakes/core/keys.js';
 
 // Stand-ins: the pool only moves key pairs around, it never looks inside them.
 const pair = (n: number): RsaKeyPair => ({ privatePem: `private ${n}`, publicPem: `public ${n}` });
-const counting = (): KeySource & { made: number } => {
+const counting = (base = 100): KeySource & { made: number } => {
   const source = {
     made: 0,
-    rsa: () => pair(100 + source.made++),
-    rsaAsync: async () => pair(100 + source.made++),
+    rsa: () => pair(base + source.made++),
+    rsaAsync: async () => pair(base + source.made++),
   };
   return source;
 };
@@ -66,6 +66,39 @@ describe('the key pool in --dir', () => {
     expect(new Set(keys.map((k: RsaKeyPair) => k.privatePem)).size).toBe(KEYS_PER_START);
     expect(statSync(poolFile()).mode & 0o777).toBe(0o600);
     expect(claimKeyPool(dir)).toEqual(keys);
+  });
+
+  it('after a start: one pair waits for the UAA\'s signing key, and the next pool holds none a running instance has or may use', async () => {
+    const fallback = counting();
+    // A start that found one pair in the pool and made the other its TLS needs.
+    const keys = pooledKeys([pair(1), pair(2)], fallback);
+    const tls = [await keys.rsaAsync(), await keys.rsaAsync()];
+    expect(tls).toHaveLength(TLS_KEYS);
+    await afterStart(dir, keys, () => false, counting(200));
+    const uaa = keys.rsa();
+    expect(uaa).toEqual(pair(100));
+    const pool = claimKeyPool(dir);
+    expect(pool).toHaveLength(KEYS_PER_START);
+    for (const used of [...tls, uaa]) expect(pool).not.toContainEqual(used);
+    // A start whose pool had a spare (its UAA key came from a --state file): the spare moves on.
+    const spare = pooledKeys([pair(1), pair(2), pair(3), pair(4)], counting());
+    await spare.rsaAsync();
+    await spare.rsaAsync();
+    await afterStart(dir, spare, () => false, counting(200));
+    expect(spare.rsa()).toEqual(pair(3));
+    expect(claimKeyPool(dir)).toEqual([pair(4), pair(200), pair(201)]);
+  });
+
+  it('stocks pairs one at a time until enough wait, and stops when cancelled', async () => {
+    const fallback = counting();
+    const keys = pooledKeys([pair(1)], fallback);
+    await keys.stock(3, () => false);
+    expect(keys.unused()).toEqual([pair(1), pair(100), pair(101)]);
+    await keys.stock(2, () => false);
+    expect(fallback.made).toBe(2);
+    let n = 0;
+    await keys.stock(10, () => ++n > 2);
+    expect(keys.unused()).toHaveLength(5);
   });
 
   it('is not written once the instance is stopping, nor into a directory that is gone', async () => {

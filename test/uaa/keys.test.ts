@@ -228,6 +228,32 @@ describe('seeds, snapshots and state', () => {
     expect(check.status).toBe(200);
   });
 
+  it('makes its signing key pair when first read (a token, /token_keys, a snapshot), once, and keeps it', async () => {
+    // Making the pair is most of a fresh `fakefoundry up`'s start, so it waits for the first use.
+    const made: string[] = [];
+    const source = freshKeys();
+    const counting = { rsa: () => (made.push('rsa'), source.rsa()), rsaAsync: () => (made.push('rsaAsync'), source.rsaAsync()) };
+    const f = await Foundation.create({ seed: 'lazy', services: ['uaa'], keys: counting });
+    foundations.push(f);
+    expect(made).toEqual([]);
+    expect(f.uaa.model.activeKey.kid).toBe('key-1');
+    expect(made).toEqual([]);
+    const urls = f.mountInProcess();
+    const first = await (await fetch(`${urls.uaa}/token_keys`)).json();
+    expect(made).toEqual(['rsa']);
+    const snap = JSON.parse(JSON.stringify(f.snapshot()));
+    expect(snap.services.uaa.keys[0]).toMatchObject({ kid: 'key-1', publicPem: first.keys[0].value + '\n' });
+    expect(snap.services.uaa.keys[0].privatePem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(made).toEqual(['rsa']);
+    // A snapshot before any use makes the pair then, so a restored foundation has it.
+    const g = await Foundation.create({ seed: 'lazy', services: ['uaa'], keys: counting });
+    foundations.push(g);
+    const gSnap = structuredClone(g.snapshot()) as any;
+    expect(made).toEqual(['rsa', 'rsa']);
+    expect(gSnap.services.uaa.keys[0].publicPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(gSnap.services.uaa.keys[0].publicPem).not.toBe(snap.services.uaa.keys[0].publicPem);
+  });
+
   it('reset brings back the seeded users and clients but keeps the keys', async () => {
     const f = await make('reset');
     const keys = structuredClone(f.uaa.model.state.keys);
