@@ -24,6 +24,7 @@ export {
   exitCodeOf,
 } from './errors.js';
 export { executableAdapter, type ExecutableAdapterOptions } from './executable.js';
-export { moduleRunner, processRunner, type AdapterInvoke, type AdapterRunner, type RunResult as AdapterRunResult } from './runner.js';
+export { AdapterLauncher } from './launcher.js';
+export { directRunner, moduleRunner, processRunner, sizedRunner, type AdapterInvoke, type AdapterRunner, type RunResult as AdapterRunResult } from './runner.js';
 export { inProcessAdapter, type InProcessAdapterImpl, type InProcessAdapterOptions } from './in-process.js';
 export { legacyArgs, maskText, planJson, serviceDeploymentJson, stdinDocument, validateGeneratedManifest } from './wire.js';

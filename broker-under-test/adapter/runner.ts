@@ -5,8 +5,9 @@
  * the adapter thousands of times.
  * @module
  */
-import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { runChild } from './child-process.mjs';
+import { AdapterLauncher } from './launcher.js';
 
 /** What an invocation printed, and how it ended. */
 export interface RunResult {
@@ -23,40 +24,30 @@ export interface RunResult {
 /** Runs `path` with `args` (the subcommand first) and `stdin` (undefined: none written). */
 export type AdapterRunner = (path: string, args: string[], stdin: string | undefined, opts: { env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<RunResult>;
 
-/** A child process per invocation, killed with its process group after `timeoutMs`. */
-export const processRunner: AdapterRunner = (path, args, stdin, { env, timeoutMs }) =>
-  new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let settled = false;
-    // Its own process group, so a timeout also kills whatever the adapter started.
-    const child = spawn(path, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const finish = (r: Omit<RunResult, 'stdout' | 'stderr'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ stdout, stderr, ...r });
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-      // Grandchildren may hold the pipes open; do not wait for them.
-      finish({ exitCode: null, timedOut: true });
-    }, timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (err) => finish({ exitCode: null, timedOut: false, spawnError: err }));
-    child.on('close', (code) => finish({ exitCode: timedOut ? null : code, timedOut }));
-    child.stdin.on('error', () => {
-      // The adapter may exit without reading stdin (EPIPE); its exit code tells what happened.
-    });
-    child.stdin.end(stdin ?? '');
-  });
+/** A child process per invocation, started from this process, killed with its process group after `timeoutMs`. */
+export const directRunner: AdapterRunner = (path, args, stdin, opts) => runChild(path, args, stdin, opts);
+
+// A cache of a helper process, not state: it holds nothing between calls.
+let shared: AdapterLauncher | undefined;
+
+/** Past this resident size, starting a process costs this one more than asking a launcher to. */
+export const LAUNCHER_RSS_BYTES = 150 * 1024 * 1024;
+
+/**
+ * A child process per invocation, killed with its process group after `timeoutMs`: started from
+ * this process while it is small, and by a shared {@link AdapterLauncher} once it is large.
+ * `rss` is this process's resident size (a parameter for tests).
+ */
+export function sizedRunner(rss: () => number = () => process.memoryUsage.rss()): AdapterRunner {
+  return (path, args, stdin, opts) => {
+    if (rss() < LAUNCHER_RSS_BYTES) return directRunner(path, args, stdin, opts);
+    shared ??= new AdapterLauncher();
+    return shared.run(path, args, stdin, opts);
+  };
+}
+
+/** ODB's way: a process per invocation ({@link sizedRunner}). */
+export const processRunner: AdapterRunner = sizedRunner();
 
 /** A JavaScript adapter's in-process entry: what its process would print, and its exit code. */
 export type AdapterInvoke = (argv: string[], stdin: string) => Promise<{ stdout: string; stderr: string; exitCode: number }>;

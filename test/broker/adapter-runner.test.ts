@@ -1,13 +1,16 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  AdapterLauncher,
   AdapterRunError,
   BindingNotFoundError,
   executableAdapter,
   moduleRunner,
+  directRunner,
   processRunner,
+  sizedRunner,
   type AdapterCall,
 } from '../../broker-under-test/adapter/index.js';
 import { exampleAdapters } from '../../broker-under-test/example-adapters/index.js';
@@ -116,3 +119,91 @@ describe('adapter runners: a process per call, or the JavaScript adapter in this
     expect(r).toMatchObject({ exitCode: null, timedOut: true, stdout: '' });
   });
 });
+
+describe('the adapter launcher: processes started by a small helper, for a large caller', () => {
+  const launcher = new AdapterLauncher();
+  afterAll(() => launcher.close());
+
+  it.each(invocations)('%s: the same stdout, stderr and exit code as a process started here', async (_name, file, args, stdin) => {
+    const [direct, launched] = await Promise.all([directRunner(file, args, stdin, opts), launcher.run(file, args, stdin, opts)]);
+    expect(direct.exitCode).not.toBeNull();
+    expect(launched).toEqual(direct);
+  }, 30_000);
+
+  it('gives the adapter its environment, stdin and arguments; only its parent differs', async () => {
+    const sh = path.join(dir, 'env.sh');
+    writeFileSync(sh, '#!/bin/sh\nprintf "%s|%s|%s|%s" "$FF_PROBE" "$1" "$(cat)" "$PPID"\n');
+    chmodSync(sh, 0o755);
+    const env = { PATH: process.env.PATH, FF_PROBE: 'probe value' };
+    const r = await launcher.run(sh, ['generate-manifest'], 'on stdin', { env, timeoutMs: 30_000 });
+    expect(r).toMatchObject({ exitCode: 0, stderr: '', timedOut: false });
+    const [probe, arg, input, ppid] = r.stdout.split('|');
+    expect([probe, arg, input]).toEqual(['probe value', 'generate-manifest', 'on stdin']);
+    expect(Number(ppid)).toBe(launcher.pid);
+    expect(Number(ppid)).not.toBe(process.pid);
+  });
+
+  it('reports an adapter that cannot start as the direct runner does', async () => {
+    const missing = path.join(dir, 'missing-adapter');
+    const [direct, launched] = await Promise.all([directRunner(missing, [], '', opts), launcher.run(missing, [], '', opts)]);
+    expect(launched).toMatchObject({ exitCode: null, timedOut: false, stdout: '', stderr: '' });
+    expect(launched.spawnError?.message).toBe(direct.spawnError?.message);
+    expect(launched.spawnError?.message).toMatch(/ENOENT/);
+  });
+
+  it('kills a timed-out adapter with what it started', async () => {
+    const pidFile = path.join(dir, 'launched-grandchild.pid');
+    const sh = path.join(dir, 'launched-hangs.sh');
+    writeFileSync(sh, `#!/bin/sh\nsleep 30 &\necho $! > '${pidFile}'\nwait\n`);
+    chmodSync(sh, 0o755);
+    const r = await launcher.run(sh, ['generate-manifest'], '', { env: process.env, timeoutMs: 500 });
+    expect(r).toMatchObject({ exitCode: null, timedOut: true });
+    expect(await gone(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+  });
+
+  it('when closed, reports the calls still running, kills their adapters, and ends; the next call starts another', async () => {
+    const own = new AdapterLauncher();
+    const pidFile = path.join(dir, 'closed-adapter.pid');
+    const sh = path.join(dir, 'closed-hangs.sh');
+    writeFileSync(sh, `#!/bin/sh\necho $$ > '${pidFile}'\nsleep 30\n`);
+    chmodSync(sh, 0o755);
+    const running = own.run(sh, [], '', opts);
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 5));
+    const first = own.pid!;
+    own.close();
+    const r = await running;
+    expect(r).toMatchObject({ exitCode: null, timedOut: false });
+    expect(r.spawnError?.message).toMatch(/^the adapter launcher exited/);
+    expect(await gone(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+    expect(await gone(first)).toBe(true);
+    const again = await own.run(redis, ['dashboard-url', 'si-1', JSON.stringify(plan), ''], undefined, opts);
+    expect(again.exitCode).toBe(0);
+    expect(own.pid).not.toBe(first);
+    own.close();
+  });
+
+  it('is what processRunner uses once this process is large, and not before', async () => {
+    const sh = path.join(dir, 'ppid.sh');
+    writeFileSync(sh, '#!/bin/sh\nprintf "%s" "$PPID"\n');
+    chmodSync(sh, 0o755);
+    const small = await sizedRunner(() => 0)(sh, [], '', opts);
+    expect(Number(small.stdout)).toBe(process.pid);
+    const large = await sizedRunner(() => 1e12)(sh, [], '', opts);
+    expect(Number(large.stdout)).not.toBe(process.pid);
+    expect(Number(large.stdout)).toBeGreaterThan(0);
+  });
+});
+
+/** Whether `pid` has ended (or is a zombie), polling briefly: the OS delivers a SIGKILL asynchronously. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(pid, 0);
+      if (/^\d+ \([^)]*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
+}
