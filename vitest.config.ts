@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import LongFirstSequencer from './test/support/long-first-sequencer.js';
 
@@ -23,6 +24,8 @@ export default defineConfig({
       // A foundation per test, each making three RSA keys, was most of the rest; key isolation is
       // tested with fresh keys explicitly (test/core/foundation-isolation.test.ts).
       FAKEFOUNDRY_KEYS: 'reuse',
+      // ... and so do the run's processes (workers, nested scenario runs, CLIs): made once per checkout.
+      FAKEFOUNDRY_KEYS_FILE: fileURLToPath(new URL('./node_modules/.cache/fakefoundry/test-keys.json', import.meta.url)),
     },
     reporters: ['default', './test/support/summary-reporter.ts'],
   },

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
+import { defaultKeys } from '../../fakes/core/keys.js';
 import { generateSigningKey } from '../../fakes/uaa/keys.js';
 import { isGreen, type RunResult } from '../../report/model.js';
 import type { ReportFormat } from '../../report/write.js';
@@ -60,7 +61,7 @@ export async function runScenarios(o: RunOptions = {}): Promise<RunOutcome> {
   const dir = path.resolve(o.dir ?? CATALOGUE_DIR);
   const outDir = path.resolve(o.outDir ?? 'reports');
   const formats = o.reporters ?? ['pretty'];
-  const signing = generateSigningKey('scenarios', 0);
+  const signing = generateSigningKey('scenarios', 0, defaultKeys());
   const signingKey = { private_pem: signing.privatePem, public_pem: signing.publicPem };
   const cells = (o.cells?.length ? o.cells : [single(o)]).map((c) => ({ ...c, service: c.service ?? o.service, seed: o.seed ?? c.seed, signingKey }));
   let result: RunResult | undefined;

@@ -1,10 +1,11 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-// The files that start processes, browsers or whole vitest runs. Vitest orders files by the
+// The files that start processes, browsers, tsc or whole vitest runs. Vitest orders files by the
 // durations in its cache, which a fresh checkout (CI) does not have; it then goes by file size, and
 // a long file started last is the whole run's tail.
 const LONG = [
   'test/packaging/package.test.ts',
+  'test/typecheck.test.ts',
   'test/scenarios/runner.test.ts',
   'test/adapter-check/broken.test.ts',
   'test/scenarios/matrix-run.test.ts',
