@@ -14,6 +14,7 @@ import {
   BindingNotFoundError,
   NotImplementedError,
   executableAdapter,
+  type AdapterRunner,
   type AdapterSubcommand,
   type ServiceAdapter,
 } from '../broker-under-test/adapter/index.js';
@@ -71,6 +72,8 @@ export class RunContext {
     readonly shared: RunShared = new RunShared(config),
     /** The lane's number: its GUIDs differ from other lanes' (their deployments share CredHub). */
     readonly lane = 0,
+    /** How adapter calls run (default: a process per call). */
+    readonly runner?: AdapterRunner,
   ) {}
 
   get secrets(): SecretSet {
@@ -88,7 +91,7 @@ export class RunContext {
   adapter(mode: InputMode): ServiceAdapter {
     let a = this.adapters.get(mode);
     if (!a) {
-      a = executableAdapter({ path: this.adapterPath, inputMode: mode, timeoutMs: this.timeoutMs, onCall: (call) => this.current?.record(call) });
+      a = executableAdapter({ path: this.adapterPath, inputMode: mode, timeoutMs: this.timeoutMs, runner: this.runner, onCall: (call) => this.current?.record(call) });
       this.adapters.set(mode, a);
     }
     return a;

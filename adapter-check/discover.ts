@@ -6,7 +6,7 @@
  * @module
  */
 import { parse as parseYaml, stringify } from 'yaml';
-import { AdapterError, AdapterOutputError, executableAdapter, type Plan } from '../broker-under-test/adapter/index.js';
+import { AdapterError, AdapterOutputError, executableAdapter, type AdapterRunner, type Plan } from '../broker-under-test/adapter/index.js';
 import type { CaseResult } from '../report/index.js';
 import { isObj, type InputMode, type Obj } from './context.js';
 import { defaultConfig, initialLearnt, learnFromManifest, learnFromRefusal, type Learnt } from './defaults.js';
@@ -35,10 +35,10 @@ function summary(l: Learnt): string {
 }
 
 /** Learns a default config from the adapter (see the module comment); never rejects for the adapter's faults. */
-export async function discoverDefaults(adapterPath: string, mode: InputMode, timeoutMs: number): Promise<Discovery> {
+export async function discoverDefaults(adapterPath: string, mode: InputMode, timeoutMs: number, runner?: AdapterRunner): Promise<Discovery> {
   const rec = new CaseRecorder('setup/default-config', 'no ODB config: the default service deployment and plans', 'setup', [], 0);
   const secrets = new SecretSet();
-  const adapter = executableAdapter({ path: adapterPath, inputMode: mode, timeoutMs, onCall: (c) => rec.record(c) });
+  const adapter = executableAdapter({ path: adapterPath, inputMode: mode, timeoutMs, runner, onCall: (c) => rec.record(c) });
   const learnt = initialLearnt();
   const log: string[] = [];
   let accepted = false;

@@ -87,11 +87,32 @@ export async function runServiceAdapter(handlers, argv = process.argv) {
  * would have printed and its exit code; never touches the process's own streams or exit code.
  */
 export async function invokeServiceAdapter(handlers, argv, stdin = '') {
+  routeProcessStreams();
   const io = { stdout: '', stderr: '' };
   return captured.run(io, async () => {
     const r = await invoke(handlers, argv, async () => stdin, (text) => (io.stdout += text), (text) => (io.stderr += text));
     return { stdout: io.stdout, stderr: io.stderr, exitCode: r.exitCode };
   });
+}
+
+// In-process, what a handler writes to process.stdout or process.stderr itself (a console.log, a
+// progress line) is its invocation's output, as it would be in a process of its own.
+let routed = false;
+function routeProcessStreams() {
+  if (routed) return;
+  routed = true;
+  for (const name of ['stdout', 'stderr']) {
+    const stream = process[name];
+    const write = stream.write;
+    stream.write = function (chunk, encoding, callback) {
+      const io = captured.getStore();
+      if (!io) return write.apply(this, arguments);
+      io[name] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+      const done = typeof encoding === 'function' ? encoding : callback;
+      if (typeof done === 'function') queueMicrotask(() => done());
+      return true;
+    };
+  }
 }
 
 /** Whether the module at `moduleUrl` is the script node was started with (not imported). */

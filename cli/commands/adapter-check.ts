@@ -17,7 +17,8 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'kill an adapter call that runs longer than this', '30')
     .option('--seed <seed>', 'seed of the fake foundation (ids and IPs)', 'adapter-check')
     .option('--concurrency <n>', 'how many plan-and-input-mode lanes run at once (default: the number of CPUs)')
-    .action(async (opts: { adapter: string; config?: string | false; plan?: string[]; inputMode: 'stdin' | 'legacy' | 'both'; reporter: string; out: string; timeout: string; seed: string; concurrency?: string }) => {
+    .option('--in-process', 'call a JavaScript adapter\'s exported invoke(argv, stdin) in this process instead of starting it per call: much faster while you work, but the process itself (its exit status, a timeout kill) goes unchecked')
+    .action(async (opts: { adapter: string; config?: string | false; plan?: string[]; inputMode: 'stdin' | 'legacy' | 'both'; reporter: string; out: string; timeout: string; seed: string; concurrency?: string; inProcess?: boolean }) => {
       const { checkAdapter } = await import('../../adapter-check/index.js');
       const { isGreen, parseFormats, writeReports } = await import('../../report/index.js');
       const formats = parseFormats(opts.reporter);
@@ -37,6 +38,7 @@ export function register(program: Command): void {
         inputModes: opts.inputMode === 'both' ? ['stdin', 'legacy'] : [opts.inputMode],
         timeoutMs: timeout * 1000,
         seed: opts.seed,
+        inProcess: opts.inProcess,
         ...(concurrency ? { concurrency } : {}),
         ...(progress ? { onCase: progress } : {}),
       });

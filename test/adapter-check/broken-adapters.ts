@@ -12,24 +12,35 @@ import { exampleAdapters } from '../../broker-under-test/example-adapters/index.
 const contract = pathToFileURL(path.join(path.dirname(exampleAdapters.redis.adapterPath), '..', 'cli-contract.mjs')).href;
 const handlersOf = (name: 'redis' | 'kafka') => pathToFileURL(path.join(path.dirname(exampleAdapters[name].adapterPath), 'handlers.mjs')).href;
 
-/** A variant of an example: `body` may replace entries of `h` (its handlers) before the run. */
+/**
+ * A variant of an example: `body` may replace entries of `h` (its handlers) before the run. Like
+ * the examples, it runs as an executable and exports `invoke` for in-process calls.
+ */
 const variant = (body: string, of: 'redis' | 'kafka' = 'redis') => `#!/usr/bin/env node
-import { AdapterError, runServiceAdapter, bindingNotFound } from '${contract}';
+import { AdapterError, bindingNotFound, invokeServiceAdapter, isMainModule, runServiceAdapter } from '${contract}';
 import { handlers } from '${handlersOf(of)}';
 const h = { ...handlers };
 ${body}
-await runServiceAdapter(h);
+export const invoke = (argv, stdin) => invokeServiceAdapter(h, argv, stdin);
+if (isMainModule(import.meta.url)) await runServiceAdapter(h);
 `;
 
-/** The real redis adapter run as a child, with its stdout rewritten by \`rewrite(subcommand, stdout)\`. */
+/** The real redis adapter, with its stdout rewritten by \`rewrite(subcommand, stdout)\`. */
 const rewriting = (rewrite: string) => `#!/usr/bin/env node
-import { spawnSync } from 'node:child_process';
-const input = await new Promise((resolve) => { let d = ''; process.stdin.setEncoding('utf8').on('data', (c) => (d += c)).on('end', () => resolve(d)); });
-const r = spawnSync(${JSON.stringify(exampleAdapters.redis.adapterPath)}, process.argv.slice(2), { input, encoding: 'utf8' });
-process.stderr.write(r.stderr);
+import { isMainModule } from '${contract}';
+import { invoke as redis } from '${pathToFileURL(exampleAdapters.redis.adapterPath).href}';
 const rewrite = ${rewrite};
-process.stdout.write(rewrite(process.argv[2], r.stdout));
-process.exitCode = r.status;
+export async function invoke(argv, stdin) {
+  const r = await redis(argv, stdin);
+  return { ...r, stdout: rewrite(argv[2], r.stdout) };
+}
+if (isMainModule(import.meta.url)) {
+  const input = await new Promise((resolve) => { let d = ''; process.stdin.setEncoding('utf8').on('data', (c) => (d += c)).on('end', () => resolve(d)); });
+  const r = await invoke(process.argv, input);
+  process.stderr.write(r.stderr);
+  process.stdout.write(r.stdout);
+  process.exitCode = r.exitCode;
+}
 `;
 
 function odbSecrets(keep: boolean): string {

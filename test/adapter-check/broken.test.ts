@@ -1,3 +1,5 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAdapter, type AdapterCheckOptions } from '../../adapter-check/index.js';
 import { exampleAdapters, loadExampleOdbConfig } from '../../broker-under-test/example-adapters/index.js';
@@ -14,9 +16,22 @@ import { writeBrokenAdapters, type BrokenName } from './broken-adapters.js';
 const broken = writeBrokenAdapters();
 afterAll(() => broken.cleanup());
 
+/**
+ * In-process (each adapter's exported invoke), as an author's inner loop would run it: the checks
+ * are the same, without a node process per call. What a process adds has its own tests: the hang
+ * below, one broken adapter both ways, and the example adapters as executables (examples.test.ts).
+ */
 function check(name: BrokenName, opts: Partial<AdapterCheckOptions> = {}): Promise<RunResult> {
-  return checkAdapter({ adapter: broken.path(name), config: exampleAdapters.redis.odbConfigPath, plans: ['cache-small'], inputModes: ['stdin'], ...opts });
+  return checkAdapter({ adapter: broken.path(name), config: exampleAdapters.redis.odbConfigPath, plans: ['cache-small'], inputModes: ['stdin'], inProcess: true, ...opts });
 }
+// Times aside, a run's cases: what was called, the outcomes, the findings. (Each director is a
+// foundation of its own, whose host names and keys the process numbers: the journal is compared
+// by request and status.)
+const timeless = (run: RunResult) => run.cases.map(({ duration, journal, steps, ...c }) => ({
+  ...c,
+  journal: journal?.map((e) => `${e.method} ${e.path} ${e.status}`),
+  steps: steps?.map(({ wallTime, wallDurationMs, ...s }) => s),
+}));
 const byId = (run: RunResult, id: string): CaseResult => {
   const c = run.cases.find((x) => x.id === id);
   if (!c) throw new Error(`no case ${id} in ${run.cases.map((x) => x.id).join(', ')}`);
@@ -108,8 +123,30 @@ describe.concurrent('adapter-check on broken adapters', () => {
     expect(byId(run, 'stdin/cluster-ha/unbind/delete-binding').outcome).toBe('not-applicable');
   }, 60_000);
 
+  it('the same findings in-process as with a process per call, output written straight to stdout included', async () => {
+    const [inProcess, processes] = await Promise.all([check('bad-json', { plans: ['cache-small', 'cache-large'] }), check('bad-json', { plans: ['cache-small', 'cache-large'], inProcess: false })]);
+    expect(inProcess.meta!['adapter calls']).toBe('in-process (its invoke), not a process per call');
+    expect(processes.meta!['adapter calls']).toBeUndefined();
+    expect(timeless(inProcess)).toEqual(timeless(processes));
+    expect(byId(inProcess, 'stdin/cache-large/provision/generate-manifest').details).toMatch(/stdout:\n\s+Generating manifest for /);
+  }, 60_000);
+
+  it('in-process needs a module that exports invoke: a failed setup case says so', async () => {
+    const plain = path.join(path.dirname(broken.path('hangs')), 'no-invoke.mjs');
+    writeFileSync(plain, '#!/usr/bin/env node\nexport const handlers = {};\n');
+    chmodSync(plain, 0o755);
+    const run = await checkAdapter({ adapter: plain, inProcess: true });
+    expect(run.cases.map((c) => [c.id, c.outcome, c.message])).toEqual([['adapter/in-process', 'failed', `${plain} exports no invoke(argv, stdin) function`]]);
+    const shell = path.join(path.dirname(plain), 'adapter.sh');
+    writeFileSync(shell, '#!/bin/sh\nexit 0\n');
+    chmodSync(shell, 0o755);
+    const notJs = await checkAdapter({ adapter: shell, inProcess: true });
+    expect(notJs.cases[0].message).toMatch(/^.*adapter\.sh could not be imported as a JavaScript module: /);
+  });
+
   it('a call that hangs is killed after the timeout and reported', async () => {
-    const run = await check('hangs', { timeoutMs: 1500 });
+    // As a process: one in-process cannot be killed.
+    const run = await check('hangs', { timeoutMs: 1500, inProcess: false });
     const dash = byId(run, 'stdin/cache-small/provision/dashboard-url');
     expect(dash.outcome).toBe('failed');
     expect(dash.message).toBe('dashboard-url did not finish in time and was killed');
@@ -152,7 +189,7 @@ describe.concurrent('ODB-managed secrets (broker.enable_secure_manifests)', () =
 
 describe.concurrent('adapter-check setup problems', () => {
   it('no config, and an adapter that refuses the default plan without saying what it lacks: one failed case, with the call to repeat', async () => {
-    const run = await checkAdapter({ adapter: broken.path('refuses-any-plan'), inputModes: ['legacy'] });
+    const run = await checkAdapter({ adapter: broken.path('refuses-any-plan'), inputModes: ['legacy'], inProcess: true });
     expect(run.cases.map((c) => [c.id, c.outcome])).toEqual([['setup/default-config', 'failed']]);
     const setup = run.cases[0];
     expect(setup.message).toBe('no ODB config, and the adapter accepted none of the default plans adapter-check made: generate-manifest exited 1. Pass --config FILE');
@@ -164,7 +201,7 @@ describe.concurrent('adapter-check setup problems', () => {
   });
 
   it('no config: the plans are learnt from the adapter, and the director judges the manifest it then makes', async () => {
-    const run = await checkAdapter({ adapter: broken.path('director-refuses'), inputModes: ['stdin'], plans: ['small'] });
+    const run = await checkAdapter({ adapter: broken.path('director-refuses'), inputModes: ['stdin'], plans: ['small'], inProcess: true });
     const setup = byId(run, 'setup/default-config');
     expect([setup.outcome, setup.message]).toEqual(['warned', "no ODB config: checked with adapter-check's default service_deployment and plans 'small' and 'large', not the operator's (pass --config FILE for those)"]);
     expect(setup.steps!.map((s) => s.reply)).toEqual(['exit 1', 'exit 0']);
@@ -173,15 +210,8 @@ describe.concurrent('adapter-check setup problems', () => {
   });
 
   it('lanes (a plan in an input mode) run side by side, and the report is the same as one at a time', async () => {
-    // Times aside, what each lane did, its ids and the director's answers do not depend on the
-    // others. (Each director is a foundation of its own, whose host names and keys the process
-    // numbers: the journal is compared by request and status.)
-    const timeless = (run: RunResult) => run.cases.map(({ duration, journal, steps, ...c }) => ({
-      ...c,
-      journal: journal?.map((e) => `${e.method} ${e.path} ${e.status}`),
-      steps: steps?.map(({ wallTime, wallDurationMs, ...s }) => s),
-    }));
-    const opts = { adapter: broken.path('director-refuses'), config: exampleAdapters.redis.odbConfigPath, inputModes: ['stdin', 'legacy'] as const };
+    // Times aside, what each lane did, its ids and the director's answers do not depend on the others.
+    const opts = { adapter: broken.path('director-refuses'), config: exampleAdapters.redis.odbConfigPath, inputModes: ['stdin', 'legacy'] as const, inProcess: true };
     const [together, oneByOne] = await Promise.all([checkAdapter({ ...opts, inputModes: [...opts.inputModes], concurrency: 4 }), checkAdapter({ ...opts, inputModes: [...opts.inputModes], concurrency: 1 })]);
     expect(together.cases.map((c) => c.id)).toEqual(oneByOne.cases.map((c) => c.id));
     expect(together.cases.filter((c) => c.id.endsWith('/provision/deploy')).map((c) => [c.id, c.outcome])).toEqual([

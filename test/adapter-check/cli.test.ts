@@ -47,12 +47,13 @@ describe('fakefoundry adapter-check', () => {
     expect(readFileSync(path.join(out, 'adapter-check.html'), 'utf8')).toContain('<svg');
   }, 60_000);
 
-  it('--no-config leaves the odb-config.yml beside the adapter aside: the default plans are the ones there are', async () => {
+  it('--no-config leaves the odb-config.yml beside the adapter aside: the default plans are the ones there are (--in-process)', async () => {
     const dir = path.join(out, 'no-config');
-    const r = await cli(['--adapter', exampleAdapters.redis.adapterPath, '--no-config', '--plan', 'cache-small', '--input-mode', 'stdin', '--reporter', 'json', '--out', dir]);
+    const r = await cli(['--adapter', exampleAdapters.redis.adapterPath, '--no-config', '--plan', 'cache-small', '--input-mode', 'stdin', '--in-process', '--reporter', 'json', '--out', dir]);
     expect(r.exitCode).toBe(1);
     const run = parseJsonReport(readFileSync(path.join(dir, 'adapter-check.json'), 'utf8'));
     expect(run.meta!.config).toBe("none (not looked for): adapter-check's defaults");
+    expect(run.meta!['adapter calls']).toBe('in-process (its invoke), not a process per call');
     expect(run.cases.map((c) => [c.id, c.outcome, c.message])).toEqual([
       ['setup/default-config', 'warned', "no ODB config: checked with adapter-check's default service_deployment and plans 'small' and 'large', not the operator's (pass --config FILE for those)"],
       ['setup/plans', 'failed', "no plan named 'cache-small' in the config (plans: small, large)"],
