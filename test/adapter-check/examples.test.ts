@@ -5,7 +5,9 @@ import { countOutcomes, isGreen, type RunResult } from '../../report/index.js';
 
 /**
  * The example adapters pass adapter-check cleanly: every lifecycle step, no warnings. The runs are
- * independent (a fake director each), so they run concurrently.
+ * independent (a fake director each), so they run concurrently. With a config they run as ODB
+ * runs them, a process per call; the runs without one, which are about learning a config from the
+ * adapter, call them in-process (their exported invoke).
  */
 
 const summary = (run: RunResult) => run.cases.map((c) => `${c.outcome} ${c.suite} › ${c.title}${c.message ? ` — ${c.message}` : ''}`);
@@ -69,7 +71,7 @@ describe.concurrent('adapter-check on the example adapters without a config', ()
   const lifecycleOutcomes = (run: RunResult) => countOutcomes(run.cases.filter((c) => c.suite !== 'setup'));
 
   it('redis, legacy mode, plan small: the instance group it asks for, then every lifecycle step', async () => {
-    const run = await checkAdapter({ adapter: exampleAdapters.redis.adapterPath, config: false, inputModes: ['legacy'], plans: ['small'] });
+    const run = await checkAdapter({ adapter: exampleAdapters.redis.adapterPath, config: false, inputModes: ['legacy'], plans: ['small'], inProcess: true });
     expect(isGreen(run), summary(run).join('\n')).toBe(true);
     expect(run.meta).toMatchObject({ config: "none (not looked for): adapter-check's defaults", plans: 'small' });
     const setup = run.cases.find((c) => c.id === 'setup/default-config')!;
@@ -89,7 +91,7 @@ describe.concurrent('adapter-check on the example adapters without a config', ()
   }, 120_000);
 
   it('kafka, stdin mode, plan large: both instance groups it asks for, joined by their link on the director', async () => {
-    const run = await checkAdapter({ adapter: exampleAdapters.kafka.adapterPath, config: false, inputModes: ['stdin'], plans: ['large'] });
+    const run = await checkAdapter({ adapter: exampleAdapters.kafka.adapterPath, config: false, inputModes: ['stdin'], plans: ['large'], inProcess: true });
     expect(isGreen(run), summary(run).join('\n')).toBe(true);
     const setup = run.cases.find((c) => c.id === 'setup/default-config')!;
     expect(setup.details).toContain('learnt from the adapter: instance groups zookeeper, kafka; releases service/1.0.0 (jobs zookeeper, kafka)');
