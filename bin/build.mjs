@@ -6,11 +6,23 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { upToDate, writeStamp } from './build-stamp.mjs';
 import { bundleUp } from './bundle-up.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 const config = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8'));
+
+// Nothing to do when no input changed since the last build finished (what `prepare` just made,
+// say): the compiled folders, the package and TypeScript configs, the lockfile and these scripts.
+// `--force` builds anyway.
+const stamp = path.join(root, 'node_modules/.cache/fakefoundry/build.stamp');
+const inputs = [...config.include, 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin/build.mjs', 'bin/build-stamp.mjs', 'bin/bundle-up.mjs'];
+const started = Date.now();
+if (!process.argv.includes('--force') && existsSync(path.join(dist, 'index.js')) && existsSync(path.join(dist, 'cli/up.bundle.cjs')) && upToDate(stamp, root, inputs)) {
+  console.log('dist/ is up to date');
+  process.exit(0);
+}
 
 // tsc builds incrementally; its build info lives outside dist/ (so it is not published) and is
 // dropped whenever dist/ is not there, since tsc would otherwise trust it and emit nothing.
@@ -72,4 +84,5 @@ try {
 if (esbuild) {
   await bundleUp(esbuild, { root, outfile: bundle, ownFile: (source) => path.join(dist, path.relative(root, source).replace(/\.ts$/, '.js')) });
 }
+writeStamp(stamp, started);
 console.log(`built dist/ (${copied} changed asset${copied === 1 ? '' : 's'} copied${esbuild ? ', cli/up.bundle.cjs' : ''})`);
