@@ -4,14 +4,15 @@
 import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The newest modification time (ms) of `paths` under `root`, folders walked; 0 when none exists. */
+/** The newest modification time (ms) of `paths` under `root`, folders walked (node_modules left out); 0 when none exists. */
 export function newestInput(root, paths) {
   let newest = 0;
   const visit = (p) => {
     const st = statSync(p, { throwIfNoEntry: false });
     if (!st) return;
     newest = Math.max(newest, st.mtimeMs);
-    if (st.isDirectory()) for (const entry of readdirSync(p)) visit(path.join(p, entry));
+    // A node_modules folder among the inputs holds caches (vitest's, under a scenario catalogue), not sources.
+    if (st.isDirectory()) for (const entry of readdirSync(p)) if (entry !== 'node_modules') visit(path.join(p, entry));
   };
   for (const p of paths) visit(path.join(root, p));
   return newest;

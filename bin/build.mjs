@@ -54,8 +54,10 @@ function copyAssets(rel) {
   const from = path.join(root, rel);
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const child = path.join(rel, entry.name);
-    if (entry.isDirectory()) copyAssets(child);
-    else if (!skip(entry.name)) {
+    // A node_modules folder under a source folder holds a tool's cache, never something to publish.
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') copyAssets(child);
+    } else if (!skip(entry.name)) {
       // Only what changed is written: tests run the CLI from dist/ while the packaging test builds,
       // and a file rewritten in place is briefly empty.
       const target = path.join(dist, child);

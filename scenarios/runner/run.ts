@@ -101,6 +101,9 @@ export async function runScenarios(o: RunOptions = {}): Promise<RunOutcome> {
     // loading them again for every file cost more than most scenarios. Each scenario still
     // builds its own foundation and broker, and nothing in them is module-level state.
     isolate: false,
+    // No results cache: it would be written under the catalogue (in an installed package, inside
+    // node_modules/fakefoundry), and scenario files are ordered by the catalogue, not by duration.
+    cache: false as const,
     testTimeout: 20_000,
     hookTimeout: 30_000,
     strictTags: false,

@@ -16,6 +16,14 @@ describe('npm run build: whether anything changed since the last build', () => {
     for (const [p, s] of [['src/deep/a.ts', 3000], ['src/deep', 1000], ['src', 1000], ['package.json', 2000]] as const) at(p, s);
     expect(newestInput(root, ['src', 'package.json', 'missing.json'])).toBe(3_000_000);
     expect(newestInput(root, ['missing.json'])).toBe(0);
+    // A tool's cache under a source folder is not an input.
+    mkdirSync(path.join(root, 'src/node_modules/.vite'), { recursive: true });
+    writeFileSync(path.join(root, 'src/node_modules/.vite/results.json'), '{}');
+    at('src/node_modules/.vite/results.json', 9000);
+    at('src/node_modules/.vite', 9000);
+    at('src/node_modules', 9000);
+    at('src', 1000);
+    expect(newestInput(root, ['src'])).toBe(3_000_000);
   });
 
   it('is up to date after a stamp dated after every input, and not once a file changes, goes or is added', () => {

@@ -71,6 +71,8 @@ describe('the published package', { timeout: 180_000 }, () => {
     expect(unexpected).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packed.filter((f) => f.includes('tsbuildinfo'))).toEqual([]);
+    // Nor a tool's cache that sat under a source folder (vitest's results under a catalogue, say).
+    expect(packed.filter((f) => f.includes('node_modules/'))).toEqual([]);
     // Files that sit beside modules (example adapters) are shipped beside their compiled modules.
     expect(packed).toContain('dist/broker-under-test/example-adapters/redis/service-adapter.mjs');
     expect(packed).toEqual(expect.arrayContaining(['dist/dashboard/assets/index.html', 'dist/dashboard/assets/app.js', 'dist/dashboard/assets/views/bosh.js']));
