@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freshKeys } from '../fakes/core/keys.js';
+import { freshKeys, reusedKeys } from '../fakes/core/keys.js';
 import type { ConnectionInfo } from './connection-format.js';
 import { loadCachedScript } from './code-cache.js';
 import { afterStart, claimKeyPool, pooledKeys, TLS_KEYS } from './key-pool.js';
@@ -30,6 +30,13 @@ async function loadUp(): Promise<{ up: UpModule; loaded(): void }> {
  * (making one then, should that come first). Once ready, it also makes the next start's pool.
  */
 export async function serve(opts: UpOptions, onReady?: (info: ConnectionInfo) => void): Promise<void> {
+  // A test suite that says FAKEFOUNDRY_KEYS=reuse (see fakes/core/keys.ts) gets its reused keys
+  // here too: no pool taken, none made for the next start.
+  if (process.env.FAKEFOUNDRY_KEYS === 'reuse') {
+    const { up, loaded } = await loadUp();
+    await up.upForeground(opts, { keys: reusedKeys(), onReady, afterReady: () => loaded() });
+    return;
+  }
   const pooled = claimKeyPool(opts.dir);
   const made = Promise.all(Array.from({ length: Math.max(0, TLS_KEYS - pooled.length) }, () => freshKeys().rsaAsync()));
   made.catch(() => undefined); // awaited below; a failure surfaces there

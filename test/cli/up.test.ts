@@ -17,7 +17,9 @@ let CLI = '';
 beforeAll(async () => {
   CLI = await buildCli();
 });
-const cli = (args: string[]) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
+// As a user runs it: without the suite's FAKEFOUNDRY_KEYS=reuse, so the key pool is what is tested.
+const USER_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FAKEFOUNDRY_KEYS')));
+const cli = (args: string[], env: NodeJS.ProcessEnv = USER_ENV) => run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000, env });
 const dirs: string[] = [];
 
 // Key pairs put in a --dir's key pool, so that a start there makes none (most of its CPU).
@@ -39,12 +41,12 @@ afterAll(async () => {
 });
 
 async function bash(script: string): Promise<string> {
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, timeout: 60_000 });
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, timeout: 60_000, env: USER_ENV });
   return stdout;
 }
 
-async function upJson(args: string[]): Promise<any> {
-  const { stdout } = await cli(['up', '--json', ...args]);
+async function upJson(args: string[], env?: NodeJS.ProcessEnv): Promise<any> {
+  const { stdout } = await cli(['up', '--json', ...args], env);
   return JSON.parse(stdout);
 }
 
@@ -123,12 +125,24 @@ describe('fakefoundry up', { timeout: 120_000 }, () => {
     expect(second.credentials).toEqual(first.credentials);
     await cli(['down', '--dir', d]);
   });
+
+  it('with FAKEFOUNDRY_KEYS=reuse (a test suite), serves the reused keys and neither takes nor makes a key pool', async () => {
+    const d = tempDir();
+    const shared = path.join(d, 'shared-keys.json');
+    writeFileSync(shared, JSON.stringify(POOL.slice().reverse()));
+    const info = await upJson(['--dir', d], { ...USER_ENV, FAKEFOUNDRY_KEYS: 'reuse', FAKEFOUNDRY_KEYS_FILE: shared });
+    const served = new X509Certificate(readFileSync(info.ca.path, 'utf8')).publicKey.export({ type: 'spki', format: 'pem' });
+    expect(served).toBe(POOL[POOL.length - 1].publicPem);
+    await cli(['down', '--dir', d]);
+    // The pool put there for a user's start is still there, untouched.
+    expect(JSON.parse(readFileSync(path.join(d, 'key-pool.json'), 'utf8')).keys).toEqual(POOL);
+  });
 });
 
 describe('the hints fakefoundry prints', { timeout: 120_000 }, () => {
   it('foreground `up` says how to get the variables in another shell, and that command works', async () => {
     const d = tempDir();
-    const child = spawn(process.execPath, [CLI, 'up', '--dir', d, '--seed', 'hints'], { cwd: ROOT, env: { ...process.env, PATH: '/usr/bin:/bin' } });
+    const child = spawn(process.execPath, [CLI, 'up', '--dir', d, '--seed', 'hints'], { cwd: ROOT, env: { ...USER_ENV, PATH: '/usr/bin:/bin' } });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk) => {
@@ -151,7 +165,7 @@ describe('the hints fakefoundry prints', { timeout: 120_000 }, () => {
     expect(await exited).toBe(0);
     expect(existsSync(path.join(d, 'up.pid'))).toBe(false);
     // Once it is gone, `env` says how to start one.
-    await expect(run(process.execPath, [CLI, 'env', '--dir', d], { env: { ...process.env, PATH: '/usr/bin:/bin' } })).rejects.toThrow(
+    await expect(run(process.execPath, [CLI, 'env', '--dir', d], { env: { ...USER_ENV, PATH: '/usr/bin:/bin' } })).rejects.toThrow(
       `nothing running from ${d} (no up.json); start one with: eval "$(npx fakefoundry up --env --dir ${d})"`,
     );
   });
