@@ -32,6 +32,8 @@ describe('HTML report in headless Chromium', { timeout: 60_000 }, () => {
     expect(await failed!.$eval('.message', (m) => (m as HTMLElement).innerText)).toBe('expected status 201, got 500');
     expect(await failed!.$eval('figure.diagram', (f) => (f as HTMLElement).offsetHeight > 200)).toBe(true);
     await failed!.$$eval('details.call > summary', (ss) => (ss.find((s) => s.textContent!.includes('PUT')) as HTMLElement).click());
+    // Bodies are filled in by the toggle event, which the browser fires in a task after the click.
+    await failed!.waitForSelector('details.call[open] .exchange pre[data-body][data-filled]');
     const exchange = await failed!.$eval('details.call[open] .exchange', (x) => (x as HTMLElement).innerText);
     expect(exchange).toContain('Request');
     expect(exchange).toContain('"service_id": "s"');
