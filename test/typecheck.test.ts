@@ -7,7 +7,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 // The project's typecheck (`npm run typecheck`), run beside the other tests instead of before
-// them: on a fresh checkout it takes one core for about 12 s, and the suite keeps the other busy.
+// them, so that its few seconds overlap the suite's waits.
 describe('the project', () => {
   it('type-checks: tsc --noEmit over tsconfig.json (sources, tests, benches, examples)', async () => {
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
