@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { EmptyResponse, UaaError, bearerRequired, insufficientScope, invalidClient, uaaErrorResponse } from './errors.js';
-import type { UaaModel } from './model.js';
+import { clientSecretMatches, type UaaModel } from './model.js';
 import { parseBasic } from './routes/token.js';
 import type { UaaClient } from './state.js';
 import type { TokenService } from './tokens.js';
@@ -47,7 +47,7 @@ export function basicClient(c: Context, model: UaaModel): UaaClient | undefined 
   const creds = parseBasic(c.req.header('authorization'));
   if (!creds) return undefined;
   const client = model.client(creds.id);
-  if (!client || (client.client_secret !== (creds.secret ?? '') && !(client.allowpublic && !creds.secret))) throw invalidClient();
+  if (!client || (!clientSecretMatches(client, creds.secret ?? '') && !(client.allowpublic && !creds.secret))) throw invalidClient();
   return client;
 }
 

@@ -290,12 +290,39 @@ export class UaaModel {
     return existing;
   }
 
+  /** `changeMode: UPDATE`: the one secret from now on (a second one goes too). */
   changeClientSecret(id: string, secret: string): void {
+    const client = this.#existingClient(id);
+    client.secretVersion = nextSecretVersion(client);
+    client.client_secret = secret;
+    delete client.secondSecret;
+    client.lastModified = this.kernel.clock.now();
+  }
+
+  /** `changeMode: ADD`: a second secret beside the first, or the first for a client without one (the caller checks there are not two). */
+  addClientSecret(id: string, secret: string): void {
+    const client = this.#existingClient(id);
+    if (client.client_secret === '') {
+      client.client_secret = secret;
+      client.secretVersion = nextSecretVersion(client);
+    } else client.secondSecret = { value: secret, version: nextSecretVersion(client) };
+    client.lastModified = this.kernel.clock.now();
+  }
+
+  /** `changeMode: DELETE`: the first of two secrets goes, the one added stays. */
+  deleteClientSecret(id: string): void {
+    const client = this.#existingClient(id);
+    if (!client.secondSecret) return;
+    client.client_secret = client.secondSecret.value;
+    client.secretVersion = client.secondSecret.version;
+    delete client.secondSecret;
+    client.lastModified = this.kernel.clock.now();
+  }
+
+  #existingClient(id: string): UaaClient {
     const client = this.client(id);
     if (!client) throw new EmptyResponse(404);
-    client.client_secret = secret;
-    client.secretVersion++;
-    client.lastModified = this.kernel.clock.now();
+    return client;
   }
 
   /** `/oauth/token/revoke/client/{id}`: a new token salt (every token of the client fails rev_sig) and stored tokens gone. */
@@ -603,4 +630,14 @@ export class UaaModel {
     }
     return this.state;
   }
+}
+
+/** Whether `secret` is one of the client's secrets (UAA accepts either of two). */
+export function clientSecretMatches(client: UaaClient, secret: string): boolean {
+  return client.client_secret === secret || client.secondSecret?.value === secret;
+}
+
+// Each secret UAA stores is a fresh hash, so a secret set again is a new one for rev_sig.
+function nextSecretVersion(client: UaaClient): number {
+  return Math.max(client.secretVersion, client.secondSecret?.version ?? 0) + 1;
 }

@@ -21,6 +21,11 @@ export interface UaaClient {
   lastModified: number;
   /** Bumped when the secret changes: part of rev_sig, so old tokens stop verifying via check_token. */
   secretVersion: number;
+  /**
+   * A second secret, added with `changeMode: ADD` (UAA keeps at most two, in the order added, and
+   * either one authenticates); `DELETE` drops the first. Its version plays `secretVersion`'s part.
+   */
+  secondSecret?: { value: string; version: number };
   /** UAA's per-client `token_salt`: replaced by `/oauth/token/revoke/client/{id}`, which changes rev_sig. */
   tokenSalt?: string;
 }

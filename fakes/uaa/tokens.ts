@@ -57,10 +57,13 @@ export function javaDate(epochSeconds: number): string {
   return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
-/** A short revocation hash: it changes when the client secret or the user's password changes. */
-export function revocationSignature(client: UaaClient, user?: UaaUser): string {
+/**
+ * A short revocation hash: it changes when the client secret or the user's password changes. UAA
+ * signs with the newer of two client secrets and accepts a hash made from either.
+ */
+export function revocationSignature(client: UaaClient, user?: UaaUser, secret = client.secondSecret ?? { value: client.client_secret, version: client.secretVersion }): string {
   const h = createHash('sha256');
-  h.update(`${client.client_id}\u0000${client.client_secret}\u0000${client.secretVersion}\u0000${client.tokenSalt ?? ''}`);
+  h.update(`${client.client_id}\u0000${secret.value}\u0000${secret.version}\u0000${client.tokenSalt ?? ''}`);
   if (user) {
     h.update(`\u0000${user.id}\u0000${user.password}\u0000${user.passwordVersion}\u0000${user.email}\u0000${user.userName}`);
     h.update(`\u0000${user.tokenSalt ?? ''}`);
@@ -264,7 +267,8 @@ export class TokenService {
     if (!client) throw invalidToken('Invalid client ID ' + String(claims.cid ?? ''));
     const user = claims.user_id ? this.model.user(String(claims.user_id)) : undefined;
     if (claims.user_id && !user) throw invalidToken('Token bears a non-existent user ID: ' + String(claims.user_id));
-    if (claims.rev_sig !== undefined && claims.rev_sig !== revocationSignature(client, user)) {
+    const signatures = [{ value: client.client_secret, version: client.secretVersion }, ...(client.secondSecret ? [client.secondSecret] : [])].map((secret) => revocationSignature(client, user, secret));
+    if (claims.rev_sig !== undefined && !signatures.includes(String(claims.rev_sig))) {
       throw invalidToken('revocable signature mismatch');
     }
     return claims;

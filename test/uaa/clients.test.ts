@@ -125,6 +125,41 @@ describe.each(MOUNTS)('/oauth/clients (%s)', (mode) => {
     expect((await h.token({ grant_type: 'client_credentials' }, ['my-broker', 's2'])).status).toBe(200);
   });
 
+  it('PUT /oauth/clients/{id}/secret changeMode ADD and DELETE: two secrets at most, either authenticates, DELETE drops the first', async () => {
+    await h.request('/oauth/clients', { json: { ...broker, authorities: ['uaa.resource'] }, bearer: admin });
+    const secretPut = (json: Record<string, unknown>, bearer = admin) => h.request('/oauth/clients/my-broker/secret', { method: 'PUT', json, bearer });
+    const tokenWith = (secret: string) => h.token({ grant_type: 'client_credentials' }, ['my-broker', secret]);
+    const check = (token: string) => h.request('/check_token', { form: { token }, basic: ['my-broker', 'broker-secret'] });
+    const before = (await tokenWith('broker-secret')).json.access_token as string;
+
+    expectUaaError(await secretPut({ changeMode: 'DELETE' }), 400, 'invalid_client', 'client secret is either empty or client has only one secret.');
+    expect((await secretPut({ secret: 'second', changeMode: 'ADD' })).json).toEqual({ status: 'ok', message: 'Secret is added' });
+    expectUaaError(await secretPut({ secret: 'third', changeMode: 'ADD' }), 400, 'invalid_client', 'client secret is either empty or client already has two secrets.');
+    expectUaaError(await secretPut({ changeMode: 'MERGE' }), 400, 'invalid_client', 'Unsupported changeMode: MERGE');
+    // Both secrets authenticate; a token from before the ADD still checks out, as do new ones.
+    expect((await tokenWith('broker-secret')).status).toBe(200);
+    const after = (await tokenWith('second')).json.access_token as string;
+    expect((await check(before)).status).toBe(200);
+    expect((await check(after)).status).toBe(200);
+    // The client itself may give either secret as the old one.
+    const self = await h.clientToken('my-broker');
+    expectUaaError(await secretPut({ changeMode: 'DELETE', oldSecret: 'nope' }, self), 400, 'invalid_client', 'Previous secret is required and must be valid');
+
+    expect((await secretPut({ changeMode: 'DELETE', oldSecret: 'second' }, self)).json).toEqual({ status: 'ok', message: 'Secret is deleted' });
+    expectUaaError(await tokenWith('broker-secret'), 401, 'invalid_client');
+    expect((await tokenWith('second')).status).toBe(200);
+    // Tokens signed while the first secret was the newest stop verifying; those of the second do not.
+    const checkAs = (token: string) => h.request('/check_token', { form: { token }, basic: ['my-broker', 'second'] });
+    expectUaaError(await checkAs(before), 400, 'invalid_token', 'revocable signature mismatch');
+    expect((await checkAs(after)).status).toBe(200);
+
+    // UPDATE replaces both.
+    await secretPut({ secret: 'again', changeMode: 'ADD' });
+    expect((await secretPut({ secret: 'only' })).json).toEqual({ status: 'ok', message: 'secret updated' });
+    for (const old of ['second', 'again']) expectUaaError(await tokenWith(old), 401, 'invalid_client');
+    expect((await tokenWith('only')).status).toBe(200);
+  });
+
   it('autoapprove: true, "true" and ["true"] all mean every scope; a list is kept as given', async () => {
     for (const [id, autoapprove, shown] of [
       ['a1', true, ['true']],

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { UaaClientConfig } from '../config.js';
 import { EmptyResponse, UaaError } from '../errors.js';
 import { bearerClaims, handle, json, jsonBody, paging, pick, requireAnyScope, scopesOf, searchResults, param } from '../http.js';
-import type { UaaModel } from '../model.js';
+import { clientSecretMatches, type UaaModel } from '../model.js';
 import { CLIENT_SCHEMAS, presentClient, selectAttributes } from '../presenters.js';
 import { ScimFilterError, matchesFilter, parseScimFilter } from '../scim-filter.js';
 import type { TokenService } from '../tokens.js';
@@ -134,12 +134,23 @@ export function clientRoutes(app: Hono, model: UaaModel, tokens: TokenService): 
       const p = pick(body, badClient);
       const secret = p.str('secret');
       const oldSecret = p.str('oldSecret');
-      const mode = p.str('changeMode');
-      if (mode !== undefined && mode !== 'UPDATE') throw badClient(`Unsupported changeMode: ${mode}`);
+      const mode = p.str('changeMode') ?? 'UPDATE';
+      if (mode !== 'UPDATE' && mode !== 'ADD' && mode !== 'DELETE') throw badClient(`Unsupported changeMode: ${mode}`);
       const client = model.client(id);
       if (!client) throw new EmptyResponse(404);
-      if (!admin && (oldSecret === undefined || oldSecret !== client.client_secret)) throw badClient('Previous secret is required and must be valid');
+      if (!admin && (oldSecret === undefined || !clientSecretMatches(client, oldSecret))) throw badClient('Previous secret is required and must be valid');
+      // UAA keeps at most two secrets: ADD needs one, DELETE (of the first) needs two.
+      if (mode === 'DELETE') {
+        if (!client.secondSecret) throw badClient('client secret is either empty or client has only one secret.');
+        model.deleteClientSecret(id);
+        return json({ status: 'ok', message: 'Secret is deleted' });
+      }
+      if (mode === 'ADD' && client.secondSecret) throw badClient('client secret is either empty or client already has two secrets.');
       if (!secret) throw badClient('New secret is required');
+      if (mode === 'ADD') {
+        model.addClientSecret(id, secret);
+        return json({ status: 'ok', message: 'Secret is added' });
+      }
       model.changeClientSecret(id, secret);
       return json({ status: 'ok', message: 'secret updated' });
     }),

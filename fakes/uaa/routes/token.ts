@@ -9,7 +9,7 @@ import {
   unauthorized,
   unsupportedGrantType,
 } from '../errors.js';
-import { scopeMatches, type UaaModel } from '../model.js';
+import { clientSecretMatches, scopeMatches, type UaaModel } from '../model.js';
 import type { UaaClient } from '../state.js';
 import { javaDate, type ClientAuthMethod, type TokenService } from '../tokens.js';
 
@@ -86,7 +86,7 @@ function authenticateClient(model: UaaModel, c: Context, params: URLSearchParams
   const named = params.get('client_id');
   if (basic && named !== null && named !== '' && named !== basic.id) {
     const authenticated = model.client(basic.id);
-    if (authenticated && (authenticated.client_secret === (basic.secret ?? '') || (authenticated.allowpublic && !basic.secret))) {
+    if (authenticated && (clientSecretMatches(authenticated, basic.secret ?? '') || (authenticated.allowpublic && !basic.secret))) {
       throw endpoint401('invalid_client', 'Given client ID does not match authenticated client');
     }
   }
@@ -95,7 +95,7 @@ function authenticateClient(model: UaaModel, c: Context, params: URLSearchParams
   const secret = creds.secret ?? '';
   if (client.allowpublic && secret === '' ) return { client, method: 'none' };
   if (client.client_secret === '' && secret === '') return { client, method: 'none' };
-  if (client.client_secret !== secret) throw invalidClient();
+  if (!clientSecretMatches(client, secret)) throw invalidClient();
   return { client, method: creds.method };
 }
 
