@@ -632,9 +632,14 @@ export class UaaModel {
   }
 }
 
+/** The client's secrets in the order added (one, or two after `changeMode: ADD`), each with its version for rev_sig. */
+export function clientSecrets(client: UaaClient): { value: string; version: number }[] {
+  return [{ value: client.client_secret, version: client.secretVersion }, ...(client.secondSecret ? [client.secondSecret] : [])];
+}
+
 /** Whether `secret` is one of the client's secrets (UAA accepts either of two). */
 export function clientSecretMatches(client: UaaClient, secret: string): boolean {
-  return client.client_secret === secret || client.secondSecret?.value === secret;
+  return clientSecrets(client).some((s) => s.value === secret);
 }
 
 // Each secret UAA stores is a fresh hash, so a secret set again is a new one for rev_sig.

@@ -2,7 +2,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { invalidToken } from './errors.js';
 import { signingKeyObject } from './keys.js';
-import type { UaaModel } from './model.js';
+import { clientSecrets, type UaaModel } from './model.js';
 import { DEFAULT_ACCESS_TOKEN_VALIDITY, DEFAULT_REFRESH_TOKEN_VALIDITY, type UaaClient, type UaaUser } from './state.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -61,7 +61,7 @@ export function javaDate(epochSeconds: number): string {
  * A short revocation hash: it changes when the client secret or the user's password changes. UAA
  * signs with the newer of two client secrets and accepts a hash made from either.
  */
-export function revocationSignature(client: UaaClient, user?: UaaUser, secret = client.secondSecret ?? { value: client.client_secret, version: client.secretVersion }): string {
+export function revocationSignature(client: UaaClient, user?: UaaUser, secret = clientSecrets(client).at(-1)!): string {
   const h = createHash('sha256');
   h.update(`${client.client_id}\u0000${secret.value}\u0000${secret.version}\u0000${client.tokenSalt ?? ''}`);
   if (user) {
@@ -267,7 +267,7 @@ export class TokenService {
     if (!client) throw invalidToken('Invalid client ID ' + String(claims.cid ?? ''));
     const user = claims.user_id ? this.model.user(String(claims.user_id)) : undefined;
     if (claims.user_id && !user) throw invalidToken('Token bears a non-existent user ID: ' + String(claims.user_id));
-    const signatures = [{ value: client.client_secret, version: client.secretVersion }, ...(client.secondSecret ? [client.secondSecret] : [])].map((secret) => revocationSignature(client, user, secret));
+    const signatures = clientSecrets(client).map((secret) => revocationSignature(client, user, secret));
     if (claims.rev_sig !== undefined && !signatures.includes(String(claims.rev_sig))) {
       throw invalidToken('revocable signature mismatch');
     }
